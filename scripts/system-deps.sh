@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what lianfang needs outside Python: the Graphviz `dot` program and a CJK font.
+# As root it uses apt-get; otherwise it prints the exact command to run.
+set -u
+need=()
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+if ! command -v fc-list >/dev/null 2>&1; then
+  need+=(fontconfig fonts-wqy-microhei)
+elif [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
+  need+=(fonts-wqy-microhei)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "lianfang: please install: ${need[*]} (Graphviz and a Chinese font) with your package manager" >&2
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  echo "lianfang: installing ${need[*]} with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+    || { echo "lianfang: apt-get install ${need[*]} failed" >&2; exit 1; }
+else
+  echo "lianfang: not root, so not installing system packages. Run:" >&2
+  echo "  sudo apt-get install -y ${need[*]}" >&2
+fi

@@ -1,0 +1,3 @@
+from lianfang.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Readers and writers of unit workbooks (xlsx and YAML)."""

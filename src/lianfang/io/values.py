@@ -1,0 +1,206 @@
+"""Turning one raw cell or YAML value into the model's value, or into a problem.
+
+Shared by the xlsx and YAML readers so both accept exactly the same spellings.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from lianfang.i18n import tr
+from lianfang.io.format import (
+    BOOL,
+    DATE,
+    DUE,
+    ENUM,
+    ENUMS,
+    ID,
+    IDS,
+    LIST,
+    NEXT,
+    YEAR,
+    FieldSpec,
+)
+from lianfang.model.workbook import ID_RE, format_next, parse_next
+
+LIST_SEPARATORS = re.compile(r"[、,，;；\r\n]+")
+_DATE_TEXT = (
+    re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
+)
+_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
+_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "✗"})
+EXCEL_EPOCH = date(1899, 12, 30)
+# the largest serial Excel accepts (9999-12-31)
+_MAX_SERIAL = 2958465
+
+
+class Problem(Exception):
+    """A value that could not be read: the rule code and the message."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def label(spec: FieldSpec) -> str:
+    return spec.header
+
+
+def is_blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    if isinstance(raw, list | tuple):
+        return all(is_blank(x) for x in raw)
+    return False
+
+
+def as_text(raw: Any) -> str:
+    """Any cell value as the text a person sees in it."""
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float):
+        if raw.is_integer():
+            return str(int(raw))
+        return repr(raw)
+    if isinstance(raw, datetime):
+        if raw.time() == datetime.min.time():
+            return raw.date().isoformat()
+        return raw.isoformat(sep=" ")
+    if isinstance(raw, date):
+        return raw.isoformat()
+    if isinstance(raw, timedelta):
+        return str(raw)
+    return str(raw).strip()
+
+
+def split_list(raw: Any) -> list[str]:
+    """A list cell: items separated by 、 , ， ; ； or line breaks; a YAML list item by item."""
+    if isinstance(raw, list | tuple):
+        items: list[str] = []
+        for x in raw:
+            if isinstance(x, list | tuple | dict):
+                raise Problem("LF105", "")
+            items.append(as_text(x))
+        return [x for x in items if x]
+    return [x.strip() for x in LIST_SEPARATORS.split(as_text(raw)) if x.strip()]
+
+
+def read_date(raw: Any, excel: bool) -> date | None:
+    """A date from a date cell, an Excel serial number (xlsx only) or date text."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        # a date cell whose number format the reader did not know (e.g. East-Asian built-ins)
+        if excel and 1 <= raw <= _MAX_SERIAL:
+            return EXCEL_EPOCH + timedelta(days=int(raw))
+        return None
+    text = as_text(raw)
+    for pattern in _DATE_TEXT:
+        m = pattern.match(text)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def coerce(spec: FieldSpec, raw: Any, *, excel: bool = False) -> Any:
+    """The model value of ``raw`` for field ``spec``; None when blank; raises ``Problem``."""
+    if is_blank(raw):
+        if spec.required:
+            raise Problem("LF103", tr("必填项「{h}」为空", "required value {h} ({k}) is empty",
+                                      h=spec.header, k=spec.key))
+        return spec.default if not spec.is_list else []
+    kind = spec.kind
+    if kind == "text":
+        if isinstance(raw, list | dict):
+            raise Problem("LF105", tr("「{h}」应为文字，不能是列表或映射", "{h} ({k}) must be text, not a list or mapping",
+                                      h=spec.header, k=spec.key))
+        return as_text(raw)
+    if kind == ID:
+        return _id(spec, raw)
+    if kind == ENUM:
+        member = spec.vocab.parse(as_text(raw)) if not isinstance(raw, list | dict) else None
+        if member is None:
+            raise _bad_enum(spec, raw)
+        return member
+    if kind in (IDS, LIST, ENUMS, NEXT):
+        try:
+            items = split_list(raw)
+        except Problem:
+            raise Problem("LF105", tr("「{h}」的列表项必须是文字", "items of {h} ({k}) must be text",
+                                      h=spec.header, k=spec.key)) from None
+        if kind == LIST:
+            return items
+        if kind == IDS:
+            return [_id(spec, x) for x in items]
+        if kind == NEXT:
+            out = []
+            for x in items:
+                target, condition = parse_next(x)
+                _id(spec, target)
+                out.append(format_next(target, condition))
+            return out
+        members = []
+        for x in items:
+            member = spec.vocab.parse(x)
+            if member is None:
+                raise _bad_enum(spec, x)
+            members.append(member)
+        return members
+    if kind == DATE:
+        d = read_date(raw, excel)
+        if d is None:
+            raise Problem("LF105", tr("「{h}」的值「{v}」不是有效日期（如 2012-07-01、2012年7月1日）",
+                                      "{h} ({k}): {v!r} is not a date (e.g. 2012-07-01)",
+                                      h=spec.header, k=spec.key, v=as_text(raw)))
+        return d
+    if kind == DUE:
+        d = read_date(raw, excel) if not isinstance(raw, int | float) or excel else None
+        return d if d is not None else as_text(raw)
+    if kind == BOOL:
+        if isinstance(raw, bool):
+            return raw
+        text = as_text(raw).casefold()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise Problem("LF105", tr("「{h}」的值「{v}」应为 是 或 否", "{h} ({k}): {v!r} is not a boolean (是/否, Y/N, true/false, 1/0)",
+                                  h=spec.header, k=spec.key, v=as_text(raw)))
+    if kind == YEAR:
+        text = as_text(raw).removesuffix("年")
+        if not isinstance(raw, bool) and re.fullmatch(r"\d{4}", text):
+            return int(text)
+        raise Problem("LF105", tr("「{h}」的值「{v}」应为四位年份，如 2026", "{h} ({k}): {v!r} is not a four-digit year",
+                                  h=spec.header, k=spec.key, v=as_text(raw)))
+    raise AssertionError(kind)  # pragma: no cover - every kind is handled above
+
+
+def _id(spec: FieldSpec, raw: Any) -> str:
+    text = as_text(raw)
+    if not ID_RE.match(text):
+        raise Problem("LF105", tr("「{h}」的值「{v}」不是有效编号（1–32 位字母、数字、-、_、.）",
+                                  "{h} ({k}): {v!r} is not a valid ID (1–32 letters, digits, - _ .)",
+                                  h=spec.header, k=spec.key, v=text))
+    return text
+
+
+def _bad_enum(spec: FieldSpec, raw: Any) -> Problem:
+    choices = "、".join(spec.vocab.choices())
+    return Problem("LF104", tr("「{h}」的值「{v}」不在可选范围内，可选：{c}",
+                               "{h} ({k}): {v!r} is not one of: {c}",
+                               h=spec.header, k=spec.key, v=as_text(raw) if not isinstance(raw, list | dict) else str(raw), c=choices))

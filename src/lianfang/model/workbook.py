@@ -1,0 +1,344 @@
+"""The one data model of a unit workbook (单位廉政风险防控工作簿), as the spec defines it.
+
+Field names are the spec's English YAML keys. Reading a file never raises: a value that could
+not be read is reported as a finding by the reader and left as ``None`` here, so every rule
+must treat ``None`` as "already reported" rather than as a fresh problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+from functools import cached_property
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+from lianfang.findings import Location
+from lianfang.model.source import Origin, Source
+from lianfang.model.vocab import (
+    AlertAction,
+    AlertChannel,
+    AlertGrade,
+    Disposition,
+    FlowKind,
+    FoundBy,
+    InstitutionKind,
+    MeasureStatus,
+    Phase,
+    PostTier,
+    PowerKind,
+    PowerLevel,
+    ReviewStatus,
+    RiskCategory,
+    RiskLevel,
+    UnitStatus,
+)
+
+ID_PATTERN = r"^[A-Za-z0-9_.\-]{1,32}$"
+ID_RE = re.compile(ID_PATTERN)
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+# A 下一环节 item: a step ID, optionally followed by a condition in () or （）.
+_NEXT_RE = re.compile(r"^\s*([^()（）\s]+)\s*(?:[(（]\s*(.*?)\s*[)）])?\s*$")
+
+
+def parse_next(item: str) -> tuple[str, str | None]:
+    """``"3(同意)"`` → ``("3", "同意")``; ``"5"`` → ``("5", None)``."""
+    m = _NEXT_RE.match(item)
+    if not m:
+        return item.strip(), None
+    return m.group(1), (m.group(2) or None)
+
+
+def format_next(step: str, condition: str | None) -> str:
+    return f"{step}({condition})" if condition else step
+
+
+class Record(BaseModel):
+    """One row of a table; remembers where it came from."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, populate_by_name=True)
+    _source: Source | None = PrivateAttr(default=None)
+
+    # the spec's table key, set on each subclass
+    table: ClassVar[str] = ""
+
+    def loc(self, field_name: str | None = None) -> Location:
+        """Where ``field_name`` of this record is in its file (empty when built in memory)."""
+        if self._source is None:
+            return Location()
+        return self._source.at(field_name)
+
+    @property
+    def source(self) -> Source | None:
+        return self._source
+
+
+class Criteria(BaseModel):
+    """The unit's written criteria for each risk level (对划分标准作出说明)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    high: str | None = Field(default=None, validation_alias=AliasChoices("高", "high"), serialization_alias="高")
+    medium: str | None = Field(default=None, validation_alias=AliasChoices("中", "medium"), serialization_alias="中")
+    low: str | None = Field(default=None, validation_alias=AliasChoices("低", "low"), serialization_alias="低")
+
+    def of(self, level: RiskLevel) -> str | None:
+        return {RiskLevel.HIGH: self.high, RiskLevel.MEDIUM: self.medium, RiskLevel.LOW: self.low}[level]
+
+
+class Unit(Record):
+    """单位信息: who the workbook is about."""
+
+    table: ClassVar[str] = "unit"
+
+    name: Text
+    code: Id
+    parent: str | None = None
+    year: int
+    contact: str | None = None
+    phone: str | None = None
+    status: UnitStatus
+    confirmed_by: str | None = None
+    confirmed_on: date | None = None
+    criteria: Criteria = Field(default_factory=Criteria)
+
+
+class Post(Record):
+    """岗位: a post, in one of the three tiers the seed names."""
+
+    table: ClassVar[str] = "posts"
+
+    id: Id
+    name: Text
+    department: Text
+    tier: PostTier
+    holders: list[str] = Field(default_factory=list)
+    since: date | None = None
+    key: bool = False
+    note: str | None = None
+
+
+class PowerItem(Record):
+    """职权目录: one power, with its content, handling body and legal basis."""
+
+    table: ClassVar[str] = "powers"
+
+    id: Id
+    name: Text
+    kind: PowerKind | None = None
+    content: Text
+    level: PowerLevel
+    subject: Text
+    posts: list[Id] = Field(default_factory=list)
+    basis: Text
+    procedure: str | None = None
+    time_limit: str | None = None
+    disposition: Disposition = Disposition.KEEP
+    note: str | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.disposition in (Disposition.KEEP, Disposition.ADJUST)
+
+
+class RiskPoint(Record):
+    """风险点: one integrity risk point found on a power or a post."""
+
+    table: ClassVar[str] = "risks"
+
+    id: Id
+    power: Id | None = None
+    post: Id | None = None
+    category: RiskCategory
+    description: Text
+    level: RiskLevel
+    found_by: list[FoundBy] = Field(default_factory=list)
+    review: ReviewStatus = ReviewStatus.PENDING
+    review_note: str | None = None
+    note: str | None = None
+
+
+class Measure(Record):
+    """防控措施: one prevention measure answering exactly one risk point (一对一)."""
+
+    table: ClassVar[str] = "measures"
+
+    id: Id
+    risk: Id
+    phase: Phase
+    description: Text
+    owner: Text
+    due: date | str | None = None
+    status: MeasureStatus = MeasureStatus.TODO
+    note: str | None = None
+
+
+class Step(Record):
+    """流程环节: one step of a power-operation flow (a box on the chart)."""
+
+    table: ClassVar[str] = "steps"
+
+    id: Id
+    name: Text
+    actor: Text
+    time_limit: str | None = None
+    next: list[str] = Field(default_factory=list)
+    risks: list[Id] = Field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def transitions(self) -> list[tuple[str, str | None]]:
+        """``next`` as (step ID, condition) pairs."""
+        return [parse_next(item) for item in self.next]
+
+    @property
+    def is_end(self) -> bool:
+        return not self.next
+
+
+class Flow(Record):
+    """流程: a power-operation flow, external (for the applicant) or internal."""
+
+    table: ClassVar[str] = "flows"
+
+    id: Id
+    power: Id
+    kind: FlowKind
+    name: str | None = None
+    subject: str | None = None
+    basis: str | None = None
+    materials: list[str] = Field(default_factory=list)
+    supervision: list[str] = Field(default_factory=list)
+    place: str | None = None
+    phone: str | None = None
+    fee: str | None = None
+    note: str | None = None
+    steps: list[Step] = Field(default_factory=list)
+
+
+class Institution(Record):
+    """制度: a rule or system built, revised or repealed to answer risk points."""
+
+    table: ClassVar[str] = "institutions"
+
+    id: Id
+    name: Text
+    kind: InstitutionKind
+    issued_on: date | None = None
+    risks: list[Id] = Field(default_factory=list)
+    file: str | None = None
+    note: str | None = None
+
+
+class Alert(Record):
+    """预警处置: one warning raised on a risk point and how it was handled."""
+
+    table: ClassVar[str] = "alerts"
+
+    id: Id
+    date: date
+    grade: AlertGrade | None = None
+    risk: Id
+    channel: AlertChannel
+    action: AlertAction | None = None
+    detail: Text
+    result: str | None = None
+    note: str | None = None
+
+
+TABLES: dict[str, type[Record]] = {
+    "posts": Post,
+    "powers": PowerItem,
+    "risks": RiskPoint,
+    "measures": Measure,
+    "flows": Flow,
+    "institutions": Institution,
+    "alerts": Alert,
+}
+
+
+class Workbook(BaseModel):
+    """One unit's workbook for one year: the root of the model."""
+
+    model_config = ConfigDict(extra="forbid")
+    _origin: Origin = PrivateAttr(default_factory=Origin)
+
+    unit: Unit
+    posts: list[Post] = Field(default_factory=list)
+    powers: list[PowerItem] = Field(default_factory=list)
+    risks: list[RiskPoint] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    institutions: list[Institution] = Field(default_factory=list)
+    alerts: list[Alert] = Field(default_factory=list)
+
+    @property
+    def origin(self) -> Origin:
+        return self._origin
+
+    @property
+    def code(self) -> str | None:
+        return self.unit.code if self.unit is not None else None
+
+    # -- lookups used by rules and renderers (first occurrence wins on duplicate IDs) --
+
+    @cached_property
+    def posts_by_id(self) -> dict[str, Post]:
+        return _first_by_id(self.posts)
+
+    @cached_property
+    def powers_by_id(self) -> dict[str, PowerItem]:
+        return _first_by_id(self.powers)
+
+    @cached_property
+    def risks_by_id(self) -> dict[str, RiskPoint]:
+        return _first_by_id(self.risks)
+
+    @cached_property
+    def flows_by_id(self) -> dict[str, Flow]:
+        return _first_by_id(self.flows)
+
+    @cached_property
+    def measures_by_risk(self) -> dict[str, list[Measure]]:
+        by_risk: dict[str, list[Measure]] = defaultdict(list)
+        for m in self.measures:
+            if m.risk is not None:
+                by_risk[m.risk].append(m)
+        return dict(by_risk)
+
+    @cached_property
+    def risks_by_power(self) -> dict[str, list[RiskPoint]]:
+        by_power: dict[str, list[RiskPoint]] = defaultdict(list)
+        for r in self.risks:
+            if r.power is not None:
+                by_power[r.power].append(r)
+        return dict(by_power)
+
+    @cached_property
+    def flows_by_power(self) -> dict[str, list[Flow]]:
+        by_power: dict[str, list[Flow]] = defaultdict(list)
+        for f in self.flows:
+            if f.power is not None:
+                by_power[f.power].append(f)
+        return dict(by_power)
+
+    def uncovered_risks(self) -> list[RiskPoint]:
+        """Risk points no measure answers (the one-to-one rule, 一对一)."""
+        answered = self.measures_by_risk
+        return [r for r in self.risks if r.id is not None and r.id not in answered]
+
+    def to_data(self) -> dict[str, Any]:
+        """The YAML shape: English keys, canonical Chinese values, defaults left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _first_by_id(records) -> dict:
+    out: dict = {}
+    for r in records:
+        if r.id is not None and r.id not in out:
+            out[r.id] = r
+    return out

@@ -1,0 +1,102 @@
+"""The rule contract and the registry.
+
+A rule is a small class with a stable ``code``, a dotted-free ``name``, a default ``severity``,
+a docstring that documents it (with a passing and a failing example) and a ``check`` generator.
+Rules LF100–LF107 are found while reading a file; their ``check`` yields nothing and the readers
+emit them through ``Rule.finding``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from lianfang.findings import Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from lianfang.model.workbook import Workbook
+
+
+@dataclass
+class Context:
+    """What a rule may depend on besides the workbook: the date and the rule options."""
+
+    as_of: date = field(default_factory=date.today)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def option(self, rule: Rule, key: str) -> Any:
+        return self.options.get(rule.code, {}).get(key, rule.defaults[key])
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    title_zh: ClassVar[str] = ""
+    title_en: ClassVar[str] = ""
+    # options a configuration file may set, with their defaults
+    defaults: ClassVar[dict[str, Any]] = {}
+    # True for LF100–LF107: emitted by the readers, not by check()
+    on_read: ClassVar[bool] = False
+
+    def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
+        return iter(())
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def finding(
+        cls,
+        message: str,
+        at: Location | None = None,
+        object: str | None = None,  # noqa: A002 - the spec's key
+        field: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(
+            code=cls.code,
+            name=cls.name,
+            severity=severity or cls.severity,
+            message=message,
+            location=at or Location(),
+            object=object,
+            field=field,
+        )
+
+
+class DuplicateRuleError(ValueError):
+    pass
+
+
+class Registry:
+    """All rules by code; refuses a second rule with a code already taken."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, type[Rule]] = {}
+
+    def register(self, rule: type[Rule]) -> type[Rule]:
+        if rule.code in self._rules:
+            raise DuplicateRuleError(f"rule code {rule.code} is already registered")
+        for attr in ("code", "name", "severity"):
+            if not hasattr(rule, attr):
+                raise TypeError(f"{rule.__name__} has no {attr}")
+        self._rules[rule.code] = rule
+        return rule
+
+    def get(self, code: str) -> type[Rule] | None:
+        return self._rules.get(code.upper())
+
+    def __iter__(self):
+        return iter(sorted(self._rules.values(), key=lambda r: r.code))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+
+REGISTRY = Registry()
+register = REGISTRY.register

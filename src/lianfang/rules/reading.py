@@ -1,0 +1,173 @@
+"""LF100–LF107: problems found while reading a file, before any other rule runs."""
+
+from __future__ import annotations
+
+from lianfang.findings import Severity
+from lianfang.rules.base import Rule, register
+
+
+@register
+class UnreadableFile(Rule):
+    """The file is not a workbook lianfang can read.
+
+    Fires for a file that is not an xlsx or YAML workbook, is corrupt, truncated, encrypted,
+    larger than the configured limits, not valid YAML, or not a mapping at the top. The other
+    files of the same run are still checked.
+
+    Passing: a ``.xlsx`` saved by Excel or WPS, or a UTF-8 ``.yaml`` file whose top level is a
+    mapping with ``unit``, ``posts``, ….
+    Failing: a ``.xlsx`` that is really a ``.xls``, a password-protected workbook, a YAML file
+    whose top level is a list.
+    """
+
+    code = "LF100"
+    name = "unreadable-file"
+    severity = Severity.ERROR
+    title_zh = "文件无法读取"
+    title_en = "unreadable file"
+    on_read = True
+
+
+@register
+class MissingSheet(Rule):
+    """A required sheet (xlsx) or top-level key (YAML) is absent.
+
+    Required: 单位信息 (unit), 岗位 (posts), 职权目录 (powers), 风险点 (risks), 防控措施 (measures).
+    The other rules still run, treating the missing table as empty.
+
+    Passing: a workbook with all five sheets, even if 流程 and 制度 are absent.
+    Failing: a workbook without a 防控措施 sheet.
+    """
+
+    code = "LF101"
+    name = "missing-sheet"
+    severity = Severity.ERROR
+    title_zh = "缺少工作表"
+    title_en = "missing sheet"
+    on_read = True
+
+
+@register
+class MissingColumn(Rule):
+    """A required column is absent from a sheet.
+
+    Passing: the 风险点 sheet has 风险点编号, 风险类别, 风险描述 and 风险等级 columns (in any order).
+    Failing: the 风险点 sheet has no 风险等级 column.
+    """
+
+    code = "LF102"
+    name = "missing-column"
+    severity = Severity.ERROR
+    title_zh = "缺少必填列"
+    title_en = "missing column"
+    on_read = True
+
+
+@register
+class MissingValue(Rule):
+    """A required value is empty (in YAML also: a required key is absent from a row).
+
+    Passing: every risk point row has a 风险描述.
+    Failing: ``FX-03`` has an empty 风险等级 cell.
+    """
+
+    code = "LF103"
+    name = "missing-value"
+    severity = Severity.ERROR
+    title_zh = "必填项为空"
+    title_en = "missing value"
+    on_read = True
+
+
+@register
+class BadEnum(Rule):
+    """A value is not one of the listed choices; the message lists them.
+
+    Aliases are accepted: English words (``high``), a trailing 风险 or 类 (``高风险``,
+    ``岗位职责风险``), and for levels 高级/中级/低级 and ★★★/★★/★.
+
+    Passing: 风险等级 ``高风险``.
+    Failing: 风险等级 ``较高``.
+    """
+
+    code = "LF104"
+    name = "bad-enum"
+    severity = Severity.ERROR
+    title_zh = "取值不在可选范围内"
+    title_en = "value not among the choices"
+    on_read = True
+
+
+@register
+class BadFormat(Rule):
+    """A date, year, boolean or ID is malformed.
+
+    IDs are 1–32 letters, digits, ``-``, ``_`` or ``.``; dates are Excel dates or text such as
+    ``2012-07-01``, ``2012/7/1``, ``2012.7.1``, ``2012年7月1日``; booleans 是/否, Y/N, true/false,
+    1/0; the year a four-digit integer.
+
+    Passing: 任职起始 ``2023年3月1日``.
+    Failing: 风险点编号 ``FX 01`` (a space), 任职起始 ``去年``.
+    """
+
+    code = "LF105"
+    name = "bad-format"
+    severity = Severity.ERROR
+    title_zh = "格式错误"
+    title_en = "malformed value"
+    on_read = True
+
+
+@register
+class UnknownColumn(Rule):
+    """A column (xlsx) or key (YAML) the format does not know; it is dropped.
+
+    序号 and 备注 columns are allowed on every table sheet.
+
+    Passing: a 风险点 sheet with an extra 序号 column.
+    Failing: a 风险点 sheet with a 负责人 column.
+    """
+
+    code = "LF106"
+    name = "unknown-column"
+    severity = Severity.WARNING
+    title_zh = "未知的列"
+    title_en = "unknown column"
+    on_read = True
+
+
+@register
+class DuplicateId(Rule):
+    """An ID appears twice in one table; both places are named.
+
+    One finding per repeated occurrence, at the repeat, its message naming the first place.
+    A step ID repeated inside one flow (and a key repeated in one YAML mapping) is LF107 too.
+
+    Passing: FX-01, FX-02, FX-03.
+    Failing: two rows with 风险点编号 FX-02.
+    """
+
+    code = "LF107"
+    name = "duplicate-id"
+    severity = Severity.ERROR
+    title_zh = "编号重复"
+    title_en = "duplicate ID"
+    on_read = True
+
+
+@register
+class UnknownFlow(Rule):
+    """A row of 流程环节 names a 流程编号 that is not in the 流程 sheet (xlsx only).
+
+    The step cannot be attached to any flow, so it is dropped from the model.
+
+    Passing: every 流程环节 row names a flow of the 流程 sheet.
+    Failing: a 流程环节 row with 流程编号 ``LC-99`` when there is no flow LC-99.
+    """
+
+    code = "LF206"
+    name = "unknown-flow"
+    severity = Severity.ERROR
+    title_zh = "流程编号不存在"
+    title_en = "unknown flow"
+    on_read = True
