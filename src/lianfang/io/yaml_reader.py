@@ -186,6 +186,7 @@ def _mapping_row(walker: _Walker, spec: TableSpec, node: Node, depth: int, what:
     values: dict = {}
     positions: dict[str, tuple[int, int]] = {}
     nested: list[tuple[str, Node]] = []
+    unknown: list[tuple[str, Node]] = []
     for key, knode, vnode in walker.pairs(node, depth, what):
         field = match_field(spec, key)
         if field is None:
@@ -195,9 +196,7 @@ def _mapping_row(walker: _Walker, spec: TableSpec, node: Node, depth: int, what:
             if spec is UNIT and key in ("criteria", "风险等级标准", "划分标准"):
                 nested.append((key, vnode))
                 continue
-            line, col = _pos(knode)
-            emit(walker.findings, "LF106", tr("{w}中未知的键「{k}」，已忽略", "unknown key {k!r} in {w}, ignored", w=what, k=key),
-                 Location(line=line, col=col))
+            unknown.append((key, knode))
             continue
         value = walker.value(vnode, depth + 1)
         positions[field.key] = _pos(vnode)
@@ -205,6 +204,12 @@ def _mapping_row(walker: _Walker, spec: TableSpec, node: Node, depth: int, what:
             values.setdefault(REPORTED, set()).add(field.key)
             continue
         values[field.key] = value
+    raw_id = values.get(spec.id_field)
+    object_id = str(raw_id).strip() if isinstance(raw_id, str) and raw_id.strip() and spec is not UNIT else None
+    for key, knode in unknown:
+        line, col = _pos(knode)
+        emit(walker.findings, "LF106", tr("{w}中未知的键「{k}」，已忽略", "unknown key {k!r} in {w}, ignored", w=what, k=key),
+             Location(line=line, col=col), object_id)
     return values, positions, nested
 
 
