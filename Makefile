@@ -7,9 +7,9 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup system-deps demo test lint bench fuzz docs clean
 
-setup: $(STAMP) system-deps
+setup: system-deps $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

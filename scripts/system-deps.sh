@@ -4,6 +4,9 @@
 set -u
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
+# Debian's python3 needs python3-venv for `python3 -m venv`
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
+command -v git >/dev/null 2>&1 || need+=(git)
 if ! command -v fc-list >/dev/null 2>&1; then
   need+=(fontconfig fonts-wqy-microhei)
 elif [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
