@@ -22,6 +22,8 @@ from lianfang.rules.base import REGISTRY
 
 # key of RawRow.values holding the set of fields a reader already reported as unreadable
 REPORTED = "\0reported"
+# required values whose emptiness a rule reports with its own code (LF401 missing-criteria)
+LEFT_TO_RULES = frozenset({"criteria.high", "criteria.medium", "criteria.low"})
 
 
 @dataclass(slots=True)
@@ -83,14 +85,18 @@ class Builder:
                 continue
             if f.key in reported:
                 values[f.key] = None
+                row.source.unreadable.add(f.key)
                 ok = False
                 continue
             raw = raw_values.get(f.key)
             try:
                 values[f.key] = coerce(f, raw, excel=excel)
             except Problem as p:
-                ok = False
                 values[f.key] = None
+                if p.code == "LF103" and f.key in LEFT_TO_RULES:
+                    continue
+                ok = False
+                row.source.unreadable.add(f.key)
                 self.problem(p.code, p.message, row.source.at(f.key), object_id, f.key.split(".")[0])
         return values, ok
 
@@ -144,12 +150,17 @@ class Builder:
                 by_id.setdefault(f.id, f)
         steps_of: dict[int, list[Step]] = {}
         for row in raw.rows:
+            # a step's findings name it FLOW/STEP (findings.md)
+            step_id = self._object_id(STEPS, row)
             if row.parent is not None:
                 flow = flows[row.parent]
                 flow_id = flow.id
-                values, ok = self._coerce_row(STEPS, row, None, skip=("flow",))
+                object_id = f"{flow_id}/{step_id}" if flow_id and step_id else None
+                values, ok = self._coerce_row(STEPS, row, object_id, skip=("flow",))
             else:
-                values, ok = self._coerce_row(STEPS, row, None)
+                raw_flow = row.values.get("flow")
+                object_id = f"{as_text(raw_flow)}/{step_id}" if not is_blank(raw_flow) and step_id else None
+                values, ok = self._coerce_row(STEPS, row, object_id)
                 flow_id = values.pop("flow")
                 flow = by_id.get(flow_id) if flow_id is not None else None
                 if flow is None and flow_id is not None:

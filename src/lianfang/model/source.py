@@ -23,6 +23,8 @@ class Source:
     line: int | None = None
     col: int | None = None
     positions: dict[str, tuple[int, int]] | None = None
+    # fields the reader could not read and already reported: None in the model, yet not empty
+    unreadable: set[str] = field(default_factory=set)
 
     def at(self, field_name: str | None = None) -> Location:
         """The location of ``field_name`` in this record, or of the record itself."""

@@ -76,6 +76,10 @@ class Record(BaseModel):
     def source(self) -> Source | None:
         return self._source
 
+    def unreadable(self, field_name: str) -> bool:
+        """True when the reader could not read ``field_name`` (already reported), not merely empty."""
+        return self._source is not None and field_name in self._source.unreadable
+
 
 class Criteria(BaseModel):
     """The unit's written criteria for each risk level (对划分标准作出说明)."""
