@@ -37,6 +37,8 @@ class Rule:
     severity: ClassVar[Severity]
     title_zh: ClassVar[str] = ""
     title_en: ClassVar[str] = ""
+    # the Chinese documentation; the docstring is the English one
+    doc_zh: ClassVar[str] = ""
     # options a configuration file may set, with their defaults
     defaults: ClassVar[dict[str, Any]] = {}
     # True for LF100–LF107: emitted by the readers, not by check()
@@ -46,8 +48,15 @@ class Rule:
         return iter(())
 
     @classmethod
-    def doc(cls) -> str:
+    def doc(cls, lang: str = "en") -> str:
+        """The rule's documentation: the docstring, or ``doc_zh`` for ``lang="zh"`` when there is one."""
+        if lang == "zh" and cls.doc_zh:
+            return inspect.cleandoc(cls.doc_zh)
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def title(cls, lang: str = "zh") -> str:
+        return cls.title_en if lang == "en" else cls.title_zh
 
     @classmethod
     def finding(
@@ -91,6 +100,27 @@ class Registry:
     def get(self, code: str) -> type[Rule] | None:
         return self._rules.get(code.upper())
 
+    def check_options(self, options: dict[str, dict[str, Any]]) -> None:
+        """Raise ``ValueError`` (a user-facing message) for an option no rule has or of the wrong type."""
+        from lianfang.i18n import tr
+
+        for code, opts in options.items():
+            rule = self.get(code)
+            if rule is None:
+                raise ValueError(tr("没有规则 {c}", "there is no rule {c}", c=code))
+            for key, value in opts.items():
+                if key not in rule.defaults:
+                    known = ", ".join(rule.defaults) or tr("无", "none")
+                    raise ValueError(tr("规则 {c} 没有选项「{k}」（可用：{o}）", "rule {c} has no option {k!r} (known: {o})",
+                                        c=code, k=key, o=known))
+                default = rule.defaults[key]
+                if isinstance(default, int) and not (type(value) is int and value >= 1):
+                    raise ValueError(tr("{c} 的选项 {k} 应为正整数，而不是 {v!r}", "option {k} of {c} must be a positive integer, not {v!r}",
+                                        c=code, k=key, v=value))
+                if isinstance(default, list) and not (isinstance(value, list) and all(isinstance(x, str) and x.strip() for x in value)):
+                    raise ValueError(tr("{c} 的选项 {k} 应为文字列表，如 [\"采购\", \"招标\"]", "option {k} of {c} must be a list of words, e.g. [\"采购\", \"招标\"]",
+                                        c=code, k=key))
+
     def __iter__(self):
         return iter(sorted(self._rules.values(), key=lambda r: r.code))
 
@@ -100,3 +130,11 @@ class Registry:
 
 REGISTRY = Registry()
 register = REGISTRY.register
+
+
+def missing_table(workbook: Workbook, key: str) -> bool:
+    """True when a required table was absent from the file: LF101 said so, rules say no more about it."""
+    from lianfang.io.format import SPEC_BY_KEY
+
+    origin = workbook.origin
+    return origin.format is not None and key not in origin.sheets and SPEC_BY_KEY[key].required
