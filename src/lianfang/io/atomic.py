@@ -8,6 +8,7 @@ replaced when the caller passes ``force``; an input is never an output.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,17 @@ def check_output(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> Non
         raise OutputError(tr("{p} 已存在；如需覆盖请加 --force", "{p} already exists; use --force to replace it", p=path))
 
 
+def _output_mode(path: Path) -> int:
+    """mkstemp makes a 0600 file; an output gets the mode a plain open() would give it
+    (an existing file keeps its own)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_path(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> Iterator[Path]:
     """A temporary path to write to; on success it replaces ``path`` atomically."""
@@ -48,6 +60,7 @@ def atomic_path(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> Iter
     os.close(fd)
     tmp_path = Path(tmp)
     try:
+        os.chmod(tmp_path, _output_mode(path))
         yield tmp_path
         if not force and path.exists():  # appeared while we were writing
             raise OutputError(tr("{p} 已存在；如需覆盖请加 --force", "{p} already exists; use --force to replace it", p=path))
