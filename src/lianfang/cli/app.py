@@ -44,11 +44,12 @@ def create_app() -> typer.Typer:
         pass
 
     # Every command is registered here, explicitly; each module has HELP_ZH / HELP_EN.
-    from lianfang.cli import convert_cmd, init_cmd, schema_cmd
+    from lianfang.cli import convert_cmd, init_cmd, rules_cmd, schema_cmd
 
     for name, module, func in (
         ("init", init_cmd, init_cmd.init),
         ("convert", convert_cmd, convert_cmd.convert),
+        ("rules", rules_cmd, rules_cmd.rules),
         ("schema", schema_cmd, schema_cmd.schema),
     ):
         app.command(name, help=tr(module.HELP_ZH, module.HELP_EN))(func)

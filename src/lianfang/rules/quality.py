@@ -121,7 +121,7 @@ class VagueMeasure(Rule):
     overlap). One finding per measure, on its 措施内容.
 
     Options (``[rules.LF402]`` in lianfang.toml): ``min_length`` (default 8) and ``phrases`` (the
-    stock phrases; the default list is in docs/rules.md).
+    stock phrases; the default list is in the options table).
 
     Passing: ``公开审批依据、条件、程序、时限，现场审查至少2名承办人员``.
 
@@ -135,7 +135,7 @@ class VagueMeasure(Rule):
     标点和空格不计），或去掉套话后只剩标点（编号如 1. ①、连接词 和 与 及 并 也不计；套话可以重叠），
     即报告。每条措施一条发现项，位于措施内容。
 
-    选项（lianfang.toml 的 [rules.LF402]）：min_length（默认 8）、phrases（套话列表，默认列表见下）。
+    选项（lianfang.toml 的 [rules.LF402]）：min_length（默认 8）、phrases（套话列表，默认值见选项表）。
 
     通过：“公开审批依据、条件、程序、时限，现场审查至少2名承办人员”。
 
@@ -343,8 +343,9 @@ class ReturnedRisk(Rule):
 
     The 廉防办 sends back risk points found inaccurately or incompletely (发回重找); such a risk
     point must be searched again before the workbook is submitted or confirmed, and the reviewer
-    says why. One finding per offending cell: on 审核状态 when the workbook status does not allow a
-    returned risk point, on 审核意见 when it is empty; a risk point with both problems has two.
+    says why. One finding per returned risk point: on its 审核状态 when the workbook status does not
+    allow a returned risk point (the message adds a missing 审核意见 when that is empty too),
+    otherwise on its empty 审核意见.
 
     Passing: FX-03 发回重找 with 审核意见 ``表现形式不具体``, workbook status 草稿 or 退回.
 
@@ -355,8 +356,8 @@ class ReturnedRisk(Rule):
     风险点为“发回重找”，而工作簿状态是送审、已确认或已公示；或发回重找却没有审核意见。
 
     廉防办对查找不准、不全的风险点一律发回重找；这样的风险点须重新查找后才能送审或确认，审核人应写明理由。
-    每个有问题的单元格一条发现项：工作簿状态不允许时位于审核状态，审核意见为空时位于审核意见；
-    两个问题都有则两条。
+    每个发回重找的风险点至多一条发现项：工作簿状态不允许时位于审核状态（若审核意见也为空，消息一并指出），
+    否则位于空的审核意见。
 
     通过：FX-03 发回重找，审核意见“表现形式不具体”，工作簿状态为草稿或退回。
 
@@ -374,12 +375,14 @@ class ReturnedRisk(Rule):
         for risk in workbook.risks:
             if risk.review is not ReviewStatus.RETURNED:
                 continue
+            no_note = not risk.review_note and not risk.unreadable("review_note")
             if status in _REVIEWED_STATUSES:
-                yield self.finding(
-                    tr("风险点 {o} 已发回重找，工作簿却处于「{s}」状态", "risk point {o} was returned (发回重找) but the workbook is {s}",
-                       o=risk.id, s=status.value),
-                    at=risk.loc("review"), object=risk.id, field="review")
-            if not risk.review_note and not risk.unreadable("review_note"):
+                message = tr("风险点 {o} 已发回重找，工作簿却处于「{s}」状态", "risk point {o} was returned (发回重找) but the workbook is {s}",
+                             o=risk.id, s=status.value)
+                if no_note:
+                    message += tr("，且没有填写审核意见", ", and it has no review note")
+                yield self.finding(message, at=risk.loc("review"), object=risk.id, field="review")
+            elif no_note:
                 yield self.finding(
                     tr("风险点 {o} 发回重找，但没有填写审核意见", "risk point {o} was returned (发回重找) without a review note",
                        o=risk.id),

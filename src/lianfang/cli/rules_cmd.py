@@ -1,0 +1,60 @@
+"""``lianfang rules``: the rule catalogue, or one rule explained."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from lianfang.cli.common import LangOption, fail, out
+from lianfang.i18n import current_lang, tr
+from lianfang.rules import REGISTRY
+from lianfang.rules.base import Rule
+from lianfang.rules.docs import doc_text
+
+HELP_ZH = """列出全部校验规则（代码、名称、默认级别、说明），或解释一条规则及其选项。
+
+示例：lianfang rules；lianfang rules LF301；lianfang rules LF4（只列 LF4xx）"""
+HELP_EN = """List the validation rules (code, name, default severity, title), or explain one rule and its options.
+
+Example: lianfang rules; lianfang rules LF301; lianfang rules LF4 (only LF4xx)"""
+
+
+def _toml_value(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def explain(rule: type[Rule], lang: str) -> str:
+    """One rule as plain text: heading, title, documentation, options as lianfang.toml lines."""
+    heading = tr("{c} {n}（默认级别 {s}）", "{c} {n} (default severity {s})", c=rule.code, n=rule.name, s=rule.severity.value)
+    lines = [heading, rule.title(lang), "", doc_text(rule, lang)]
+    if rule.defaults:
+        lines += ["", tr("选项（lianfang.toml，以下为默认值）：", "Options (lianfang.toml; the defaults):"), f"[rules.{rule.code}]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in rule.defaults.items()]
+    return "\n".join(lines)
+
+
+def rules(
+    code: Annotated[str | None, typer.Argument(help=tr("规则代码（如 LF301）或前缀（如 LF3）", "a rule code (LF301) or a prefix (LF3)"),
+                                               show_default=False)] = None,
+    lang: LangOption = None,
+) -> None:
+    """List the rules or explain one (help: HELP_ZH / HELP_EN)."""
+    language = current_lang()
+    wanted = (code or "").strip().upper()
+    rule = REGISTRY.get(wanted) if wanted else None
+    if rule is not None:
+        typer.echo(explain(rule, language))
+        return
+    chosen = [r for r in REGISTRY if r.code.startswith(wanted)]
+    if not chosen:
+        fail(tr("没有规则「{c}」；运行 lianfang rules 查看全部规则", "there is no rule {c!r}; run lianfang rules to see them all", c=code))
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for header in (tr("代码", "code"), tr("名称", "name"), tr("默认级别", "default"), tr("说明", "title")):
+        table.add_column(header, no_wrap=header != tr("说明", "title"))
+    for r in chosen:
+        table.add_row(r.code, r.name, r.severity.value, escape(r.title(language)))
+    out().print(table)
