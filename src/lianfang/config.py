@@ -119,6 +119,12 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
         if not isinstance(opts, dict):
             raise ConfigError(tr("[rules.{c}] 应为表", "[rules.{c}] must be a table", c=code))
         settings.options[code.upper()] = dict(opts)
+    from lianfang.rules import REGISTRY  # every rule registered, with its options
+
+    try:
+        REGISTRY.check_options(settings.options)
+    except ValueError as e:
+        raise ConfigError(tr("配置文件 {p}：{e}", "configuration {p}: {e}", p=path, e=e)) from None
     return settings
 
 
