@@ -1,0 +1,177 @@
+"""``lianfang validate``: check workbooks against the rule catalogue and report every finding."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from lianfang.cli.common import EXIT_FINDINGS, EXIT_OK, ForceOption, LangOption, err, fail, out
+from lianfang.config import (
+    ConfigError,
+    Settings,
+    load_settings,
+    parse_codes,
+    parse_date_option,
+    parse_severity,
+)
+from lianfang.discover import DiscoveryError, find_workbooks
+from lianfang.i18n import tr
+from lianfang.io.atomic import OutputError, check_output, write_atomic
+from lianfang.report import FORMATS, RenderOptions, check_workbook, fails
+from lianfang.rules import REGISTRY
+
+HELP_ZH = """按规则目录（LF100–LF504）检查工作簿，报告每一处问题及其位置。
+
+PATHS 可以是文件或文件夹（递归查找 .xlsx、.yaml、.yml，跳过 ~$ 开头的锁文件和隐藏文件夹）。
+退出状态：0 没有错误；1 有错误（或 --strict 时有警告）；2 命令无法执行。
+送审状态的工作簿在文本格式下写成可直接发回单位的《审核意见》。
+
+示例：lianfang validate units/ --format github；lianfang validate 单位.xlsx --ignore LF305 --strict"""
+HELP_EN = """Check workbooks against the rule catalogue (LF100–LF504) and report every finding with its location.
+
+PATHS are files or folders (searched recursively for .xlsx, .yaml, .yml, skipping ~$ lock files and
+hidden folders). Exit status: 0 no error; 1 errors (or warnings with --strict); 2 the command could
+not run. A workbook with status 送审 is written, in text format, as a review opinion to send back.
+
+Example: lianfang validate units/ --format github; lianfang validate unit.xlsx --ignore LF305 --strict"""
+
+_OPTION_RE = re.compile(r"^\s*(LF\d+)\.([A-Za-z0-9_-]+)\s*=(.*)$", re.IGNORECASE)
+_TRUE = {"是", "true", "yes", "y", "1", "on"}
+_FALSE = {"否", "false", "no", "n", "0", "off"}
+
+
+def _matches_a_rule(code: str) -> bool:
+    return any(rule.code.startswith(code) for rule in REGISTRY)
+
+
+def parse_option_value(code: str, key: str, text: str) -> Any:
+    """``--option LF404.years=3``: the value typed as the rule's default for that key."""
+    rule = REGISTRY.get(code)
+    if rule is None:
+        raise ConfigError(tr("没有规则 {c}", "there is no rule {c}", c=code))
+    if key not in rule.defaults:
+        known = "、".join(rule.defaults) or tr("（无）", "(none)")
+        raise ConfigError(tr("规则 {c} 没有选项「{k}」（可用：{o}）", "rule {c} has no option {k!r} (available: {o})", c=code, k=key, o=known))
+    default = rule.defaults[key]
+    text = text.strip()
+    bad = ConfigError(tr("选项 {c}.{k} 的值「{v}」无效", "invalid value {v!r} for {c}.{k}", c=code, k=key, v=text))
+    if isinstance(default, bool):
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise bad
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise bad from None
+    if isinstance(default, float):
+        try:
+            return float(text)
+        except ValueError:
+            raise bad from None
+    if isinstance(default, list | tuple | set | frozenset):
+        return [x.strip() for x in re.split(r"[,，、;；]", text) if x.strip()]
+    return text
+
+
+def check_settings(settings: Settings) -> None:
+    """Every code, prefix and option named in the settings must exist in the catalogue."""
+    for code in sorted((settings.select or set()) | settings.ignore):
+        if not _matches_a_rule(code):
+            raise ConfigError(tr("没有以 {c} 开头的规则（lianfang rules 列出全部规则）", "no rule code starts with {c} (lianfang rules lists them)", c=code))
+    for code in sorted(settings.severities):
+        if REGISTRY.get(code) is None:
+            raise ConfigError(tr("没有规则 {c}，无法设置其级别", "there is no rule {c} to set the severity of", c=code))
+    try:
+        REGISTRY.check_options(settings.options)
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
+
+
+def build_settings(config: Path | None, select: list[str] | None, ignore: list[str] | None, severity: list[str] | None,
+                   option: list[str] | None, as_of: str | None) -> Settings:
+    """lianfang.toml (``--config`` or the nearest one), overridden by the command line."""
+    if config is not None and not config.is_file():
+        raise ConfigError(tr("配置文件不存在：{p}", "no such configuration file: {p}", p=config))
+    settings = load_settings(config)
+    if select:
+        settings.select = parse_codes(",".join(select))
+    if ignore:
+        settings.ignore = parse_codes(",".join(ignore))
+    for item in severity or []:
+        code, sep, level = item.partition("=")
+        code = code.strip().upper()
+        if not sep or not code:
+            raise ConfigError(tr("--severity 应写作 代码=级别，如 LF402=error", "--severity takes CODE=LEVEL, e.g. LF402=error"))
+        parse_codes(code)
+        settings.severities[code] = parse_severity(code, level)
+    for item in option or []:
+        m = _OPTION_RE.match(item)
+        if m is None:
+            raise ConfigError(tr("--option 应写作 代码.选项=值，如 LF404.years=3", "--option takes CODE.KEY=VALUE, e.g. LF404.years=3"))
+        code, key = m.group(1).upper(), m.group(2)
+        settings.options.setdefault(code, {})[key] = parse_option_value(code, key, m.group(3))
+    if as_of is not None:
+        settings.as_of = parse_date_option(as_of)
+    check_settings(settings)
+    return settings
+
+
+def emit(rendered: str | bytes, *, markup: bool, output: Path | None, force: bool, inputs: list[Path]) -> None:
+    """Print a report (coloured when it has markup and the terminal allows) or write it atomically."""
+    if output is None:
+        if markup:
+            out().print(rendered, markup=True, highlight=False, emoji=False, end="")
+        else:
+            sys.stdout.write(rendered if isinstance(rendered, str) else rendered.decode("utf-8"))
+            sys.stdout.flush()
+        return
+    if isinstance(rendered, str) and markup:
+        rendered = Text.from_markup(rendered, emoji=False).plain
+    try:
+        write_atomic(output, rendered, force=force, inputs=inputs)
+    except OutputError as e:
+        fail(str(e))
+    err().print(tr("已写入 {p}", "written to {p}", p=output), markup=False, highlight=False)
+
+
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help=tr("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False)],
+    output_format: Annotated[str, typer.Option("--format", help=tr("输出格式：text、json、github、junit、sarif", "output format: text, json, github, junit, sarif"))] = "text",
+    select: Annotated[list[str] | None, typer.Option("--select", help=tr("只运行这些规则（代码或前缀，逗号分隔），如 LF3,LF402", "run only these rules (codes or prefixes, comma-separated), e.g. LF3,LF402"))] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help=tr("不运行这些规则（代码或前缀）", "skip these rules (codes or prefixes)"))] = None,
+    severity: Annotated[list[str] | None, typer.Option("--severity", help=tr("改变规则级别，如 LF402=error；off 关闭，可重复", "change a rule's severity, e.g. LF402=error; off turns it off; repeatable"))] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", help=tr("规则选项，如 LF404.years=3，可重复", "rule option, e.g. LF404.years=3; repeatable"))] = None,
+    strict: Annotated[bool, typer.Option("--strict", help=tr("有警告也以状态 1 退出", "exit 1 on warnings too"))] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=tr("按此日期检查轮岗和措施时限（默认今天），如 2026-12-31", "date for rotation and due-date checks (default today), e.g. 2026-12-31"), show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option("--config", help=tr("配置文件（默认从当前目录向上查找 lianfang.toml）", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=tr("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
+    force: ForceOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Check workbooks (help: HELP_ZH / HELP_EN)."""
+    fmt = FORMATS.get(output_format.strip().lower())
+    if fmt is None:
+        fail(tr("未知的输出格式「{f}」（可选：{c}）", "unknown format {f!r} (choose from {c})", f=output_format, c="、".join(FORMATS)))
+    try:
+        settings = build_settings(config, select, ignore, severity, option, as_of)
+        files = find_workbooks(paths)
+    except (ConfigError, DiscoveryError) as e:
+        fail(str(e))
+    inputs = [w.path for w in files]
+    if output is not None:
+        try:
+            check_output(output, force=force, inputs=inputs)
+        except OutputError as e:
+            fail(str(e))
+    checked = [check_workbook(w.path, settings, w.display) for w in files]
+    options = RenderOptions(strict=strict, as_of=settings.as_of)
+    emit(fmt.render(checked, options), markup=fmt.markup, output=output, force=force, inputs=inputs)
+    raise typer.Exit(EXIT_FINDINGS if any(fails(c.report, strict) for c in checked) else EXIT_OK)
