@@ -20,7 +20,13 @@ from lianfang.i18n import tr
 from lianfang.io.excel_text import set_text
 from lianfang.model.vocab import Phase, RiskLevel
 from lianfang.report import RenderOptions
-from lianfang.report.text import coverage_figures, coverage_summary, coverage_title, measure_text
+from lianfang.report.text import (
+    coverage_figures,
+    coverage_summary,
+    coverage_title,
+    measure_text,
+    orphan_note,
+)
 
 if TYPE_CHECKING:
     from lianfang.coverage import Coverage
@@ -49,7 +55,7 @@ def _name(pair: tuple[str, str]) -> str:
     return tr(*pair)
 
 
-def _print_setup(ws: Worksheet, columns: int, landscape: bool) -> None:
+def _print_setup(ws: Worksheet, landscape: bool, header_repeated: bool) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -59,8 +65,9 @@ def _print_setup(ws: Worksheet, columns: int, landscape: bool) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = tr("第 &P 页，共 &N 页", "Page &P of &N")
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    if header_repeated:  # the column header on every printed page, and kept in view on screen
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
 
 
 def _title(ws: Worksheet, text: str, subtitle: str, columns: int) -> None:
@@ -137,7 +144,10 @@ def _risks_sheet(ws: Worksheet, cov: Coverage) -> None:
         if not rc.covered:
             status_cell.fill = UNCOVERED_FILL
             status_cell.font = Font(name=FONT_NAME, size=10, bold=True, color="9C0006")
-    _print_setup(ws, columns, landscape=True)
+    if cov.orphan_measures:
+        note = ws.cell(HEADER_ROW + len(cov.rows) + 2, 1)
+        set_text(note, orphan_note(cov)).font = Font(name=FONT_NAME, size=10, color="9C0006")
+    _print_setup(ws, landscape=True, header_repeated=True)
 
 
 def _figures_sheet(ws: Worksheet, cov: Coverage) -> None:
@@ -161,9 +171,7 @@ def _figures_sheet(ws: Worksheet, cov: Coverage) -> None:
                     set_text(cell, text)
                 _body(cell, WRAP if col == 1 else Alignment(horizontal="right", vertical="top"))
         row += len(rows) + 3
-    _print_setup(ws, columns, landscape=False)
-    ws.print_title_rows = None
-    ws.freeze_panes = None
+    _print_setup(ws, landscape=False, header_repeated=False)
 
 
 def render_coverage(cov: Coverage, options: RenderOptions) -> bytes:

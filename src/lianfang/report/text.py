@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.markup import escape
@@ -18,9 +19,13 @@ from rich.markup import escape
 from lianfang.findings import FileReport, Finding, Severity
 from lianfang.i18n import current_lang, tr
 from lianfang.io.format import SHEET_ORDER, SPEC_BY_KEY, match_table
-from lianfang.model.vocab import UnitStatus
+from lianfang.model.vocab import Phase, UnitStatus
 from lianfang.model.workbook import Workbook
 from lianfang.report import CheckedFile, RenderOptions, fails
+
+if TYPE_CHECKING:
+    from lianfang.coverage import Coverage, RiskCoverage
+    from lianfang.model.workbook import Measure
 
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -373,7 +378,7 @@ def aligned(headers: list[str], rows: list[list[str]], right_from: int = 1) -> l
     return out
 
 
-def coverage_figures(cov) -> list[tuple[str, list[str], list[list[str]]]]:
+def coverage_figures(cov: Coverage) -> list[tuple[str, list[str], list[list[str]]]]:
     """The four tables of figures as (title, headers, rows) — shared by text and xlsx."""
     tables = []
     for key, tallies in cov.groups:
@@ -386,7 +391,7 @@ def coverage_figures(cov) -> list[tuple[str, list[str], list[list[str]]]]:
     return tables
 
 
-def coverage_title(cov) -> str:
+def coverage_title(cov: Coverage) -> str:
     name = cov.unit_name or cov.unit_code or ""
     code = tr("（{c}）", " ({c})", c=cov.unit_code) if cov.unit_code and cov.unit_name else ""
     year = tr("{y}年度", " {y}", y=cov.year) if cov.year else ""
@@ -394,20 +399,20 @@ def coverage_title(cov) -> str:
               n=name, c=code, y=year)
 
 
-def coverage_summary(cov) -> str:
+def coverage_summary(cov: Coverage) -> str:
     t = cov.total
     return tr("风险点 {r} 个，已制定措施 {a} 个（{p}），未覆盖 {u} 个；高风险点 {h} 个，三个阶段措施齐全 {f} 个。",
               "{r} risk points, {a} with measures ({p}), {u} uncovered; {h} 高 risk points, {f} with all three phases.",
               r=t.risks, a=t.answered, p=percent(t.answered, t.risks), u=t.risks - t.answered, h=t.high, f=t.high_full)
 
 
-def measure_text(m) -> str:
+def measure_text(m: Measure) -> str:
     extra = [x for x in (m.owner, getattr(m.status, "value", None)) if x]
     text = f"{m.id} {m.description or ''}".rstrip()
     return text + (tr("（{x}）", " ({x})", x=tr("，", ", ").join(extra)) if extra else "")
 
 
-def risk_heading(rc) -> str:
+def risk_heading(rc: RiskCoverage) -> str:
     r = rc.risk
     parts = [r.id, getattr(r.level, "value", None) or "?", getattr(r.category, "value", None) or "?"]
     where = []
@@ -419,9 +424,13 @@ def risk_heading(rc) -> str:
     return "  ".join(parts) + ("  " + " · ".join(where) if where else "")
 
 
-def render_coverage(cov, options: RenderOptions) -> str:
-    from lianfang.model.vocab import Phase
+def orphan_note(cov: Coverage) -> str:
+    return tr("另有 {n} 条措施对应的风险点不存在：{m}。", "{n} measure(s) name a risk point that does not exist: {m}.",
+              n=len(cov.orphan_measures),
+              m=tr("、", ", ").join(tr("{i}（{r}）", "{i} ({r})", i=m.id, r=m.risk) for m in cov.orphan_measures))
 
+
+def render_coverage(cov: Coverage, options: RenderOptions) -> str:
     lines = [f"[bold]{escape(coverage_title(cov))}[/]", "", escape(coverage_summary(cov)), "",
              f"[bold]{section_number(1)}{escape(tr('风险点及其防控措施（未覆盖的排在前面）', 'Risk points and their measures (uncovered first)'))}[/]"]
     if not cov.rows:
@@ -441,7 +450,5 @@ def render_coverage(cov, options: RenderOptions) -> str:
         lines += ["", f"  [bold]{escape(title)}[/]"]
         lines += ["    " + escape(line) for line in aligned(headers, rows)]
     if cov.orphan_measures:
-        lines += ["", escape(tr("另有 {n} 条措施对应的风险点不存在：{m}", "{n} measures name a risk point that does not exist: {m}",
-                                n=len(cov.orphan_measures),
-                                m="、".join(f"{m.id}（{m.risk}）" for m in cov.orphan_measures)))]
+        lines += ["", escape(orphan_note(cov))]
     return "\n".join(lines) + "\n"
