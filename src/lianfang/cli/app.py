@@ -55,6 +55,9 @@ def create_app() -> typer.Typer:
         ("schema", schema_cmd, schema_cmd.schema),
     ):
         app.command(name, help=tr(module.HELP_ZH, module.HELP_EN))(func)
+    from lianfang.cli import handbook_cmd
+
+    app.add_typer(handbook_cmd.create_app(), name="handbook", help=tr(handbook_cmd.HELP_ZH, handbook_cmd.HELP_EN))
     return app
 
 

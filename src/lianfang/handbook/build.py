@@ -1,0 +1,433 @@
+"""Building a handbook: units read and validated, flows drawn, documents gathered, files written.
+
+The order is the issue's: validation first (every unit, with the settings of ``lianfang.toml``);
+an error stops the build unless it is forced, and a forced build carries the findings as an
+appendix. Reading and validation run in worker processes and are cached by content hash in the
+output folder; flowcharts are rendered in parallel and cached by the hash of their DOT text.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from lianfang import __version__
+from lianfang.config import Settings, load_settings
+from lianfang.discover import display_path
+from lianfang.findings import Finding, Severity
+from lianfang.flowchart.render import GraphvizMissing, missing_dot_message
+from lianfang.handbook import charts as charts_mod
+from lianfang.handbook.cache import CACHE_DIR, UnitCache
+from lianfang.handbook.config import (
+    FORMATS,
+    HandbookConfigError,
+    Project,
+    is_config_file,
+    load_project,
+    unit_project,
+)
+from lianfang.handbook.context import Document, UnitInput, build_context, finding_rows
+from lianfang.handbook.filters import demote_headings
+from lianfang.handbook.reproducible import build_time
+from lianfang.i18n import current_lang, set_lang, tr
+from lianfang.io.atomic import OutputError, check_output, write_atomic
+from lianfang.io.encoding import EncodingProblem, decode_text
+from lianfang.io.reader import WORKBOOK_SUFFIXES
+from lianfang.model.workbook import Workbook
+
+MARKDOWN_NAME = "handbook.md"
+EXCEL_NAME = "handbook.xlsx"
+ATTACHMENTS = "attachments"
+MANIFEST = "manifest.json"
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+
+
+class BuildError(Exception):
+    """The build cannot run (bad handbook.yaml, missing file, output in the way): exit 2."""
+
+
+@dataclass
+class BuildOptions:
+    target: Path | None = None  # handbook.yaml, a folder holding one, or one unit workbook
+    output: Path | None = None
+    formats: list[str] | None = None
+    templates: Path | None = None
+    force: bool = False
+    jobs: int = 0  # 0: one per CPU
+    as_of: date | None = None
+
+
+@dataclass
+class UnitResult:
+    path: Path
+    display: str
+    workbook: Workbook | None
+    findings: list[Finding]
+    cached: bool = False
+    read_seconds: float = 0.0
+    validate_seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    built: bool = False
+    units: list[UnitResult] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    charts: int = 0
+    chart_hits: int = 0
+    notes: list[str] = field(default_factory=list)  # what could not be drawn or copied
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(u.errors for u in self.units)
+
+    @property
+    def findings(self) -> list[tuple[UnitResult, Finding]]:
+        return [(u, f) for u in self.units for f in u.findings]
+
+
+class Reporter:
+    """Progress of a build; the CLI shows it as a progress bar, tests and libraries ignore it."""
+
+    def start(self, phase: str, total: int) -> None:
+        pass
+
+    def advance(self, phase: str) -> None:
+        pass
+
+
+# -- the target -----------------------------------------------------------------------------
+
+
+def load_target(target: Path | None) -> Project:
+    """The project a build argument names: handbook.yaml, a folder holding one, or one workbook."""
+    if target is None:
+        target = Path("handbook.yaml")
+        if not target.is_file():
+            raise BuildError(tr("当前文件夹没有 handbook.yaml；请指定 handbook.yaml 或一个单位工作簿，或先运行 lianfang handbook init",
+                                "no handbook.yaml in the current folder; name a handbook.yaml or a unit workbook, or run lianfang handbook init"))
+    if target.is_dir():
+        candidate = target / "handbook.yaml"
+        if not candidate.is_file():
+            raise BuildError(tr("文件夹 {p} 中没有 handbook.yaml", "no handbook.yaml in the folder {p}", p=target))
+        target = candidate
+    if not target.exists():
+        raise BuildError(tr("文件不存在：{p}", "no such file: {p}", p=target))
+    try:
+        if is_config_file(target):
+            return load_project(target)
+    except HandbookConfigError as e:
+        raise BuildError(str(e)) from None
+    if target.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise BuildError(tr("{p} 既不是 handbook.yaml，也不是单位工作簿（.xlsx、.yaml）",
+                            "{p} is neither a handbook.yaml nor a unit workbook (.xlsx, .yaml)", p=target))
+    return unit_project(target)
+
+
+# -- reading and validating -------------------------------------------------------------------
+
+
+def _read_and_check(path: str, settings: Settings, lang: str) -> tuple[Workbook | None, list[Finding], float, float]:
+    """Worker: read one workbook and run the catalogue over it (runs in another process)."""
+    set_lang(lang)
+    from lianfang.io.reader import read_workbook
+    from lianfang.rules.engine import run_rules
+
+    t0 = time.perf_counter()
+    result = read_workbook(path)
+    t1 = time.perf_counter()
+    findings = run_rules(result, settings)
+    t2 = time.perf_counter()
+    return result.workbook, findings, t1 - t0, t2 - t1
+
+
+def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, jobs: int,
+               reporter: Reporter) -> list[UnitResult]:
+    """Every unit read and validated, from the cache when its bytes and the settings are unchanged."""
+    results: list[UnitResult | None] = [None] * len(paths)
+    misses: list[tuple[int, str | None]] = []
+    reporter.start("units", len(paths))
+    for i, path in enumerate(paths):
+        display = display_path(path)
+        t0 = time.perf_counter()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            misses.append((i, None))  # the reader reports it as LF100
+            continue
+        key = cache.key(data) if cache else None
+        hit = cache.load(key) if cache and key else None
+        if hit is not None:
+            results[i] = UnitResult(path, display, hit[0], hit[1], cached=True, read_seconds=time.perf_counter() - t0)
+            reporter.advance("units")
+        else:
+            misses.append((i, key))
+
+    def done(i: int, key: str | None, out: tuple) -> None:
+        wb, findings, t_read, t_check = out
+        results[i] = UnitResult(paths[i], display_path(paths[i]), wb, findings, False, t_read, t_check)
+        if cache and key:
+            cache.store(key, wb, findings)
+        reporter.advance("units")
+
+    lang = current_lang()
+    if jobs > 1 and len(misses) > 1:
+        # spawn, not fork: the progress bar runs a thread, and forking a threaded process can hang
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx) as pool:
+            futures = [(i, key, pool.submit(_read_and_check, str(paths[i]), settings, lang)) for i, key in misses]
+            for i, key, fut in futures:
+                done(i, key, fut.result())
+    else:
+        for i, key in misses:
+            done(i, key, _read_and_check(str(paths[i]), settings, lang))
+    return [r for r in results if r is not None]
+
+
+# -- documents and attachments ----------------------------------------------------------------
+
+
+class _Attachments:
+    """Files copied beside the handbook, each under a unique name in ``attachments/<folder>/``."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.used: set[str] = set()
+        self.written: list[str] = []
+
+    def copy(self, source: Path, folder: str) -> str:
+        name = source.name if _readable_name(source.name) else charts_mod.safe_name(source.name, "file")
+        stem, dot, suffix = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+        rel = f"{ATTACHMENTS}/{folder}/{name}"
+        n = 1
+        while rel.casefold() in self.used:
+            n += 1
+            rel = f"{ATTACHMENTS}/{folder}/{stem}-{n}{dot}{suffix}"
+        self.used.add(rel.casefold())
+        target = self.out_dir / rel
+        data = source.read_bytes()
+        if not (target.is_file() and target.read_bytes() == data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, data, force=True)
+        self.written.append(rel)
+        return rel
+
+
+def _readable_name(stem: str) -> bool:
+    """A document's own name is kept (Chinese included) unless it could be read as a path."""
+    return bool(stem) and not stem.startswith(".") and not any(c in stem for c in '/\\:*?"<>|\0')
+
+
+def gather_documents(project: Project, attachments: _Attachments) -> dict[int, list[Document]]:
+    """Parts 1, 2, 6, 7, 8: Markdown files included in the text, any other file copied and linked."""
+    try:
+        files = project.documents()
+    except HandbookConfigError as e:
+        raise BuildError(str(e)) from None
+    out: dict[int, list[Document]] = {}
+    for part, entries in files.items():
+        for path, title in entries:
+            title = title or path.stem
+            if path.suffix.lower() in (".md", ".markdown"):
+                try:
+                    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                        raise BuildError(tr("文件过大：{p}", "file too large: {p}", p=path))
+                    text = decode_text(path.read_bytes())
+                except (OSError, EncodingProblem) as e:
+                    raise BuildError(tr("无法读取文件 {p}：{e}", "cannot read {p}: {e}", p=path, e=e)) from None
+                out.setdefault(part, []).append(Document(part, title, "", demote_headings(text.strip(), 3)))
+            else:
+                try:
+                    link = attachments.copy(path, f"part{part}")
+                except OSError as e:
+                    raise BuildError(tr("无法复制文件 {p}：{e}", "cannot copy {p}: {e}", p=path, e=e)) from None
+                out.setdefault(part, []).append(Document(part, title, link))
+    return out
+
+
+def institution_files(project: Project, unit: UnitResult, folder: str, attachments: _Attachments,
+                      notes: list[str]) -> dict[str, str]:
+    """Copy each 制度 file a workbook names (relative to the workbook) into attachments/."""
+    out: dict[str, str] = {}
+    wb = unit.workbook
+    if wb is None:
+        return out
+    for inst in wb.institutions:
+        if not inst.file or not inst.id:
+            continue
+        source = (unit.path.parent / inst.file)
+        if Path(inst.file).is_absolute() or not project.inside(source):
+            notes.append(tr("{u}：制度 {i} 的文件「{f}」在项目文件夹之外，未复制（可在 handbook.yaml 中设置 allow_outside: true）",
+                            "{u}: the file {f!r} of institution {i} is outside the project folder, not copied (allow_outside: true allows it)",
+                            u=unit.display, i=inst.id, f=inst.file))
+            continue
+        if not source.is_file():
+            notes.append(tr("{u}：制度 {i} 的文件「{f}」不存在，未附上", "{u}: the file {f!r} of institution {i} does not exist, not attached",
+                            u=unit.display, i=inst.id, f=inst.file))
+            continue
+        try:
+            out[inst.id] = attachments.copy(source, folder)
+        except OSError as e:
+            notes.append(tr("{u}：无法复制制度文件「{f}」：{e}", "{u}: cannot copy {f!r}: {e}", u=unit.display, f=inst.file, e=e))
+    return out
+
+
+# -- the build ----------------------------------------------------------------------------------
+
+
+def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
+    """Build the handbook ``options`` describe; ``BuildError`` when it cannot run at all.
+
+    Returns with ``built`` False when a unit has errors and the build is not forced.
+    """
+    reporter = reporter or Reporter()
+    t_start = time.perf_counter()
+    project = load_target(options.target)
+    config = project.config
+    formats = options.formats or config.formats
+    for f in formats:
+        if f not in FORMATS:
+            raise BuildError(tr("未知的格式「{v}」（可选 md、xlsx）", "unknown format {v!r} (md, xlsx)", v=f))
+    try:
+        out_dir = project.output_dir(options.output)
+        templates = project.templates_dir(options.templates)
+        unit_paths = project.unit_files()
+    except HandbookConfigError as e:
+        raise BuildError(str(e)) from None
+    if templates is not None and not templates.is_dir():
+        raise BuildError(tr("模板文件夹不存在：{p}", "no such template folder: {p}", p=templates))
+    result = BuildResult(output=out_dir)
+    outputs = [out_dir / name for fmt, name in (("md", MARKDOWN_NAME), ("xlsx", EXCEL_NAME)) if fmt in formats]
+    try:
+        for path in outputs:
+            check_output(path, force=options.force, inputs=unit_paths)
+    except OutputError as e:
+        raise BuildError(str(e)) from None
+
+    try:
+        settings = load_settings(start=project.root)
+    except ValueError as e:  # ConfigError
+        raise BuildError(str(e)) from None
+    if options.as_of is not None:
+        settings.as_of = options.as_of
+    jobs = options.jobs or os.cpu_count() or 1
+
+    # 1. read and validate
+    t0 = time.perf_counter()
+    cache = UnitCache(out_dir, settings)
+    result.units = read_units(unit_paths, settings, cache, jobs, reporter)
+    result.timings["read_validate"] = time.perf_counter() - t0
+    result.timings["read"] = sum(u.read_seconds for u in result.units)
+    result.timings["validate"] = sum(u.validate_seconds for u in result.units)
+    if result.errors and not options.force:
+        return result
+    usable = [u for u in result.units if u.workbook is not None and u.workbook.unit is not None]
+    if not usable:
+        raise BuildError(tr("没有可用的单位工作簿", "no unit workbook could be read"))
+
+    # 2. draw the flowcharts
+    t0 = time.perf_counter()
+    chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font)
+    reporter.start("charts", len(chart_jobs))
+    try:
+        drawn, failed, unchanged = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
+                                                   workers=jobs, on_done=lambda _o: reporter.advance("charts"))
+    except GraphvizMissing:
+        raise BuildError(missing_dot_message()) from None
+    except OutputError as e:
+        raise BuildError(str(e)) from None
+    result.charts, result.chart_hits = len(drawn), unchanged
+    for skip in [*skipped, *failed]:
+        result.notes.append(tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}",
+                               u=usable[skip.unit].display, f=skip.flow_id or "?", r=skip.reason))
+    result.timings["draw"] = time.perf_counter() - t0
+
+    # 3. documents, attachments and the outputs
+    t0 = time.perf_counter()
+    attachments = _Attachments(out_dir)
+    documents = gather_documents(project, attachments)
+    inputs = []
+    folders: set[str] = set()
+    for i, u in enumerate(usable):
+        folder = charts_mod.unique_name(charts_mod.safe_name(u.workbook.code, f"unit{i + 1}"), folders)
+        inputs.append(UnitInput(
+            workbook=u.workbook, path=u.display,
+            charts={fid: target for (unit, fid), target in drawn.items() if unit == i},
+            attachments=institution_files(project, u, folder, attachments, result.notes),
+        ))
+    appendix = None
+    if result.errors:
+        appendix = finding_rows([(u.workbook.unit.name if u.workbook and u.workbook.unit else u.display, u.display, u.findings)
+                                 for u in result.units])
+    ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
+                        documents=documents, findings=appendix, tool=f"lianfang {__version__}")
+    from lianfang.handbook.markdown import TemplateProblem, render_markdown
+
+    try:
+        if "md" in formats:
+            text = render_markdown(ctx, templates)
+            write_atomic(out_dir / MARKDOWN_NAME, text, force=options.force, inputs=unit_paths)
+            result.written.append(out_dir / MARKDOWN_NAME)
+        if "xlsx" in formats:
+            from lianfang.handbook.excel import render_excel
+
+            data = render_excel(ctx, font=config.font, when=build_time(ctx.year))
+            write_atomic(out_dir / EXCEL_NAME, data, force=options.force, inputs=unit_paths)
+            result.written.append(out_dir / EXCEL_NAME)
+    except TemplateProblem as e:
+        raise BuildError(str(e)) from None
+    except (OutputError, ValueError) as e:
+        raise BuildError(str(e)) from None
+    _tidy(out_dir, sorted(drawn.values()) + attachments.written)
+    cache.prune()
+    result.timings["write"] = time.perf_counter() - t0
+    result.timings["total"] = time.perf_counter() - t_start
+    result.built = True
+    return result
+
+
+def _tidy(out_dir: Path, written: list[str]) -> None:
+    """Remove the charts and attachments of the previous build that this build did not write.
+
+    Only files the previous build recorded in its manifest are ever removed, so a user's own
+    file in the output folder is never touched.
+    """
+    import json
+
+    manifest = out_dir / CACHE_DIR / MANIFEST
+    try:
+        before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        before = []
+    keep = set(written)
+    root = out_dir.resolve()
+    for rel in before if isinstance(before, list) else []:
+        if not isinstance(rel, str) or rel in keep or not rel.startswith((charts_mod.FOLDER + "/", ATTACHMENTS + "/")):
+            continue
+        path = (out_dir / rel).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            path.unlink()
+            for parent in path.parents:
+                if parent == root or not parent.is_relative_to(root):
+                    break
+                try:
+                    parent.rmdir()  # only when empty
+                except OSError:
+                    break
+    try:
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(manifest, json.dumps({"files": sorted(keep)}, ensure_ascii=False, indent=1), force=True)
+    except (OSError, OutputError):
+        pass
+

@@ -1,0 +1,114 @@
+"""What a build keeps in ``<output>/.lianfang-cache`` so that an unchanged unit costs almost nothing.
+
+A unit's entry holds its model and its findings as JSON, keyed by the SHA-256 of the file's
+bytes together with everything else the result depends on: the lianfang code that reads and
+checks (the source of ``io``, ``model`` and ``rules``), the settings (rules, severities,
+options, as-of date) and the language of the messages. Change any of them and the key changes.
+JSON, not pickle: the cache sits in an output folder and is read as data, never executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from lianfang import __version__
+from lianfang.config import Settings
+from lianfang.findings import Finding, Location, Severity
+from lianfang.i18n import current_lang
+from lianfang.io.atomic import OutputError, write_atomic
+from lianfang.model.workbook import Workbook
+
+CACHE_DIR = ".lianfang-cache"
+SCHEMA = 1
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the source that decides how a workbook is read and checked."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(f"{__version__}\0{SCHEMA}".encode())
+    for folder in ("io", "model", "rules"):
+        for path in sorted((root / folder).rglob("*.py")):
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    for name in ("config.py", "findings.py"):
+        path = root / name
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    data = {
+        "select": sorted(settings.select) if settings.select is not None else None,
+        "ignore": sorted(settings.ignore),
+        "severities": {k: (v.value if v is not None else None) for k, v in sorted(settings.severities.items())},
+        "options": settings.options,
+        "as_of": settings.as_of.isoformat(),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    return Finding(
+        code=d["code"], name=d["name"], severity=Severity(d["severity"]), message=d["message"],
+        location=Location(sheet=d.get("sheet"), row=d.get("row"), column=d.get("column"),
+                          line=d.get("line"), col=d.get("col")),
+        object=d.get("object"), field=d.get("field"),
+    )
+
+
+class UnitCache:
+    """Read and checked units of one output folder, by content hash."""
+
+    def __init__(self, out_dir: Path, settings: Settings):
+        self.folder = out_dir / CACHE_DIR / "units"
+        self.salt = f"{code_fingerprint()}\0{settings_fingerprint(settings)}\0{current_lang()}\0".encode()
+        self.used: set[str] = set()
+
+    def key(self, data: bytes) -> str:
+        return hashlib.sha256(self.salt + data).hexdigest()
+
+    def load(self, key: str) -> tuple[Workbook, list[Finding]] | None:
+        path = self.folder / f"{key}.json"
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            if entry.get("schema") != SCHEMA:
+                return None
+            wb = Workbook.model_validate(entry["workbook"])
+            findings = [finding_from_dict(d) for d in entry["findings"]]
+        except (OSError, ValueError, KeyError, TypeError, ValidationError):
+            return None
+        self.used.add(key)
+        return wb, findings
+
+    def store(self, key: str, wb: Workbook | None, findings: list[Finding]) -> None:
+        """Keep a unit whose model can be rebuilt from JSON (a model with unread values cannot)."""
+        if wb is None:
+            return
+        data = wb.model_dump(mode="json")
+        try:
+            Workbook.model_validate(data)
+        except ValidationError:
+            return
+        entry = {"schema": SCHEMA, "workbook": data, "findings": [f.to_dict() for f in findings]}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.folder / f"{key}.json", json.dumps(entry, ensure_ascii=False), force=True)
+        except (OSError, OutputError):
+            return  # a cache that cannot be written only costs time
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Forget entries this build did not use (units changed or removed)."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*.json"):
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
