@@ -2,7 +2,8 @@
 
 Every text from the workbook is untrusted. Plain labels (lanes, conditions, start/end) go through
 ``graphviz.escape`` + ``nohtml``, so backslash sequences and a ``<…>`` value stay literal;
-HTML-like labels (steps, title, tables) go through ``html.escape``. Node and cluster IDs are
+HTML-like labels (steps, title, tables) go through ``html.escape``, and a backslash is doubled
+there too (Graphviz expands ``\\N`` and ``\\G`` even in HTML labels). Node and cluster IDs are
 generated (``s1``, ``cluster_lane1``), never taken from the workbook. Control characters that XML
 (and so SVG) cannot hold are dropped; line breaks in a cell become line breaks on the chart.
 
@@ -105,11 +106,17 @@ def plain(text: str | None) -> str:
     return graphviz.nohtml(escaped.replace("\n", "\\n"))
 
 
+def escape_html(text: str) -> str:
+    """One line for an HTML-like label. Graphviz decodes entities, then expands ``\\N``,
+    ``\\G``… even there, where ``\\\\`` is one backslash: so a backslash is written as two, as entities."""
+    return html.escape(text, quote=True).replace("\\", "&#92;&#92;")
+
+
 def html_text(text: str | None, width: int | None = None) -> str:
     """Text for inside an HTML-like label, wrapped to ``width`` columns."""
     text = clean(text)
     lines = wrap(text, width) if width else text.split("\n")
-    return "<BR/>".join(html.escape(line, quote=True) for line in lines)
+    return "<BR/>".join(escape_html(line) for line in lines)
 
 
 def _html(inner: str) -> str:
@@ -224,7 +231,7 @@ def _step(g: graphviz.Digraph, node: Node, chart: Chart) -> None:
     if small:
         lines.append('<FONT POINT-SIZE="10">' + "<BR/>".join(small) + "</FONT>")
     if node.risks:
-        marks = [f"▲{html.escape(r)}" for r in node.risks]
+        marks = [f"▲{escape_html(r)}" for r in node.risks]
         rows = [" ".join(marks[i:i + MARKS_PER_LINE]) for i in range(0, len(marks), MARKS_PER_LINE)]
         lines.append(f'<FONT COLOR="{MARK_COLOUR}" POINT-SIZE="10">' + "<BR/>".join(rows) + "</FONT>")
     attrs = {}
@@ -240,20 +247,20 @@ def _step(g: graphviz.Digraph, node: Node, chart: Chart) -> None:
 def _legend_row(columns: int) -> str:
     swatches = "".join(
         f'<TD BGCOLOR="{LEVEL_COLOURS[lv]}" WIDTH="18"> </TD>'
-        f'<TD ALIGN="LEFT">{html.escape(tr("{l}风险环节", "{l}-risk step", l=level_word(lv)))}</TD>'
+        f'<TD ALIGN="LEFT">{escape_html(tr("{l}风险环节", "{l}-risk step", l=level_word(lv)))}</TD>'
         for lv in RiskLevel
     )
-    mark = f'<TD><FONT COLOR="{MARK_COLOUR}">▲</FONT></TD><TD ALIGN="LEFT">{html.escape(tr("廉政风险点", "integrity risk point"))}</TD>'
+    mark = f'<TD><FONT COLOR="{MARK_COLOUR}">▲</FONT></TD><TD ALIGN="LEFT">{escape_html(tr("廉政风险点", "integrity risk point"))}</TD>'
     legend = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2"><TR>'
-              f'<TD><B>{html.escape(tr("图例", "Legend"))}</B></TD>{swatches}{mark}</TR></TABLE>')
+              f'<TD><B>{escape_html(tr("图例", "Legend"))}</B></TD>{swatches}{mark}</TR></TABLE>')
     return f'<TR><TD COLSPAN="{columns}" ALIGN="LEFT" BORDER="0">{legend}</TD></TR>'
 
 
 def _risk_table(risks: tuple[RiskMark, ...]) -> str:
     head = [tr("风险点", "Risk point"), tr("等级", "Level"), tr("风险描述", "Description"), tr("防控措施", "Measures")]
     rows = [_legend_row(len(head)),
-            f'<TR><TD COLSPAN="{len(head)}" BGCOLOR="{HEADER_FILL}"><B>{html.escape(tr("廉政风险点及防控措施", "Integrity risk points and their measures"))}</B></TD></TR>',
-            "<TR>" + "".join(f'<TD BGCOLOR="{HEADER_FILL}"><B>{html.escape(h)}</B></TD>' for h in head) + "</TR>"]
+            f'<TR><TD COLSPAN="{len(head)}" BGCOLOR="{HEADER_FILL}"><B>{escape_html(tr("廉政风险点及防控措施", "Integrity risk points and their measures"))}</B></TD></TR>',
+            "<TR>" + "".join(f'<TD BGCOLOR="{HEADER_FILL}"><B>{escape_html(h)}</B></TD>' for h in head) + "</TR>"]
     for r in risks:
         colour = f' BGCOLOR="{LEVEL_COLOURS[r.level]}"' if r.level is not None else ""
         if r.measures:
@@ -262,11 +269,11 @@ def _risk_table(risks: tuple[RiskMark, ...]) -> str:
                 for m in r.measures
             )
         else:
-            measures = f'<FONT COLOR="{MARK_COLOUR}">{html.escape(tr("（未制定防控措施）", "(no measure yet)"))}</FONT>'
+            measures = f'<FONT COLOR="{MARK_COLOUR}">{escape_html(tr("（未制定防控措施）", "(no measure yet)"))}</FONT>'
         rows.append(
             "<TR>"
-            f'<TD><FONT COLOR="{MARK_COLOUR}">▲</FONT>{html.escape(r.id)}</TD>'
-            f"<TD{colour}>{html.escape(level_word(r.level))}</TD>"
+            f'<TD><FONT COLOR="{MARK_COLOUR}">▲</FONT>{escape_html(r.id)}</TD>'
+            f"<TD{colour}>{escape_html(level_word(r.level))}</TD>"
             f'<TD ALIGN="LEFT" BALIGN="LEFT">{html_text(r.description, CELL_WIDTH)}</TD>'
             f'<TD ALIGN="LEFT" BALIGN="LEFT">{measures}</TD>'
             "</TR>"
@@ -279,13 +286,13 @@ def _panel_table(panel: Panel) -> str:
     for row in panel.rows:
         zh, en = PANEL_LABELS[row.field]
         if not row.values:
-            value = f'<FONT COLOR="#888888">{html.escape(tr("（未填写）", "(not given)"))}</FONT>'
+            value = f'<FONT COLOR="#888888">{escape_html(tr("（未填写）", "(not given)"))}</FONT>'
         elif row.field in ("materials", "supervision") and len(row.values) > 1:
             value = "<BR/>".join(html_text(f"{i}. {clean(v)}", PANEL_WIDTH) for i, v in enumerate(row.values, start=1))
         else:
             value = "<BR/>".join(html_text(v, PANEL_WIDTH) for v in row.values)
-        rows.append(f'<TR><TD BGCOLOR="{HEADER_FILL}"><B>{html.escape(tr(zh, en))}</B></TD>'
+        rows.append(f'<TR><TD BGCOLOR="{HEADER_FILL}"><B>{escape_html(tr(zh, en))}</B></TD>'
                     f'<TD ALIGN="LEFT" BALIGN="LEFT">{value}</TD></TR>')
-    title = html.escape(tr("办事指南", "Applicant's guide"))
+    title = escape_html(tr("办事指南", "Applicant's guide"))
     return ('<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
             f'<TR><TD COLSPAN="2" BGCOLOR="{HEADER_FILL}"><B>{title}</B></TD></TR>' + "".join(rows) + "</TABLE>")
