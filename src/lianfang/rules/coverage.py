@@ -1,7 +1,8 @@
 """LF301–LF308: is everything covered — every risk by measures, every power by risks and flows.
 
 A value the reader could not read is "already reported": a rule whose answer depends on it stays
-silent rather than guess. A required table absent from the file (LF101) is not counted against
+silent rather than guess. A row that repeats an ID (LF107) is not a second risk point or power:
+per-object rules look at the first row of each ID. A required table absent from the file (LF101) is not counted against
 the other tables either (no "every risk point is uncovered" because 防控措施 is missing).
 """
 
@@ -65,7 +66,10 @@ class UncoveredRisk(Rule):
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "measures"):
             return
-        for risk in workbook.uncovered_risks():
+        answered = workbook.measures_by_risk
+        for risk in workbook.risks_by_id.values():  # a repeated ID (LF107) is one risk point here
+            if risk.id in answered:
+                continue
             yield self.finding(
                 tr("风险点 {o} 没有对应的防控措施", "risk point {o} has no prevention measure", o=risk.id),
                 at=risk.loc("id"), object=risk.id, field="id")
@@ -106,8 +110,8 @@ class HighRiskPhases(Rule):
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         by_risk = workbook.measures_by_risk
-        for risk in workbook.risks:
-            if risk.level is not RiskLevel.HIGH or risk.id is None:
+        for risk in workbook.risks_by_id.values():
+            if risk.level is not RiskLevel.HIGH:
                 continue
             measures = by_risk.get(risk.id)
             if not measures or any(m.phase is None for m in measures):
@@ -153,8 +157,8 @@ class PowerWithoutRisk(Rule):
         if missing_table(workbook, "risks"):
             return
         by_power = workbook.risks_by_power
-        for power in workbook.powers:
-            if power.id is not None and power.kept and power.id not in by_power:
+        for power in workbook.powers_by_id.values():
+            if power.kept and power.id not in by_power:
                 yield self.finding(
                     tr("职权 {o}（{n}）没有查找出任何风险点", "power {o} ({n}) has no risk point", o=power.id, n=power.name or ""),
                     at=power.loc("id"), object=power.id, field="id")
@@ -283,8 +287,8 @@ class PowerWithoutFlow(Rule):
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         by_power = workbook.flows_by_power
-        for power in workbook.powers:
-            if power.id is not None and power.kept and power.id not in by_power:
+        for power in workbook.powers_by_id.values():
+            if power.kept and power.id not in by_power:
                 yield self.finding(
                     tr("职权 {o}（{n}）没有权力运行流程", "power {o} ({n}) has no flow", o=power.id, n=power.name or ""),
                     at=power.loc("id"), object=power.id, field="id")
@@ -333,8 +337,8 @@ class RiskOffChart(Rule):
                 if seen is None:
                     break
             marked[power_id] = seen
-        for risk in workbook.risks:
-            if risk.power is None or risk.id is None or risk.power not in marked:
+        for risk in workbook.risks_by_id.values():
+            if risk.power is None or risk.power not in marked:
                 continue
             seen = marked[risk.power]
             if seen is not None and risk.id not in seen:
@@ -378,8 +382,8 @@ class AbolishedPowerInUse(Rule):
         risks_by_power = workbook.risks_by_power
         flows_by_power = workbook.flows_by_power
         by_risk = workbook.measures_by_risk
-        for power in workbook.powers:
-            if power.disposition is not Disposition.ABOLISH or power.id is None:
+        for power in workbook.powers_by_id.values():
+            if power.disposition is not Disposition.ABOLISH:
                 continue
             risks = [r.id for r in risks_by_power.get(power.id, ()) if r.id is not None]
             measures = [m.id for r in risks for m in by_risk.get(r, ()) if m.id is not None]
