@@ -44,13 +44,14 @@ def create_app() -> typer.Typer:
         pass
 
     # Every command is registered here, explicitly; each module has HELP_ZH / HELP_EN.
-    from lianfang.cli import convert_cmd, coverage_cmd, init_cmd, rules_cmd, schema_cmd, validate_cmd
+    from lianfang.cli import convert_cmd, coverage_cmd, flowchart_cmd, init_cmd, rules_cmd, schema_cmd, validate_cmd
 
     for name, module, func in (
         ("init", init_cmd, init_cmd.init),
         ("convert", convert_cmd, convert_cmd.convert),
         ("validate", validate_cmd, validate_cmd.validate),
         ("coverage", coverage_cmd, coverage_cmd.coverage),
+        ("flowchart", flowchart_cmd, flowchart_cmd.flowchart),
         ("rules", rules_cmd, rules_cmd.rules),
         ("schema", schema_cmd, schema_cmd.schema),
     ):
