@@ -63,6 +63,13 @@ DECISIONS = [
         "LF306 does report).",
     ),
     (
+        "**重复编号的行。** 编号重复的行（LF107）不算第二个风险点或职权：按对象检查的覆盖规则只看每个编号的第一行，"
+        "LF403 也不拿它和它重复的那一行比较。",
+        "**Rows repeating an ID.** A row that repeats an ID (LF107) is not a second risk point or power: "
+        "per-object coverage rules look at the first row of each ID, and LF403 does not compare it with "
+        "the row it repeats.",
+    ),
+    (
         "**一个覆盖结论不因一个坏引用而全部取消。** 风险点编号无法读取的措施不覆盖任何风险点，因此它原本对应的风险点"
         "可能报 LF301（改正 LF105 后随之消失）；LF303、LF306 同理。",
         "**One bad reference does not cancel a whole coverage check.** A measure whose 风险点编号 cannot "
