@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -237,8 +238,8 @@ def gather_documents(project: Project, attachments: _Attachments) -> dict[int, l
         raise BuildError(str(e)) from None
     out: dict[int, list[Document]] = {}
     for part, entries in files.items():
-        for path, title in entries:
-            title = title or path.stem
+        for path, ref_title in entries:
+            title = ref_title or path.stem
             if path.suffix.lower() in (".md", ".markdown"):
                 try:
                     if path.stat().st_size > MAX_DOCUMENT_BYTES:
@@ -246,7 +247,9 @@ def gather_documents(project: Project, attachments: _Attachments) -> dict[int, l
                     text = decode_text(path.read_bytes())
                 except (OSError, EncodingProblem) as e:
                     raise BuildError(tr("无法读取文件 {p}：{e}", "cannot read {p}: {e}", p=path, e=e)) from None
-                out.setdefault(part, []).append(Document(part, title, "", demote_headings(text.strip(), 3)))
+                heading, body = split_title(text)
+                title = ref_title or heading or path.stem
+                out.setdefault(part, []).append(Document(part, title, "", demote_headings(body, 2)))
             else:
                 try:
                     link = attachments.copy(path, f"part{part}")
@@ -254,6 +257,19 @@ def gather_documents(project: Project, attachments: _Attachments) -> dict[int, l
                     raise BuildError(tr("无法复制文件 {p}：{e}", "cannot copy {p}: {e}", p=path, e=e)) from None
                 out.setdefault(part, []).append(Document(part, title, link))
     return out
+
+
+_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def split_title(markdown: str) -> tuple[str | None, str]:
+    """A document's leading level-1 heading (its title) and the rest of it."""
+    text = markdown.strip()
+    first, _, rest = text.partition("\n")
+    m = _H1.match(first)
+    if m is None:
+        return None, text
+    return m.group(1).strip(), rest.strip()
 
 
 def institution_files(project: Project, unit: UnitResult, folder: str, attachments: _Attachments,

@@ -174,14 +174,15 @@ class Project:
             if not found and must_exist:
                 raise HandbookConfigError([f"{self.where(*loc)}: " + tr(
                     "「{p}」没有匹配到任何文件", "{p!r} matches no file", p=text)])
-        else:
-            found = [pattern]
-            if must_exist and not pattern.exists():
-                raise HandbookConfigError([f"{self.where(*loc)}: " + tr(
-                    "文件不存在：{p}", "no such file: {p}", p=text)])
-        for p in found:
-            self.check_inside(p, text, *loc)
-        return found
+            for p in found:
+                self.check_inside(p, text, *loc)
+            return found
+        # outside first: whether a file outside the project exists is not this file's business
+        self.check_inside(pattern, text, *loc)
+        if must_exist and not pattern.exists():
+            raise HandbookConfigError([f"{self.where(*loc)}: " + tr(
+                "文件不存在：{p}", "no such file: {p}", p=text)])
+        return [pattern]
 
     def check_inside(self, path: Path, text: str, *loc: Any) -> None:
         if self.config.allow_outside:
@@ -379,7 +380,7 @@ def load_project(path: Path) -> Project:
                                                      "the top level of handbook.yaml must be a mapping (title, units, documents, …)")])
     walker = _Walker()
     raw = walker.value(root, ())
-    problems = [f"{name}:{line}:{col}: {msg}" for (line, col), msg in walker.problems]
+    located: list[tuple[tuple[int, int], str]] = list(walker.problems)
     config = None
     try:
         config = HandbookConfig.model_validate(raw)
@@ -392,9 +393,10 @@ def load_project(path: Path) -> Project:
                 key = key[:-1]
             line, col = table.get(key) or walker.positions.get(key, (1, 1))
             label = _describe(loc)
-            problems.append(f"{name}:{line}:{col}: " + (f"{label}: " if label else "") + _message(error))
-    if problems or config is None:
-        raise HandbookConfigError(problems)
+            located.append(((line, col), (f"{label}: " if label else "") + _message(error)))
+    if located or config is None:
+        # in the order of the file, as an editor shows them
+        raise HandbookConfigError([f"{name}:{line}:{col}: {msg}" for (line, col), msg in sorted(located, key=lambda p: p[0])])
     return Project(config=config, root=path.parent, path=path, positions=walker.positions)
 
 

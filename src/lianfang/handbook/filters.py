@@ -52,13 +52,27 @@ def md(value: Any) -> str:
     Line breaks become ``<br>`` so the text cannot open a new block (a heading, a list, a table);
     a leading ``#``, ``>``, ``-``, ``+``, ``=`` or ``1.`` is escaped for the same reason.
     """
+    return _escape(text_of(value), block=True)
+
+
+def mdcell(value: Any) -> str:
+    """A table cell: ``|`` escaped, line breaks as ``<br>``, outer spaces trimmed, no raw HTML.
+
+    The result always stays in one cell of a GitHub-flavoured Markdown table. Block markers need
+    no escaping inside a cell (a cell holds inline content only), so ``100.0%`` stays as written.
+    """
     text = text_of(value).replace("\t", " ")
-    lines = _LINE_BREAKS.split(text)
+    text = "\n".join(line.strip() for line in _LINE_BREAKS.split(text)).strip("\n ")
+    return _escape(text, block=False)
+
+
+def _escape(text: str, *, block: bool) -> str:
     out = []
-    for line in lines:
+    for line in _LINE_BREAKS.split(text.replace("\t", " ")):
         # leading spaces would make an indented code block at the start of a paragraph
-        line = _escape_inline(line.lstrip(" "))
-        line = _BLOCK_START.sub(lambda m: m.group(1) + _escape_block(m.group(2)), line)
+        line = _escape_inline(line.lstrip(" ") if block else line)
+        if block:
+            line = _BLOCK_START.sub(lambda m: m.group(1) + _escape_block(m.group(2)), line)
         out.append(line)
     return "<br>".join(out)
 
@@ -67,20 +81,6 @@ def _escape_block(marker: str) -> str:
     if marker[0].isdigit():
         return marker + "\\"  # "1." → "1\." (the dot follows)
     return "\\" + marker
-
-
-def mdcell(value: Any) -> str:
-    """A table cell: like ``md``, with ``|`` escaped, line breaks as ``<br>`` and outer spaces trimmed.
-
-    The result always stays in one cell of a GitHub-flavoured Markdown table.
-    """
-    text = text_of(value)
-    text = "\n".join(line.strip() for line in _LINE_BREAKS.split(text.replace("\t", " ")))
-    text = text.strip("\n ")
-    if not text:
-        return ""
-    # md() already escapes | (in _INLINE); a table row needs nothing more
-    return md(text)
 
 
 def mdlink(path: Any) -> str:
