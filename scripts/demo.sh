@@ -10,3 +10,5 @@ for f in examples/units/*.yaml; do
   $LF convert "build/demo/$name.xlsx" - > "build/demo/$name.roundtrip.yaml"
 done
 echo "demo: converted examples into build/demo/"
+$LF flowchart examples/units/ -o build/demo/flowcharts
+echo "demo: drew every example flow into build/demo/flowcharts/"
