@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lianfang import __version__
 from lianfang.findings import FileReport, Finding, Location, Severity
@@ -310,3 +312,31 @@ def test_text_escapes_markup_in_user_content():
 
     plain = Text.from_markup(out).plain
     assert "[bold red]不是标记[/] [link=x]" in plain and "[red]a.yaml" in plain
+
+
+# -- any text survives every format ---------------------------------------------------------------
+
+def _unescape(text: str) -> str:
+    # %25 last: "%" was escaped first, so no other escape can come from a literal "%"
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+
+
+@settings(max_examples=200, deadline=None)
+@given(message=st.text(min_size=1), sheet=st.text(min_size=1, max_size=20), path=st.text(min_size=1, max_size=30))
+def test_any_text_gives_one_github_command_that_decodes_back(message, sheet, path):
+    f = _finding(message=message, sheet=sheet, row=2, column="B")
+    line = github.annotation(path, f)
+    assert "\n" not in line and "\r" not in line
+    head, _, data = line.partition("::")[2].partition("::")
+    assert _unescape(data) == message
+    props = dict(p.split("=", 1) for p in head.split(" ", 1)[1].split(","))
+    assert _unescape(props["file"]) == path
+    assert _unescape(props["title"]) == f"LF301 uncovered-risk {sheet}!B2"
+
+
+@settings(max_examples=100, deadline=None)
+@given(message=st.text(min_size=1), path=st.text(min_size=1, max_size=30), obj=st.text(max_size=10))
+def test_any_text_gives_well_formed_junit_xml(message, path, obj):
+    f = Finding("LF301", "uncovered-risk", Severity.ERROR, message, Location(line=1, col=1), object=obj or None)
+    root = ET.fromstring(junit.render([_file(path, f)], OPTIONS).encode("utf-8"))
+    assert root.find("testsuite/testcase/failure") is not None
