@@ -307,3 +307,11 @@ def test_inputs_are_not_modified(runner, app, work):
     before = (work / "units" / "chyy.yaml").read_bytes()
     run(runner, app, "units", "--format", "sarif")
     assert (work / "units" / "chyy.yaml").read_bytes() == before
+
+
+def test_commands_are_registered_with_help(runner, app):
+    listing = runner.invoke(app, ["--help"])
+    assert "validate" in listing.stdout and "coverage" in listing.stdout
+    for command in ("validate", "coverage"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "示例" in result.stdout

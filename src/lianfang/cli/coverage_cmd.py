@@ -30,9 +30,9 @@ Example: lianfang coverage units/chyy.xlsx; lianfang coverage units/chyy.xlsx --
 
 
 def coverage(
-    unit: Annotated[Path, typer.Argument(help=tr("单位工作簿（.xlsx 或 .yaml）", "the unit's workbook (.xlsx or .yaml)"), show_default=False)],
-    output_format: Annotated[str, typer.Option("--format", help=tr("输出格式：text、json、xlsx", "output format: text, json, xlsx"))] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=tr("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
+    unit: Annotated[Path, typer.Argument(help=tr("单位工作簿（.xlsx 或 .yaml）", "the unit's workbook (.xlsx or .yaml)"), show_default=False, metavar="UNIT")],
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=tr("输出格式：text、json、xlsx", "output format: text, json, xlsx"))] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=tr("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
     force: ForceOption = False,
     lang: LangOption = None,
 ) -> None:

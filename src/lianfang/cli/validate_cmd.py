@@ -143,16 +143,16 @@ def emit(rendered: str | bytes, *, markup: bool, output: Path | None, force: boo
 
 
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help=tr("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False)],
-    output_format: Annotated[str, typer.Option("--format", help=tr("输出格式：text、json、github、junit、sarif", "output format: text, json, github, junit, sarif"))] = "text",
-    select: Annotated[list[str] | None, typer.Option("--select", help=tr("只运行这些规则（代码或前缀，逗号分隔），如 LF3,LF402", "run only these rules (codes or prefixes, comma-separated), e.g. LF3,LF402"))] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help=tr("不运行这些规则（代码或前缀）", "skip these rules (codes or prefixes)"))] = None,
-    severity: Annotated[list[str] | None, typer.Option("--severity", help=tr("改变规则级别，如 LF402=error；off 关闭，可重复", "change a rule's severity, e.g. LF402=error; off turns it off; repeatable"))] = None,
-    option: Annotated[list[str] | None, typer.Option("--option", help=tr("规则选项，如 LF404.years=3，可重复", "rule option, e.g. LF404.years=3; repeatable"))] = None,
+    paths: Annotated[list[Path], typer.Argument(help=tr("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False, metavar="PATHS...")],
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=tr("输出格式：text、json、github、junit、sarif", "output format: text, json, github, junit, sarif"))] = "text",
+    select: Annotated[list[str] | None, typer.Option("--select", metavar="CODES", help=tr("只运行这些规则（代码或前缀，逗号分隔），如 LF3,LF402", "run only these rules (codes or prefixes, comma-separated), e.g. LF3,LF402"))] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="CODES", help=tr("不运行这些规则（代码或前缀）", "skip these rules (codes or prefixes)"))] = None,
+    severity: Annotated[list[str] | None, typer.Option("--severity", metavar="CODE=LEVEL", help=tr("改变规则级别，如 LF402=error；off 关闭，可重复", "change a rule's severity, e.g. LF402=error; off turns it off; repeatable"))] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", metavar="CODE.KEY=VALUE", help=tr("规则选项，如 LF404.years=3，可重复", "rule option, e.g. LF404.years=3; repeatable"))] = None,
     strict: Annotated[bool, typer.Option("--strict", help=tr("有警告也以状态 1 退出", "exit 1 on warnings too"))] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help=tr("按此日期检查轮岗和措施时限（默认今天），如 2026-12-31", "date for rotation and due-date checks (default today), e.g. 2026-12-31"), show_default=False)] = None,
-    config: Annotated[Path | None, typer.Option("--config", help=tr("配置文件（默认从当前目录向上查找 lianfang.toml）", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=tr("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=tr("按此日期检查轮岗和措施时限（默认今天），如 2026-12-31", "date for rotation and due-date checks (default today), e.g. 2026-12-31"), show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help=tr("配置文件（默认从当前目录向上查找 lianfang.toml）", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=tr("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
     force: ForceOption = False,
     lang: LangOption = None,
 ) -> None:
