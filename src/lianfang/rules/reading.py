@@ -20,6 +20,17 @@ class UnreadableFile(Rule):
     whose top level is a list.
     """
 
+    doc_zh = """
+    文件不是 lianfang 能读取的工作簿。
+
+    不是 xlsx 或 YAML 工作簿、文件损坏或不完整、加了密码、超过设定的大小上限、不是有效的 YAML、或 YAML
+    顶层不是映射时报告。同一次运行中的其他文件照常检查。
+
+    通过：Excel 或 WPS 保存的 .xlsx；顶层为 unit、posts……映射的 UTF-8 .yaml 文件。
+
+    不通过：实为 .xls 的 .xlsx；设了打开密码的工作簿；顶层是列表的 YAML 文件。
+    """
+
     code = "LF100"
     name = "unreadable-file"
     severity = Severity.ERROR
@@ -39,6 +50,17 @@ class MissingSheet(Rule):
     Failing: a workbook without a 防控措施 sheet.
     """
 
+    doc_zh = """
+    缺少必需的工作表（xlsx）或顶层键（YAML）。
+
+    必需：单位信息（unit）、岗位（posts）、职权目录（powers）、风险点（risks）、防控措施（measures）。
+    其余规则照常运行，把缺少的表当作空表（但不再报告由此直接导致的结果）。
+
+    通过：五张必需的表都在，即使没有流程和制度表。
+
+    不通过：工作簿中没有防控措施表。
+    """
+
     code = "LF101"
     name = "missing-sheet"
     severity = Severity.ERROR
@@ -55,6 +77,14 @@ class MissingColumn(Rule):
     Failing: the 风险点 sheet has no 风险等级 column.
     """
 
+    doc_zh = """
+    工作表缺少必填列。
+
+    通过：风险点表有风险点编号、风险类别、风险描述和风险等级列（顺序不限）。
+
+    不通过：风险点表没有风险等级列。
+    """
+
     code = "LF102"
     name = "missing-column"
     severity = Severity.ERROR
@@ -67,8 +97,20 @@ class MissingColumn(Rule):
 class MissingValue(Rule):
     """A required value is empty (in YAML also: a required key is absent from a row).
 
+    An empty risk-level criterion is reported by LF401 instead.
+
     Passing: every risk point row has a 风险描述.
     Failing: ``FX-03`` has an empty 风险等级 cell.
+    """
+
+    doc_zh = """
+    必填项为空（YAML 中也包括某行缺少必填的键）。
+
+    风险等级划分标准为空时由 LF401 报告，不报本规则。
+
+    通过：每个风险点都填写了风险描述。
+
+    不通过：FX-03 的风险等级单元格为空。
     """
 
     code = "LF103"
@@ -88,6 +130,17 @@ class BadEnum(Rule):
 
     Passing: 风险等级 ``高风险``.
     Failing: 风险等级 ``较高``.
+    """
+
+    doc_zh = """
+    取值不在可选范围内，消息列出全部可选值。
+
+    接受别名：英文（high）、末尾的“风险”或“类”（高风险、岗位职责风险），风险等级还接受 高级/中级/低级
+    和 ★★★/★★/★。
+
+    通过：风险等级“高风险”。
+
+    不通过：风险等级“较高”。
     """
 
     code = "LF104"
@@ -110,6 +163,17 @@ class BadFormat(Rule):
     Failing: 风险点编号 ``FX 01`` (a space), 任职起始 ``去年``.
     """
 
+    doc_zh = """
+    日期、年度、是否或编号的格式错误。
+
+    编号为 1–32 位字母、数字、-、_ 或 .；日期为 Excel 日期或 2012-07-01、2012/7/1、2012.7.1、2012年7月1日
+    等文字；是否为 是/否、Y/N、true/false、1/0；年度为四位整数。
+
+    通过：任职起始“2023年3月1日”。
+
+    不通过：风险点编号“FX 01”（含空格）；任职起始“去年”。
+    """
+
     code = "LF105"
     name = "bad-format"
     severity = Severity.ERROR
@@ -126,6 +190,16 @@ class UnknownColumn(Rule):
 
     Passing: a 风险点 sheet with an extra 序号 column.
     Failing: a 风险点 sheet with a 负责人 column.
+    """
+
+    doc_zh = """
+    格式不认识的列（xlsx）或键（YAML），该列被忽略。
+
+    每张表都可以有序号和备注列。
+
+    通过：风险点表多了一个序号列。
+
+    不通过：风险点表多了一个负责人列。
     """
 
     code = "LF106"
@@ -147,6 +221,17 @@ class DuplicateId(Rule):
     Failing: two rows with 风险点编号 FX-02.
     """
 
+    doc_zh = """
+    同一张表中编号重复，两处位置都会指出。
+
+    每次重复一条发现项，位于重复处，消息指出第一次出现的位置。同一流程中环节编号重复（以及 YAML 同一映射中
+    键重复）也报本规则。
+
+    通过：FX-01、FX-02、FX-03。
+
+    不通过：两行的风险点编号都是 FX-02。
+    """
+
     code = "LF107"
     name = "duplicate-id"
     severity = Severity.ERROR
@@ -163,6 +248,16 @@ class UnknownFlow(Rule):
 
     Passing: every 流程环节 row names a flow of the 流程 sheet.
     Failing: a 流程环节 row with 流程编号 ``LC-99`` when there is no flow LC-99.
+    """
+
+    doc_zh = """
+    流程环节表中的某行填写的流程编号在流程表中不存在（仅 xlsx）。
+
+    该环节无法归入任何流程，因此不进入模型。
+
+    通过：流程环节表每一行的流程编号都在流程表中。
+
+    不通过：流程环节表某行的流程编号为 LC-99，而流程表中没有 LC-99。
     """
 
     code = "LF206"
