@@ -137,13 +137,13 @@ class _Sheet:
 
 
 def _put(cell, value: Any, style: str) -> None:
+    cell.style = style  # first: a named style resets the quote prefix set_text may add
     if value is None or value == "":
         cell.value = None
     elif isinstance(value, int | float) and not isinstance(value, bool):
         cell.value = value
     else:
         set_text(cell, str(value))
-    cell.style = style
 
 
 def _level_style(level: str) -> str | None:

@@ -1,0 +1,283 @@
+"""Building the handbook: golden Markdown, reproducibility, refusal on errors, --force, templates, cache.
+
+Regenerate the golden files after an intended change with::
+
+    LIANFANG_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_handbook_build.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lianfang.handbook.build import BuildError, BuildOptions, build_handbook, split_title
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "handbook"
+EXAMPLES = ROOT / "examples"
+GOLDEN = ROOT / "tests" / "golden" / "handbook"
+UPDATE = os.environ.get("LIANFANG_UPDATE_GOLDEN") == "1"
+AS_OF = date(2026, 12, 1)
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run with LIANFANG_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs; if intended, regenerate with LIANFANG_UPDATE_GOLDEN=1"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the fixture project (two units, documents, an institution file)."""
+    dest = tmp_path / "project"
+    shutil.copytree(FIXTURE, dest)
+    return dest
+
+
+def build(target: Path, out: Path | None = None, **kw) -> object:
+    kw.setdefault("jobs", 1)
+    kw.setdefault("as_of", AS_OF)
+    return build_handbook(BuildOptions(target=target, output=out, **kw))
+
+
+def test_golden_markdown_of_the_fixture(project: Path):
+    result = build(project / "handbook.yaml")
+    assert result.built and result.errors == 0
+    out = project / "build" / "handbook"
+    assert result.written == [out / "handbook.md", out / "handbook.xlsx"]
+    check_golden("fixture.md", (out / "handbook.md").read_text(encoding="utf-8"))
+    # what the Markdown links to is there
+    assert (out / "flowcharts" / "TA_F1_internal.svg").read_bytes().lstrip().startswith(b"<?xml")
+    assert (out / "attachments" / "TA" / "药品采购管理制度.txt").is_file()
+    assert (out / "attachments" / "part7" / "公示记录.txt").is_file()
+    # the institution file pointing out of the project was neither copied nor linked
+    assert any("etc/passwd" in n and "项目文件夹之外" in n for n in result.notes)
+    assert not any("passwd" in p.name for p in out.rglob("*"))
+
+
+def test_golden_markdown_of_the_examples(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    result = build(EXAMPLES / "handbook.yaml", tmp_path / "out", formats=["md"])
+    assert result.built and result.errors == 0, [f.message for _, f in result.findings if f.severity.value == "error"]
+    assert [u.workbook.code for u in result.units] == ["CHWSJ", "CHCDC", "CHYY"]
+    check_golden("examples.md", (tmp_path / "out" / "handbook.md").read_text(encoding="utf-8"))
+
+
+def test_the_eight_parts_in_the_seed_order_with_the_seed_titles(project: Path):
+    build(project / "handbook.yaml", formats=["md"])
+    text = (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (第.部分 .+)$", text, re.M)
+    assert headings == [
+        "第一部分 有关法律法规",
+        "第二部分 “三定”方案文件",
+        "第三部分 单位、部门、岗位权力清单（职权目录）",
+        "第四部分 岗位职责、业务流程、制度机制廉政风险点，风险等级及防控措施总汇",
+        "第五部分 权力运行（外部、内部）流程图",
+        "第六部分 修订完善的各项制度",
+        "第七部分 廉政风险防控管理工作有关文件、经验总结、公开公示及宣传报道材料等",
+        "第八部分 其他有关材料",
+    ]
+    # every contents link points at an anchor that exists
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
+    links = re.findall(r"\]\(#([^)]+)\)", text)
+    assert links and set(links) <= anchors
+
+
+def test_a_table_cell_with_a_pipe_and_a_line_break_stays_one_cell(project: Path):
+    from markdown_it import MarkdownIt
+
+    build(project / "handbook.yaml", formats=["md"])
+    text = (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    # TB's R1: "A|B\n第二行 <img …>" is one cell of an 11-column row
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "<td>R1</td>" in r and "A|B" in r)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert len(cells) == 11
+    assert cells[7] == "A|B<br>第二行 &lt;img src=x onerror=alert(1)&gt; *强调* [链接](http://x)"
+    assert "<img src=x" not in html and "<script" not in html and "<b>" not in html
+
+
+def test_two_builds_are_byte_identical(project: Path, tmp_path: Path):
+    build(project / "handbook.yaml", tmp_path / "one")
+    build(project / "handbook.yaml", tmp_path / "two")
+    for name in ("handbook.md", "handbook.xlsx"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_timestamps_from_source_date_epoch_or_the_year(project: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    build(project / "handbook.yaml", tmp_path / "year", formats=["xlsx"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28T20:26:40Z
+    build(project / "handbook.yaml", tmp_path / "epoch", formats=["xlsx"])
+    for folder, stamp, zip_time in (("year", "2026-01-01T00:00:00Z", (2026, 1, 1, 0, 0, 0)),
+                                    ("epoch", "2026-05-28T20:26:40Z", (2026, 5, 28, 20, 26, 40))):
+        with zipfile.ZipFile(tmp_path / folder / "handbook.xlsx") as z:
+            assert {i.date_time for i in z.infolist()} == {zip_time}
+            core = z.read("docProps/core.xml").decode()
+        assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == [stamp, stamp]
+
+
+def test_bad_source_date_epoch_is_a_clear_error(project: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH"):
+        build(project / "handbook.yaml", formats=["xlsx"])
+
+
+def _break(project: Path) -> None:
+    """TA's risk point R3 loses its only measure: LF301 (uncovered-risk), an error."""
+    path = project / "units" / "ta.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^  - \{id: M8,.*\n", "", text, flags=re.M), encoding="utf-8")
+
+
+def test_an_error_stops_the_build(project: Path):
+    _break(project)
+    result = build(project / "handbook.yaml")
+    assert not result.built and result.errors == 1
+    assert [(f.code, f.object) for _, f in result.findings if f.severity.value == "error"] == [("LF301", "R3")]
+    assert not (project / "build" / "handbook" / "handbook.md").exists()
+    assert not (project / "build" / "handbook" / "handbook.xlsx").exists()
+
+
+def test_force_builds_with_a_findings_appendix_linked_from_the_contents(project: Path):
+    _break(project)
+    result = build(project / "handbook.yaml", force=True)
+    assert result.built and result.errors == 1
+    out = project / "build" / "handbook"
+    text = (out / "handbook.md").read_text(encoding="utf-8")
+    contents = text.split("## 目录", 1)[1].split("<a id=", 1)[0]
+    assert "- [附录 校验问题](#appendix-findings)" in contents
+    appendix = text.split('<a id="appendix-findings"></a>', 1)[1]
+    assert "## 附录 校验问题" in appendix
+    assert "| 测试甲医院 | units/ta.yaml |" in appendix or "units/ta.yaml" in appendix
+    assert re.search(r"\| LF301 \| error \| R3 \| 风险点 R3", appendix)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "handbook.xlsx")
+    assert wb.sheetnames[-1] == "校验问题"
+    codes = [r[4] for r in wb["校验问题"].iter_rows(min_row=3, values_only=True)]
+    assert "LF301" in codes
+
+
+def test_no_appendix_without_errors(project: Path):
+    build(project / "handbook.yaml", force=True)
+    text = (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+    assert "appendix-findings" not in text
+
+
+def test_an_existing_handbook_is_replaced_only_with_force(project: Path):
+    build(project / "handbook.yaml")
+    with pytest.raises(BuildError, match="已存在"):
+        build(project / "handbook.yaml")
+    assert build(project / "handbook.yaml", force=True).built
+
+
+def test_a_user_template_overrides_by_name(project: Path, tmp_path: Path):
+    templates = tmp_path / "mine"
+    templates.mkdir()
+    (templates / "cover.md.j2").write_text("# 我的封面：{{ organisation|md }}\n", encoding="utf-8")
+    build(project / "handbook.yaml", formats=["md"], templates=templates)
+    text = (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+    assert text.startswith("# 我的封面：测试市卫生局\n")
+    assert "## 第一部分 有关法律法规" in text  # the other templates are still the shipped ones
+
+
+def test_templates_from_handbook_yaml(project: Path):
+    (project / "tpl").mkdir()
+    (project / "tpl" / "part2.md.j2").write_text('<a id="part-2"></a>\n\n## 第二部分（自定义）\n', encoding="utf-8")
+    config = project / "handbook.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "templates: tpl\n", encoding="utf-8")
+    build(config, formats=["md"])
+    assert "## 第二部分（自定义）" in (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+
+
+def test_a_broken_template_is_a_clear_error(project: Path, tmp_path: Path):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "toc.md.j2").write_text("{{ no_such_name }}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="no_such_name"):
+        build(project / "handbook.yaml", formats=["md"], templates=tmp_path / "t")
+    (tmp_path / "t" / "toc.md.j2").write_text("{% for %}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="toc.md.j2"):
+        build(project / "handbook.yaml", formats=["md"], templates=tmp_path / "t")
+
+
+def test_a_template_cannot_reach_python_internals(project: Path, tmp_path: Path):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "toc.md.j2").write_text("{{ units.__class__.__mro__ }}\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(project / "handbook.yaml", formats=["md"], templates=tmp_path / "t")
+
+
+def test_single_unit_build(project: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = build(project / "units" / "ta.yaml")
+    assert result.built and result.output == Path("handbook")
+    text = (tmp_path / "handbook" / "handbook.md").read_text(encoding="utf-8")
+    assert text.startswith("# 测试甲医院廉政风险防控管理工作手册\n")
+    assert "编制单位：测试甲医院" in text and "年度：2026" in text
+    assert "测试乙中心" not in text
+    assert (tmp_path / "handbook" / "handbook.xlsx").is_file()
+
+
+def test_second_build_reads_units_from_the_cache(project: Path):
+    first = build(project / "handbook.yaml")
+    assert [u.cached for u in first.units] == [False, False]
+    second = build(project / "handbook.yaml", force=True)
+    assert [u.cached for u in second.units] == [True, True]
+    assert second.chart_hits == second.charts == 1
+    # a changed unit is read again; the other still comes from the cache
+    path = project / "units" / "tb.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("以 @ 开头", "以 @ 开头（改）"), encoding="utf-8")
+    third = build(project / "handbook.yaml", force=True)
+    assert [u.cached for u in third.units] == [True, False]
+    assert "以 @ 开头（改）" in (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+
+
+def test_the_cache_does_not_hide_other_settings(project: Path):
+    build(project / "handbook.yaml")
+    # a different as-of date may change findings (LF404, LF408): not the same cache entry
+    again = build(project / "handbook.yaml", force=True, as_of=date(2030, 1, 1))
+    assert [u.cached for u in again.units] == [False, False]
+
+
+def test_charts_of_a_removed_flow_are_removed(project: Path):
+    build(project / "handbook.yaml")
+    chart = project / "build" / "handbook" / "flowcharts" / "TA_F1_internal.svg"
+    mine = project / "build" / "handbook" / "flowcharts" / "my-notes.svg"
+    mine.write_text("<svg/>", encoding="utf-8")
+    assert chart.is_file()
+    path = project / "units" / "ta.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("flows:")] + text[text.index("institutions:"):], encoding="utf-8")
+    build(project / "handbook.yaml", force=True)
+    assert not chart.exists()
+    assert mine.exists()  # never written by lianfang: never removed
+
+
+def test_parallel_reading_gives_the_same_handbook(project: Path, tmp_path: Path):
+    build(project / "handbook.yaml", tmp_path / "serial", formats=["md"], jobs=1)
+    result = build(project / "handbook.yaml", tmp_path / "parallel", formats=["md"], jobs=2)
+    assert [u.cached for u in result.units] == [False, False]
+    assert (tmp_path / "serial" / "handbook.md").read_bytes() == (tmp_path / "parallel" / "handbook.md").read_bytes()
+
+
+def test_english_headings(project: Path, monkeypatch):
+    monkeypatch.setenv("LIANFANG_LANG", "en")
+    build(project / "handbook.yaml", formats=["md"])
+    text = (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+    assert "## Contents" in text and "## Part 1 Laws and regulations" in text
+
+
+def test_a_document_title_comes_from_its_first_heading():
+    assert split_title("# 标题 #\n\n正文") == ("标题", "正文")
+    assert split_title("正文\n# 不是第一行") == (None, "正文\n# 不是第一行")
+    assert split_title("## 二级\n正文") == (None, "## 二级\n正文")
