@@ -37,6 +37,8 @@ FLOW_WIDTH = 120
 _STR = "tag:yaml.org,2002:str"
 _RESOLVERS = (VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2)))
 _CRITERIA = (("criteria.high", "高"), ("criteria.medium", "中"), ("criteria.low", "低"))
+# line breaks other than LF, and characters YAML cannot print, only survive escaped in "…"
+_NOT_PLAIN_TEXT = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _TOP_KEY = re.compile(r"^[a-z]+:", re.MULTILINE)
 
 
@@ -48,10 +50,12 @@ def _is_ambiguous(text: str) -> bool:
 class _Representer(RoundTripRepresenter):
     def represent_str(self, data: str):  # type: ignore[override]
         style = None
-        if "\n" in data:
+        if _NOT_PLAIN_TEXT.search(data):
+            style = '"'  # escaped: a literal block would change or refuse these characters
+        elif "\n" in data:
             style = "|"
-        elif _is_ambiguous(data):
-            style = '"'
+        elif _is_ambiguous(data) or data.startswith(("?", ":")):
+            style = '"'  # ruamel would write "? x" and ": x" plain, which no parser reads back
         return self.represent_scalar(_STR, data, style=style)
 
 
