@@ -87,6 +87,7 @@ def test_injected_text_is_written_as_a_string_and_reads_back(text):
     book = openpyxl.load_workbook(io.BytesIO(data))
     cell = book[RISKS.sheet]["E2"]
     assert (cell.value, cell.data_type) == (text, "s")
+    assert cell.quotePrefix is text.startswith(("=", "+", "-", "@"))  # stays text when edited in Excel
     result = read_xlsx("x.xlsx", data=data)
     assert result.findings == []
     assert result.workbook.risks[0].description == text

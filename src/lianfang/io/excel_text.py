@@ -27,7 +27,8 @@ def excel_text(text: str) -> str:
     """``text`` as it must be stored so that Excel shows exactly ``text``.
 
     A literal ``_xHHHH_`` is escaped as ``_x005F_xHHHH_``, and a character XML cannot carry (a
-    control character other than tab and line breaks) is written in Excel's own escape ``_xHHHH_``.
+    control character other than tab and line feed, or CR) is written in Excel's own escape
+    ``_xHHHH_``; Excel and the reader (calamine) turn both back into the original text.
     """
     text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
     return _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
@@ -38,7 +39,10 @@ def needs_quote_prefix(text: str) -> bool:
 
 
 def set_text(cell: Cell, text: str) -> Cell:
-    """Write ``text`` into ``cell`` as a string cell, whatever it starts with."""
+    """Write ``text`` into ``cell`` as a string cell, whatever it starts with.
+
+    Assign a named style (``cell.style = …``) before, not after: it resets the quote prefix.
+    """
     cell.value = excel_text(text)
     cell.data_type = "s"
     if needs_quote_prefix(text):
