@@ -77,7 +77,7 @@ def run(runner, app, *args: str):
 
 
 GOLDEN_NAMES = {"text": "validate.txt", "json": "validate.json", "github": "validate.github.txt",
-                "junit": "validate.junit.xml", "sarif": "validate.sarif.json"}
+                "junit": "validate.junit.xml", "sarif": "validate.sarif.json", "markdown": "validate.md"}
 
 
 @pytest.mark.parametrize("fmt", sorted(GOLDEN_NAMES))

@@ -144,7 +144,7 @@ def emit(rendered: str | bytes, *, markup: bool, output: Path | None, force: boo
 
 def validate(
     paths: Annotated[list[Path], typer.Argument(help=tr("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False, metavar="PATHS...")],
-    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=tr("输出格式：text、json、github、junit、sarif", "output format: text, json, github, junit, sarif"))] = "text",
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=tr("输出格式：text、json、github、junit、sarif、markdown", "output format: text, json, github, junit, sarif, markdown"))] = "text",
     select: Annotated[list[str] | None, typer.Option("--select", metavar="CODES", help=tr("只运行这些规则（代码或前缀，逗号分隔），如 LF3,LF402", "run only these rules (codes or prefixes, comma-separated), e.g. LF3,LF402"))] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="CODES", help=tr("不运行这些规则（代码或前缀）", "skip these rules (codes or prefixes)"))] = None,
     severity: Annotated[list[str] | None, typer.Option("--severity", metavar="CODE=LEVEL", help=tr("改变规则级别，如 LF402=error；off 关闭，可重复", "change a rule's severity, e.g. LF402=error; off turns it off; repeatable"))] = None,

@@ -89,7 +89,7 @@ class OutputFormat:
 
 
 def _formats() -> dict[str, OutputFormat]:
-    from lianfang.report import github, json_report, junit, sarif, text
+    from lianfang.report import github, json_report, junit, markdown, sarif, text
 
     return {
         f.name: f
@@ -99,6 +99,7 @@ def _formats() -> dict[str, OutputFormat]:
             OutputFormat("github", github.render),
             OutputFormat("junit", junit.render),
             OutputFormat("sarif", sarif.render),
+            OutputFormat("markdown", markdown.render),
         )
     }
 
