@@ -26,8 +26,8 @@ from lianfang.io.xlsx_writer import (
     build,
     cell_value,
     display_width,
+    excel_losses,
     field_note,
-    split_items,
     workbook_to_xlsx_bytes,
     write_xlsx,
 )
@@ -274,9 +274,16 @@ def test_list_items_holding_a_separator_are_reported():
     wb = _example()
     flow = wb.flows[2].model_copy(update={"materials": ["陈述、申辩书面材料", "身份证"]})
     wb = wb.model_copy(update={"flows": [*wb.flows[:2], flow]})
-    messages = split_items(wb)
+    messages = excel_losses(wb)
     assert len(messages) == 1 and "LC-03" in messages[0] and "陈述、申辩书面材料" in messages[0]
-    assert split_items(_example()) == []
+    assert excel_losses(_example()) == []
+
+
+def test_text_too_long_for_a_cell_is_reported():
+    long_text = "长" * 40000
+    messages = excel_losses(_with_risk_text(long_text))
+    assert len(messages) == 2  # 风险描述 and 备注
+    assert "风险点 FX-01「风险描述」有 40000 个字符，超过 Excel 单元格的上限 32767" in messages[0]
 
 
 # -- YAML ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from lianfang.io.atomic import OutputError, check_output
 from lianfang.io.build import ReadResult
 from lianfang.io.format import SHEET_ORDER
 from lianfang.io.reader import WORKBOOK_SUFFIXES, XLSX_SUFFIXES, read_workbook
-from lianfang.io.xlsx_writer import split_items, write_xlsx
+from lianfang.io.xlsx_writer import excel_losses, write_xlsx
 from lianfang.io.yaml_writer import dump_yaml, write_text
 
 STDOUT = "-"
@@ -73,7 +73,7 @@ def convert(
         if out is None:
             _to_stdout(dump_yaml(result.workbook))
         elif out.suffix.lower() in XLSX_SUFFIXES:
-            for message in split_items(result.workbook):
+            for message in excel_losses(result.workbook):
                 err().print(tr("警告：", "warning: ") + message, markup=False, highlight=False)
             write_xlsx(result.workbook, out, force=force, inputs=[source])
         else:

@@ -32,7 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 from lianfang.data import blank_workbook
 from lianfang.i18n import tr
 from lianfang.io.atomic import atomic_path
-from lianfang.io.excel_text import set_text
+from lianfang.io.excel_text import MAX_CELL_CHARS, excel_text, set_text
 from lianfang.io.format import (
     BOOL,
     DATE,
@@ -102,27 +102,37 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def split_items(workbook: Workbook) -> list[str]:
-    """Messages for list items that hold a list separator (、 , ， ; ； or a line break).
+def excel_losses(workbook: Workbook) -> list[str]:
+    """Messages for what an Excel file cannot hold exactly, so a converter can warn first.
 
-    YAML keeps such an item whole, but in an Excel cell it reads back as several items, so a
-    converter warns before writing.
+    A list item holding a separator (、 , ， ; ； or a line break) stays whole in YAML but reads back
+    from a cell as several items; a cell holds at most 32,767 characters and the rest is cut.
     """
     out: list[str] = []
+
+    def check(sheet: str, where: str, f: FieldSpec, value: Any) -> None:
+        if f.is_list and value:
+            for item in value:
+                text = _text(item)
+                if LIST_SEPARATORS.search(text):
+                    out.append(tr("{s} {o}「{h}」的一项「{v}」含有分隔符，在 Excel 中会读成多项",
+                                  "{s} {o} {h} ({k}): the item {v!r} holds a list separator and reads back from Excel as several items",
+                                  s=sheet, o=where, h=f.header, k=f.key, v=text))
+        v = cell_value(f, value)
+        if isinstance(v, str) and len(excel_text(v)) > MAX_CELL_CHARS:
+            out.append(tr("{s} {o}「{h}」有 {n} 个字符，超过 Excel 单元格的上限 {m}，超出部分会被截掉",
+                          "{s} {o} {h} ({k}) has {n} characters, over Excel's {m} per cell; the rest is cut",
+                          s=sheet, o=where, h=f.header, k=f.key, n=len(v), m=MAX_CELL_CHARS))
+
+    for f in UNIT.fields:
+        check(UNIT.sheet, "", f, _unit_value(workbook.unit, f.key))
     for spec in TABLE_SPECS:
         if spec is UNIT:
             continue
         for values in _rows(workbook, spec):
-            where = values[0] if spec is not STEPS else f"{values[0]}/{values[1]}"
+            where = str(values[0]) if spec is not STEPS else f"{values[0]}/{values[1]}"
             for f, value in zip(spec.fields, values, strict=True):
-                if not f.is_list or not value:
-                    continue
-                for item in value:
-                    text = _text(item)
-                    if LIST_SEPARATORS.search(text):
-                        out.append(tr("{s} {o}「{h}」的一项「{v}」含有分隔符，在 Excel 中会读成多项",
-                                      "{s} {o} {h} ({k}): the item {v!r} holds a list separator and reads back from Excel as several items",
-                                      s=spec.sheet, o=where, h=f.header, k=f.key, v=text))
+                check(spec.sheet, where, f, value)
     return out
 
 
