@@ -385,3 +385,14 @@ def test_yaml_template_has_every_unit_key_and_commented_examples():
     assert "#       - {id: \"1\", name: 编制月度采购计划" in text
     data = _load(text)
     assert data["unit"]["year"] == 2026 and data["unit"]["name"] is None and data["posts"] == []
+
+
+def test_docs_list_every_sheet_and_column():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "workbook.md").read_text(encoding="utf-8")
+    for table in TABLE_SPECS:
+        assert f"### {table.sheet} — " in doc, table.sheet
+        section = doc.split(f"### {table.sheet} — ", 1)[1].split("\n### ", 1)[0]
+        for f in table.fields:
+            assert f"| {f.header} | `" in section and ("✔" in section.split(f"| {f.header} |", 1)[1].split("\n")[0]) is f.required, (table.sheet, f.header)
