@@ -174,11 +174,42 @@ def test_no_appendix_without_errors(project: Path):
     assert "appendix-findings" not in text
 
 
-def test_an_existing_handbook_is_replaced_only_with_force(project: Path):
-    build(project / "handbook.yaml")
-    with pytest.raises(BuildError, match="已存在"):
+def test_a_handbook_edited_by_hand_is_replaced_only_with_force(project: Path):
+    assert build(project / "handbook.yaml").built
+    # lianfang's own, untouched output: rebuilt without --force
+    assert build(project / "handbook.yaml").built
+    md = project / "build" / "handbook" / "handbook.md"
+    md.write_text(md.read_text(encoding="utf-8") + "手工补充\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="不是 lianfang 生成的"):
         build(project / "handbook.yaml")
+    assert md.read_text(encoding="utf-8").endswith("手工补充\n")
     assert build(project / "handbook.yaml", force=True).built
+    assert not md.read_text(encoding="utf-8").endswith("手工补充\n")
+
+
+def test_a_foreign_file_in_the_way_needs_force(project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "handbook.xlsx").write_bytes(b"someone else's workbook")
+    with pytest.raises(BuildError, match="--force"):
+        build(project / "handbook.yaml", out)
+    assert (out / "handbook.xlsx").read_bytes() == b"someone else's workbook"
+
+
+def test_nothing_changed_nothing_written(project: Path):
+    first = build(project / "handbook.yaml")
+    assert not first.unchanged
+    out = project / "build" / "handbook"
+    stamps = {n: (out / n).stat().st_mtime_ns for n in ("handbook.md", "handbook.xlsx")}
+    second = build(project / "handbook.yaml")
+    assert second.unchanged and second.written == first.written
+    assert {n: (out / n).stat().st_mtime_ns for n in stamps} == stamps
+    # any input changing means writing again: a document, a template, a unit, the options
+    (project / "docs" / "法律法规目录.md").write_text("# 法律法规目录\n\n- 新增\n", encoding="utf-8")
+    third = build(project / "handbook.yaml")
+    assert not third.unchanged and "- 新增" in (out / "handbook.md").read_text(encoding="utf-8")
+    assert not build(project / "handbook.yaml", formats=["md"]).unchanged
+    assert not build(project / "handbook.yaml", as_of=date(2031, 1, 1)).unchanged
 
 
 def test_a_user_template_overrides_by_name(project: Path, tmp_path: Path):

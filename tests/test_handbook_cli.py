@@ -153,10 +153,12 @@ def test_single_unit_build_and_formats(runner, app, project: Path, tmp_path: Pat
     result = run(runner, app, "build", str(project / "units" / "ta.yaml"), "-o", str(out), "--format", "md")
     assert result.exit_code == 0, result.output
     assert (out / "handbook.md").is_file() and not (out / "handbook.xlsx").exists()
+    (out / "handbook.md").write_text("edited by hand\n", encoding="utf-8")
     result = run(runner, app, "build", str(project / "units" / "ta.yaml"), "-o", str(out), "--format", "md,xlsx")
-    assert result.exit_code == 2 and "已存在" in result.stderr  # handbook.md is there: --force to replace
+    assert result.exit_code == 2 and "已存在" in result.stderr and "--force" in result.stderr
     result = run(runner, app, "build", str(project / "units" / "ta.yaml"), "-o", str(out), "--format", "xlsx", "--format", "md", "-f")
     assert result.exit_code == 0 and (out / "handbook.xlsx").is_file()
+    assert (out / "handbook.md").read_text(encoding="utf-8").startswith("# 测试甲医院")
 
 
 def test_quiet_without_a_terminal(runner, app, project: Path):

@@ -40,8 +40,9 @@ BUILD_HELP_ZH = """生成手册：handbook.md（含 flowcharts/ 流程图和 att
 参数可以是 handbook.yaml（或含它的文件夹），也可以是一个单位工作簿（生成该单位自己的手册，输出到 ./handbook/）；
 不给参数时使用当前文件夹的 handbook.yaml。先按规则目录校验每个单位（设置取自 lianfang.toml）：有错误即列出问题、
 不生成手册（退出状态 1）；加 --force 则照常生成，并在手册末尾附“校验问题”附录（目录中有链接），退出状态仍为 1。
---force 也允许覆盖已有的 handbook.md、handbook.xlsx。相同输入总是生成字节相同的文件（时间取 SOURCE_DATE_EPOCH，
-未设置时取手册年度的 1 月 1 日）。未变化的单位和流程图从输出文件夹的缓存读取。
+lianfang 自己生成且未被改动的 handbook.md、handbook.xlsx 可直接重新生成；其他同名文件只有加 --force 才覆盖。
+相同输入总是生成字节相同的文件（时间取 SOURCE_DATE_EPOCH，未设置时取手册年度的 1 月 1 日）。未变化的单位、
+流程图和手册本身都从输出文件夹的缓存读取，不重复生成。
 
 示例：lianfang handbook build；lianfang handbook build units/chyy.xlsx -o 手册/ --format md"""
 BUILD_HELP_EN = """Build the handbook: handbook.md (with flowcharts/ and attachments/) and handbook.xlsx.
@@ -50,9 +51,10 @@ The argument is a handbook.yaml (or a folder holding one) or a single unit workb
 handbook, written to ./handbook/); without one, ./handbook.yaml. Every unit is validated first (settings
 from lianfang.toml): on an error the findings are listed and nothing is built (exit 1); with --force the
 handbook is built anyway with a findings appendix linked from its contents, and the exit status is still 1.
---force also replaces an existing handbook.md or handbook.xlsx. The same inputs always give byte-identical
-files (times from SOURCE_DATE_EPOCH, else 1 January of the handbook's year). Unchanged units and charts
-come from a cache in the output folder.
+A handbook.md or handbook.xlsx that lianfang wrote and nobody edited is rebuilt freely; any other file of
+that name is only replaced with --force. The same inputs always give byte-identical files (times from
+SOURCE_DATE_EPOCH, else 1 January of the handbook's year). Unchanged units, charts and the handbook itself
+come from a cache in the output folder and are not made again.
 
 Example: lianfang handbook build; lianfang handbook build units/chyy.xlsx -o out/ --format md"""
 
@@ -164,10 +166,12 @@ def build(
     for note in result.notes:
         console.print(f"[bold yellow]{tr('警告', 'warning')}:[/] {escape(note)}", highlight=False)
     risks = sum(len(u.workbook.risks) for u in result.units if u.workbook is not None)
-    console.print(escape(tr(
-        "手册已生成：{files}（{u} 个单位，{r} 个风险点，{c} 张流程图）",
-        "handbook built: {files} ({u} units, {r} risk points, {c} flowcharts)",
-        files="、".join(display_path(p) for p in result.written), u=len(result.units), r=risks, c=result.charts)), highlight=False)
+    summary = tr("手册未变化（输入都没有改变）：{files}（{u} 个单位，{r} 个风险点，{c} 张流程图）",
+                 "handbook unchanged (no input changed): {files} ({u} units, {r} risk points, {c} flowcharts)") \
+        if result.unchanged else tr("手册已生成：{files}（{u} 个单位，{r} 个风险点，{c} 张流程图）",
+                                    "handbook built: {files} ({u} units, {r} risk points, {c} flowcharts)")
+    console.print(escape(summary.format(files="、".join(display_path(p) for p in result.written), u=len(result.units),
+                                        r=risks, c=result.charts)), highlight=False)
     if result.errors:
         warnings = sum(1 for _, f in result.findings if f.severity is Severity.WARNING)
         console.print(f"[bold yellow]{tr('警告', 'warning')}:[/] " + escape(tr(

@@ -8,13 +8,14 @@ output folder; flowcharts are rendered in parallel and cached by the hash of the
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from lianfang import __version__
@@ -23,7 +24,7 @@ from lianfang.discover import display_path
 from lianfang.findings import Finding, Severity
 from lianfang.flowchart.render import GraphvizMissing, missing_dot_message
 from lianfang.handbook import charts as charts_mod
-from lianfang.handbook.cache import CACHE_DIR, UnitCache
+from lianfang.handbook.cache import Manifest, UnitCache, package_fingerprint
 from lianfang.handbook.config import (
     FORMATS,
     HandbookConfigError,
@@ -34,7 +35,7 @@ from lianfang.handbook.config import (
 )
 from lianfang.handbook.context import Document, UnitInput, build_context, finding_rows
 from lianfang.handbook.filters import demote_headings
-from lianfang.handbook.reproducible import build_time
+from lianfang.handbook.reproducible import ReproducibilityError, build_time
 from lianfang.i18n import current_lang, set_lang, tr
 from lianfang.io.atomic import OutputError, check_output, write_atomic
 from lianfang.io.encoding import EncodingProblem, decode_text
@@ -44,7 +45,6 @@ from lianfang.model.workbook import Workbook
 MARKDOWN_NAME = "handbook.md"
 EXCEL_NAME = "handbook.xlsx"
 ATTACHMENTS = "attachments"
-MANIFEST = "manifest.json"
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 
 
@@ -70,6 +70,7 @@ class UnitResult:
     workbook: Workbook | None
     findings: list[Finding]
     cached: bool = False
+    key: str | None = None  # the content-hash cache key (None: the file could not be read)
     read_seconds: float = 0.0
     validate_seconds: float = 0.0
 
@@ -87,6 +88,7 @@ class BuildResult:
     charts: int = 0
     chart_hits: int = 0
     notes: list[str] = field(default_factory=list)  # what could not be drawn or copied
+    unchanged: bool = False  # the handbook files were already up to date: nothing written
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -170,14 +172,14 @@ def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, j
         key = cache.key(data) if cache else None
         hit = cache.load(key) if cache and key else None
         if hit is not None:
-            results[i] = UnitResult(path, display, hit[0], hit[1], cached=True, read_seconds=time.perf_counter() - t0)
+            results[i] = UnitResult(path, display, hit[0], hit[1], cached=True, key=key, read_seconds=time.perf_counter() - t0)
             reporter.advance("units")
         else:
             misses.append((i, key))
 
     def done(i: int, key: str | None, out: tuple) -> None:
         wb, findings, t_read, t_check = out
-        results[i] = UnitResult(paths[i], display_path(paths[i]), wb, findings, False, t_read, t_check)
+        results[i] = UnitResult(paths[i], display_path(paths[i]), wb, findings, False, key, t_read, t_check)
         if cache and key:
             cache.store(key, wb, findings)
         reporter.advance("units")
@@ -324,10 +326,17 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     if templates is not None and not templates.is_dir():
         raise BuildError(tr("模板文件夹不存在：{p}", "no such template folder: {p}", p=templates))
     result = BuildResult(output=out_dir)
-    outputs = [out_dir / name for fmt, name in (("md", MARKDOWN_NAME), ("xlsx", EXCEL_NAME)) if fmt in formats]
+    names = [name for fmt, name in (("md", MARKDOWN_NAME), ("xlsx", EXCEL_NAME)) if fmt in formats]
+    manifest = Manifest(out_dir)
     try:
-        for path in outputs:
-            check_output(path, force=options.force, inputs=unit_paths)
+        for name in names:
+            path = out_dir / name
+            check_output(path, force=True, inputs=unit_paths)  # never an input, never a folder
+            # a handbook lianfang wrote, untouched since, is rebuilt freely; anything else needs --force
+            if path.exists() and not options.force and not manifest.owns(name):
+                raise OutputError(tr("{p} 已存在，但不是 lianfang 生成的（或生成后被修改过）；如需覆盖请加 --force",
+                                     "{p} exists but was not written by lianfang (or was edited since); use --force to replace it",
+                                     p=path))
     except OutputError as e:
         raise BuildError(str(e)) from None
 
@@ -386,26 +395,22 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     if result.errors:
         appendix = finding_rows([(u.workbook.unit.name if u.workbook and u.workbook.unit else u.display, u.display, u.findings)
                                  for u in result.units])
-    ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
-                        documents=documents, findings=appendix, tool=f"lianfang {__version__}")
-    from lianfang.handbook.markdown import TemplateProblem, render_markdown
-
     try:
-        if "md" in formats:
-            text = render_markdown(ctx, templates)
-            write_atomic(out_dir / MARKDOWN_NAME, text, force=options.force, inputs=unit_paths)
-            result.written.append(out_dir / MARKDOWN_NAME)
-        if "xlsx" in formats:
-            from lianfang.handbook.excel import render_excel
-
-            data = render_excel(ctx, font=config.font, when=build_time(ctx.year))
-            write_atomic(out_dir / EXCEL_NAME, data, force=options.force, inputs=unit_paths)
-            result.written.append(out_dir / EXCEL_NAME)
-    except TemplateProblem as e:
+        when = build_time(config.year or max((u.workbook.unit.year for u in usable if u.workbook.unit.year), default=None))
+    except ReproducibilityError as e:
         raise BuildError(str(e)) from None
-    except (OutputError, ValueError) as e:
-        raise BuildError(str(e)) from None
-    _tidy(out_dir, sorted(drawn.values()) + attachments.written)
+    digest = _digest(project, options, formats, templates, result.units, inputs, documents, appendix is not None, when)
+    files = sorted(drawn.values()) + attachments.written
+    if digest is not None and manifest.fresh(digest, names):
+        result.unchanged = True  # the same inputs made these very files: nothing to write
+        outputs = dict(manifest.outputs)
+    else:
+        written = _write_outputs(inputs, config, documents, appendix, templates, formats, out_dir, unit_paths, when)
+        # a format not built this time stays ours if it is untouched
+        outputs = {n: h for n, h in manifest.outputs.items() if n not in written and manifest.owns(n)} | written
+    result.written = [out_dir / n for n in names]
+    _tidy(out_dir, manifest.files, files)
+    manifest.save(digest or "", outputs, files)
     cache.prune()
     result.timings["write"] = time.perf_counter() - t0
     result.timings["total"] = time.perf_counter() - t_start
@@ -413,23 +418,71 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     return result
 
 
-def _tidy(out_dir: Path, written: list[str]) -> None:
+def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
+                   out_dir: Path, unit_paths: list[Path], when: datetime) -> dict[str, str]:
+    """Render and write each requested format; returns name → hash of the bytes written."""
+    from lianfang.handbook.markdown import TemplateProblem, render_markdown
+
+    ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
+                        documents=documents, findings=appendix, tool=f"lianfang {__version__}")
+    written: dict[str, str] = {}
+    try:
+        if "md" in formats:
+            data = render_markdown(ctx, templates).encode("utf-8")
+            write_atomic(out_dir / MARKDOWN_NAME, data, force=True, inputs=unit_paths)
+            written[MARKDOWN_NAME] = hashlib.sha256(data).hexdigest()
+        if "xlsx" in formats:
+            from lianfang.handbook.excel import render_excel
+
+            data = render_excel(ctx, font=config.font, when=when)
+            write_atomic(out_dir / EXCEL_NAME, data, force=True, inputs=unit_paths)
+            written[EXCEL_NAME] = hashlib.sha256(data).hexdigest()
+    except TemplateProblem as e:
+        raise BuildError(str(e)) from None
+    except (OutputError, ValueError) as e:
+        raise BuildError(str(e)) from None
+    return written
+
+
+def _digest(project: Project, options: BuildOptions, formats: list[str], templates: Path | None,
+            units: list[UnitResult], inputs: list[UnitInput], documents: dict[int, list[Document]],
+            appendix: bool, when: datetime) -> str | None:
+    """A hash of everything the handbook is made from; None when some input cannot be hashed."""
+    h = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for p in parts:
+            h.update(str(p).encode("utf-8") + b"\0")
+
+    add(package_fingerprint(), current_lang(), ",".join(formats), when.isoformat(), appendix,
+        project.config.model_dump_json(), options.output)
+    for u in units:
+        if u.key is None:
+            return None
+        add(u.display, u.key)
+    for item in inputs:
+        add(sorted(item.charts.items()), sorted(item.attachments.items()))
+    for part, docs in sorted(documents.items()):
+        for d in docs:
+            add(part, d.title, d.link, d.markdown)
+    if templates is not None:
+        for path in sorted(templates.rglob("*")):
+            if path.is_file():
+                add(path.relative_to(templates).as_posix())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _tidy(out_dir: Path, before: list[str], written: list[str]) -> None:
     """Remove the charts and attachments of the previous build that this build did not write.
 
     Only files the previous build recorded in its manifest are ever removed, so a user's own
     file in the output folder is never touched.
     """
-    import json
-
-    manifest = out_dir / CACHE_DIR / MANIFEST
-    try:
-        before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
-    except (OSError, ValueError, AttributeError):
-        before = []
     keep = set(written)
     root = out_dir.resolve()
-    for rel in before if isinstance(before, list) else []:
-        if not isinstance(rel, str) or rel in keep or not rel.startswith((charts_mod.FOLDER + "/", ATTACHMENTS + "/")):
+    for rel in before:
+        if rel in keep or not rel.startswith((charts_mod.FOLDER + "/", ATTACHMENTS + "/")):
             continue
         path = (out_dir / rel).resolve()
         if path.is_relative_to(root) and path.is_file():
@@ -441,9 +494,3 @@ def _tidy(out_dir: Path, written: list[str]) -> None:
                     parent.rmdir()  # only when empty
                 except OSError:
                     break
-    try:
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(manifest, json.dumps({"files": sorted(keep)}, ensure_ascii=False, indent=1), force=True)
-    except (OSError, OutputError):
-        pass
-

@@ -44,6 +44,69 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+@cache
+def package_fingerprint() -> str:
+    """A hash of all of lianfang (code, templates, data): what a handbook is rendered by."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(f"{__version__}\0{SCHEMA}".encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".j2", ".md", ".yaml") and path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class Manifest:
+    """``.lianfang-cache/manifest.json``: what the last build wrote, and from what.
+
+    ``outputs`` holds the hash of each handbook file as written, so a file lianfang wrote (and
+    nobody edited since) may be rebuilt without ``--force``; ``digest`` is the hash of every input
+    of that build, so an unchanged handbook is not written again; ``files`` lists the charts and
+    attachments written, so that the next build removes only its own stale files.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.path = out_dir / CACHE_DIR / "manifest.json"
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+                data = {}
+        except (OSError, ValueError):
+            data = {}
+        outputs = data.get("outputs")
+        files = data.get("files")
+        self.digest: str | None = data.get("digest") if isinstance(data.get("digest"), str) else None
+        self.outputs: dict[str, str] = {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)} \
+            if isinstance(outputs, dict) else {}
+        self.files: list[str] = [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
+
+    def owns(self, name: str) -> bool:
+        """Whether ``name`` in the output folder holds exactly what lianfang last wrote there."""
+        recorded = self.outputs.get(name)
+        return recorded is not None and sha256_file(self.out_dir / name) == recorded
+
+    def fresh(self, digest: str, names: list[str]) -> bool:
+        """Whether the outputs ``names`` were made from ``digest`` and are untouched since."""
+        return digest == self.digest and all(self.owns(n) for n in names)
+
+    def save(self, digest: str, outputs: dict[str, str], files: list[str]) -> None:
+        data = {"schema": SCHEMA, "tool": "lianfang", "digest": digest, "outputs": dict(sorted(outputs.items())),
+                "files": sorted(files)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", force=True)
+        except (OSError, OutputError):
+            pass
+
+
 def settings_fingerprint(settings: Settings) -> str:
     data = {
         "select": sorted(settings.select) if settings.select is not None else None,

@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -97,9 +98,11 @@ class _Sheet:
         self.styles = styles
         self.columns = columns
         self.row = FIRST_DATA_ROW
-        last = get_column_letter(len(columns))
+        # merged ranges, registered in one go by finish(): openpyxl's merge_cells checks every
+        # new range against all earlier ones and restyles the covered cells, which is quadratic
+        self.merges: list[tuple[int, int, int, int]] = []
         _put(ws.cell(TITLE_ROW, 1), title, styles["title"])
-        ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
+        self.merge(TITLE_ROW, 1, TITLE_ROW, len(columns))
         ws.row_dimensions[TITLE_ROW].height = 28
         for i, col in enumerate(columns, 1):
             _put(ws.cell(HEADER_ROW, i), col.header, styles["header"])
@@ -125,15 +128,27 @@ class _Sheet:
         self.row += 1
         return r
 
+    def merge(self, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+        """Merge a range: the top-left cell keeps its value, the covered cells are emptied."""
+        for r in range(min_row, max_row + 1):
+            for c in range(min_col, max_col + 1):
+                if (r, c) != (min_row, min_col):
+                    self.ws.cell(r, c).value = None
+        self.merges.append((min_row, min_col, max_row, max_col))
+
     def merge_runs(self, column: int, keys: Sequence[Any], first_row: int) -> None:
         """Merge each run of equal consecutive keys in ``column`` (rows from ``first_row``)."""
         start = 0
         for i in range(1, len(keys) + 1):
             if i == len(keys) or keys[i] != keys[start]:
                 if i - start > 1:
-                    self.ws.merge_cells(start_row=first_row + start, start_column=column,
-                                        end_row=first_row + i - 1, end_column=column)
+                    self.merge(first_row + start, column, first_row + i - 1, column)
                 start = i
+
+    def finish(self) -> None:
+        """Register every merged range; the covered cells keep their borders (styled like the rest)."""
+        self.ws.merged_cells = MultiCellRange([
+            CellRange(min_row=r0, min_col=c0, max_row=r1, max_col=c1) for r0, c0, r1, c1 in self.merges])
 
 
 def _put(cell, value: Any, style: str) -> None:
@@ -153,7 +168,7 @@ def _level_style(level: str) -> str | None:
 # -- the sheets ---------------------------------------------------------------------------
 
 
-def _contents(ws: Worksheet, styles: _Styles, ctx: HandbookContext, sheets: list[tuple[str, str]]) -> None:
+def _contents(ws: Worksheet, styles: _Styles, ctx: HandbookContext, sheets: list[tuple[str, str]]) -> _Sheet:
     sheet = _Sheet(ws, styles, ctx.title, [Column(tr("序号", "No."), 8, True), Column(tr("内容", "Sheet"), 36),
                                             Column(tr("说明", "What it holds"), 70)])
     for i, (name, note) in enumerate(sheets, 1):
@@ -164,9 +179,10 @@ def _contents(ws: Worksheet, styles: _Styles, ctx: HandbookContext, sheets: list
     sheet.add([None, tr("编制单位", "Compiled by"), ctx.organisation])
     sheet.add([None, tr("年度", "Year"), str(ctx.year)])
     sheet.add([None, tr("收录单位", "Units"), "、".join(u.name for u in ctx.units)])
+    return sheet
 
 
-def _powers(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
+def _powers(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("职权编号", "ID"), 10, True),
             Column(tr("职权名称", "Name"), 18), Column(tr("职权类别", "Kind"), 10, True), Column(tr("权力层级", "Level"), 8, True),
             Column(tr("职权内容", "Content"), 40), Column(tr("办理主体", "Handled by"), 14), Column(tr("责任岗位", "Posts"), 20),
@@ -183,12 +199,10 @@ def _powers(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
                            p.procedure, p.time_limit, p.disposition])
                 keys.append(u.index)
     sheet.merge_runs(2, keys, FIRST_DATA_ROW)
+    return sheet
 
 
-TABLE_COLUMNS = ("序号", "单位", "部门", "岗位", "岗位层次", "职权", "风险点编号", "风险类别", "风险描述", "风险等级", "防控措施", "责任人")
-
-
-def _table(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
+def _table(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 12, True), Column(tr("部门", "Department"), 12, True),
             Column(tr("岗位", "Post"), 14, True), Column(tr("岗位层次", "Tier"), 10, True), Column(tr("职权", "Power"), 16, True),
             Column(tr("风险点编号", "Risk"), 10, True), Column(tr("风险类别", "Category"), 10, True),
@@ -218,6 +232,7 @@ def _table(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
                     merges[c].append((u.index, n))
     for column, keys in merges.items():
         sheet.merge_runs(column, keys, FIRST_DATA_ROW)
+    return sheet
 
 
 def _phase_cells(r: RiskRow) -> list[tuple[str, str]]:
@@ -227,7 +242,7 @@ def _phase_cells(r: RiskRow) -> list[tuple[str, str]]:
     return [(f"【{p.phase}】\n{p.text}", "、".join(p.owners)) for p in r.phases]
 
 
-def _statistics(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
+def _statistics(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     stats = ctx.statistics
     width = max(len(t.columns) for t in (stats.by_level, stats.by_category, stats.by_tier)) + 2
     cols = [Column(tr("单位", "Unit"), 22)] + [Column("", 12, True) for _ in range(max(width, 15) - 1)]
@@ -239,7 +254,7 @@ def _statistics(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
 
     def block(title: str, header: list[str], rows: Iterable[list[Any]], total: list[Any] | None) -> None:
         r = sheet.add([title], ["total"])
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(header))
+        sheet.merge(r, 1, r, len(header))
         sheet.add(header, ["header"] * len(header))
         for row in rows:
             sheet.add(row)
@@ -266,9 +281,10 @@ def _statistics(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
 
     block(tr("覆盖情况", "Coverage"), header, (cov(name, c) for name, c in stats.coverage),
           cov(tr("合计", "Total"), stats.coverage_total))
+    return sheet
 
 
-def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
+def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("流程编号", "ID"), 10, True),
             Column(tr("流程名称", "Name"), 26), Column(tr("流程类型", "Kind"), 8, True), Column(tr("职权编号", "Power"), 10, True),
             Column(tr("职权名称", "Power name"), 18), Column(tr("环节", "Steps"), 40), Column(tr("风险点", "Risk points"), 24),
@@ -288,9 +304,10 @@ def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, target=f.image)
             keys.append(u.index)
     sheet.merge_runs(2, keys, FIRST_DATA_ROW)
+    return sheet
 
 
-def _institutions(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
+def _institutions(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("制度编号", "ID"), 10, True),
             Column(tr("制度名称", "Name"), 36), Column(tr("制度类型", "Kind"), 8, True), Column(tr("发布日期", "Issued"), 12, True),
             Column(tr("针对风险点", "Risk points"), 24), Column(tr("文件", "File"), 30)]
@@ -307,9 +324,10 @@ def _institutions(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, target=i.link)
             keys.append(u.index)
     sheet.merge_runs(2, keys, FIRST_DATA_ROW)
+    return sheet
 
 
-def _alerts(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
+def _alerts(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("预警编号", "ID"), 10, True),
             Column(tr("日期", "Date"), 12, True), Column(tr("预警等级", "Grade"), 8, True), Column(tr("风险点编号", "Risk"), 10, True),
             Column(tr("风险描述", "Description"), 30), Column(tr("来源渠道", "Channel"), 12, True),
@@ -323,18 +341,20 @@ def _alerts(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
             sheet.add([n, u.name, a.id, a.date, a.grade, a.risk_id, a.risk, a.channel, a.detail, a.action, a.result])
             keys.append(u.index)
     sheet.merge_runs(2, keys, FIRST_DATA_ROW)
+    return sheet
 
 
-def _findings(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> None:
+def _findings(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("文件", "File"), 24),
             Column(tr("位置", "Location"), 14), Column(tr("代码", "Code"), 8, True), Column(tr("级别", "Severity"), 8, True),
             Column(tr("对象", "Object"), 12), Column(tr("说明", "Message"), 60)]
     sheet = _Sheet(ws, styles, ctx.title + " " + tr("校验问题", "validation findings"), cols)
     for n, f in enumerate(ctx.findings or [], 1):
         sheet.add([n, f.unit, f.path, f.location, f.code, f.severity, f.object, f.message])
+    return sheet
 
 
-_SHEETS: tuple[tuple[str, Callable[..., None], str, str], ...] = (
+_SHEETS: tuple[tuple[str, Callable[..., _Sheet], str, str], ...] = (
     ("powers", _powers, "单位、部门、岗位权力清单（职权目录），全部单位", "power lists of every unit"),
     ("table", _table, "岗位职责、业务流程、制度机制廉政风险点，风险等级及防控措施", "risk points, levels and measures"),
     ("statistics", _statistics, "风险点按单位、等级、类别、岗位层次统计，覆盖情况", "risk points by unit, level, category and tier; coverage"),
@@ -357,9 +377,9 @@ def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetim
         if key == "findings" and ctx.findings is None:
             continue
         ws = wb.create_sheet(names[key])
-        writer(ws, styles, ctx)
+        writer(ws, styles, ctx).finish()
         listed.append((names[key], tr(note_zh, note_en)))
-    _contents(contents, styles, ctx, listed)
+    _contents(contents, styles, ctx, listed).finish()
     wb.properties.creator = ctx.tool
     wb.properties.lastModifiedBy = ctx.tool
     wb.properties.title = ctx.title

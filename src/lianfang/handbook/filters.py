@@ -15,13 +15,9 @@ from urllib.parse import quote
 
 from jinja2 import Environment
 
-# ASCII punctuation Markdown reads as inline markup anywhere in a line
-_INLINE = re.compile(r"([\\`*_\[\]~|!])")
 # what starts a block construct at the beginning of a line: heading, quote, list, rule, table
 _BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
-# control characters other than tab and line breaks: dropped, they have no place in a document
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -39,11 +35,14 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+# one pass over the text: entities for HTML, a backslash before inline markup, controls dropped
+_TRANSLATION = {ord(ch): "\\" + ch for ch in "\\`*_[]~|!"}
+_TRANSLATION.update({ord(ch): entity for ch, entity in _HTML.items()})
+_TRANSLATION.update({c: None for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]})
+
+
 def _escape_inline(text: str) -> str:
-    text = _CONTROL.sub("", text)
-    text = "".join(_HTML.get(ch, ch) for ch in text)
-    text = _INLINE.sub(r"\\\1", text)
-    return text
+    return text.translate(_TRANSLATION)
 
 
 def md(value: Any) -> str:
