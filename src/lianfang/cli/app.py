@@ -44,7 +44,16 @@ def create_app() -> typer.Typer:
         pass
 
     # Every command is registered here, explicitly; each module has HELP_ZH / HELP_EN.
-    from lianfang.cli import convert_cmd, coverage_cmd, flowchart_cmd, init_cmd, rules_cmd, schema_cmd, validate_cmd
+    from lianfang.cli import (
+        convert_cmd,
+        coverage_cmd,
+        flowchart_cmd,
+        git_setup_cmd,
+        init_cmd,
+        rules_cmd,
+        schema_cmd,
+        validate_cmd,
+    )
 
     for name, module, func in (
         ("init", init_cmd, init_cmd.init),
@@ -54,6 +63,7 @@ def create_app() -> typer.Typer:
         ("flowchart", flowchart_cmd, flowchart_cmd.flowchart),
         ("rules", rules_cmd, rules_cmd.rules),
         ("schema", schema_cmd, schema_cmd.schema),
+        ("git-setup", git_setup_cmd, git_setup_cmd.git_setup),
     ):
         app.command(name, help=tr(module.HELP_ZH, module.HELP_EN))(func)
     from lianfang.cli import handbook_cmd

@@ -1,0 +1,131 @@
+"""``lianfang git-setup``: readable ``git diff`` of .xlsx workbooks, through a textconv driver.
+
+git hands a textconv driver one file name and reads the text it prints, so the driver is
+``lianfang convert --exit-zero``: ``convert IN`` with no OUT prints the workbook as YAML, and
+``--exit-zero`` keeps a workbook with findings from aborting the diff. The attribute line
+``*.xlsx diff=lianfang`` says which files use it. Both are added only when missing, so running
+the command twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lianfang.cli.common import LangOption, err, fail
+from lianfang.i18n import tr
+from lianfang.io.atomic import OutputError, write_atomic
+
+HELP_ZH = """让 git diff、git log -p 把 .xlsx 工作簿显示为 YAML 文本，一眼看出改了哪个单元格。
+
+在当前 git 仓库登记比较驱动（加 --global 则对本用户的所有仓库）：
+git config diff.lianfang.textconv "lianfang convert --exit-zero"，
+并在 .gitattributes 中加入 *.xlsx diff=lianfang（--global 时写入 git 的全局属性文件）。
+已登记的内容不会重复添加。请把 .gitattributes 一并提交，其他人各自运行一次本命令即可。
+
+示例：lianfang git-setup；lianfang git-setup --global"""
+HELP_EN = """Make git diff and git log -p show .xlsx workbooks as YAML text, so a changed cell is plain to see.
+
+Registers a diff driver in the current git repository (with --global: for all your repositories):
+git config diff.lianfang.textconv "lianfang convert --exit-zero",
+and adds *.xlsx diff=lianfang to .gitattributes (with --global: to git's global attributes file).
+Nothing already registered is added twice. Commit .gitattributes; everyone else runs this once.
+
+Example: lianfang git-setup; lianfang git-setup --global"""
+
+DRIVER = "lianfang"
+PATTERNS = ("*.xlsx", "*.xlsm")
+
+
+def textconv_command() -> str:
+    """The command git runs (through the shell) with a file name appended."""
+    if shutil.which("lianfang"):
+        return "lianfang convert --exit-zero"
+    # not on PATH (a virtual environment that is not activated): name this interpreter
+    return f"{shlex.quote(sys.executable)} -m lianfang convert --exit-zero"
+
+
+def _git(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        fail(tr("找不到 git 命令，请先安装 git", "git is not installed (no git command found)"))
+
+
+def global_attributes_file() -> Path:
+    """git's global attributes file: core.attributesFile, else $XDG_CONFIG_HOME/git/attributes."""
+    configured = _git("config", "--global", "--get", "core.attributesFile").stdout.strip()
+    if configured:
+        return Path(configured).expanduser()
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".config"
+    return base / "git" / "attributes"
+
+
+def missing_lines(text: str) -> list[str]:
+    """The attribute lines not yet in ``text`` (a line naming the pattern and diff=lianfang)."""
+    present = set()
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and f"diff={DRIVER}" in fields[1:]:
+            present.add(fields[0])
+    return [f"{p} diff={DRIVER}" for p in PATTERNS if p not in present]
+
+
+def add_attributes(path: Path) -> list[str]:
+    """Append the missing lines to ``path`` (created if needed); returns what was added."""
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as e:
+        fail(tr("无法读取 {p}：{e}", "cannot read {p}: {e}", p=path, e=e))
+    added = missing_lines(text)
+    if added:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += "".join(line + "\n" for line in added)
+        try:
+            # editing this file is the command's purpose: replacing it is not overwriting an output
+            write_atomic(path, text, force=True)
+        except OutputError as e:
+            fail(str(e))
+    return added
+
+
+def git_setup(
+    global_: Annotated[bool, typer.Option("--global", help=tr("对本用户的所有仓库生效（写入 ~/.gitconfig 和全局属性文件）",
+                                                               "for all your repositories (~/.gitconfig and the global attributes file)"))] = False,
+    lang: LangOption = None,
+) -> None:
+    """Register the textconv driver (help: HELP_ZH / HELP_EN)."""
+    scope = "--global" if global_ else "--local"
+    if global_:
+        attributes = global_attributes_file()
+    else:
+        top = _git("rev-parse", "--show-toplevel", cwd=Path.cwd())
+        if top.returncode != 0:
+            fail(tr("当前文件夹不在 git 仓库中；请在仓库中运行，或加 --global", "not inside a git repository; run it in one, or use --global"))
+        attributes = Path(top.stdout.strip()) / ".gitattributes"
+    command = textconv_command()
+    result = _git("config", scope, f"diff.{DRIVER}.textconv", command)
+    if result.returncode != 0:
+        fail(tr("git config 失败：{e}", "git config failed: {e}", e=result.stderr.strip()))
+    added = add_attributes(attributes)
+    console = err()
+    console.print(tr("已登记比较驱动：diff.{d}.textconv = {c}", "registered the diff driver: diff.{d}.textconv = {c}", d=DRIVER, c=command),
+                  markup=False, highlight=False)
+    if added:
+        console.print(tr("已在 {p} 中加入：{l}", "added to {p}: {l}", p=attributes, l="、".join(added)), markup=False, highlight=False)
+    else:
+        console.print(tr("{p} 中已有这些设置，未改动", "{p} already has these lines; unchanged", p=attributes), markup=False, highlight=False)
+    console.print(tr("现在 git diff、git log -p 会把 .xlsx 显示为 YAML。", "git diff and git log -p now show .xlsx files as YAML."),
+                  markup=False, highlight=False)
+    if not global_ and added:
+        console.print(tr("请提交 .gitattributes，其他人各自运行一次 lianfang git-setup。",
+                         "Commit .gitattributes; everyone else runs lianfang git-setup once."), markup=False, highlight=False)
