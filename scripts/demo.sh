@@ -10,5 +10,7 @@ for f in examples/units/*.yaml; do
   $LF convert "build/demo/$name.xlsx" - > "build/demo/$name.roundtrip.yaml"
 done
 echo "demo: converted examples into build/demo/"
-$LF flowchart examples/units/ -o build/demo/flowcharts
+$LF flowchart examples/units/*.yaml -o build/demo/flowcharts  # the .xlsx beside each .yaml is the same unit
 echo "demo: drew every example flow into build/demo/flowcharts/"
+$LF handbook build examples/handbook.yaml -o build/handbook
+echo "demo: the handbook of the examples is build/handbook/handbook.md and build/handbook/handbook.xlsx"

@@ -312,3 +312,21 @@ def test_a_document_title_comes_from_its_first_heading():
     assert split_title("# 标题 #\n\n正文") == ("标题", "正文")
     assert split_title("正文\n# 不是第一行") == (None, "正文\n# 不是第一行")
     assert split_title("## 二级\n正文") == (None, "## 二级\n正文")
+
+
+def test_byte_identical_across_processes(project: Path, tmp_path: Path):
+    """Separate runs (different hash seeds, so any set or dict order that leaks shows) give the same bytes."""
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1767225600"}
+        proc = subprocess.run([sys.executable, "-m", "lianfang", "handbook", "build", str(project / "handbook.yaml"),
+                               "-o", str(out), "--as-of", "2026-12-01", "--jobs", "2"],
+                              env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out)
+    for name in ("handbook.md", "handbook.xlsx", "flowcharts/TA_F1_internal.svg"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
