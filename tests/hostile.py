@@ -19,25 +19,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-# A small valid workbook (no findings at all), the base every hostile file is made from.
-SMALL_YAML = """\
-unit:
-  name: 巢湖市第一人民医院
-  code: CHYY
-  year: 2026
-  status: 送审
-  criteria: {高: 涉及人财物, 中: 一般审批, 低: 其他}
-posts:
-  - {id: GW-01, name: 院长, department: 院领导, tier: 领导岗位, key: true, since: 2024-03-01}
-  - {id: GW-02, name: 药剂科主任, department: 药剂科, tier: 中层岗位}
-  - {id: GW-03, name: 采购员, department: 药剂科, tier: 其他重要岗位}
-powers:
-  - {id: QL-01, name: 药品采购, content: 药品遴选采购, level: 单位, subject: 药剂科, basis: 《药品管理法》}
-risks:
-  - {id: FX-01, power: QL-01, post: GW-01, category: 业务流程, description: 暗箱操作, level: 高}
-measures:
-  - {id: CS-01, risk: FX-01, phase: 前期预防, description: 药品遴选由药事委员会集体决定, owner: 药剂科}
-"""
+# A small valid workbook without a single finding, the base every hostile file is made from: every
+# post tier and risk category covered, every risk point with a measure, the one power abolished
+# (so it needs no flow).
+_POSTS = [("GW-01", "院长", "院领导", "领导岗位", "2024-03-01", "是"),
+          ("GW-02", "药剂科主任", "药剂科", "中层岗位", "", ""),
+          ("GW-03", "采购员", "药剂科", "其他重要岗位", "", "")]
+_RISKS = [("FX-01", "GW-01", "思想道德", "暗箱操作", "中"),
+          ("FX-02", "GW-02", "岗位职责", "采购计划未经集体研究", "中"),
+          ("FX-03", "GW-03", "业务流程", "验收环节把关不严", "低"),
+          ("FX-04", "GW-03", "制度机制", "采购制度多年未修订", "低"),
+          ("FX-05", "GW-02", "外部环境", "供应商以学术会议名义宴请", "低")]
+_MEASURES = [("CS-01", "FX-01", "前期预防", "药品遴选由药事委员会集体决定", "药剂科"),
+             ("CS-02", "FX-02", "前期预防", "采购计划提交院长办公会集体研究", "药剂科"),
+             ("CS-03", "FX-03", "中期监控", "验收由两名以上人员共同签字确认", "药剂科"),
+             ("CS-04", "FX-04", "前期预防", "每年对照新规修订采购管理制度", "院办"),
+             ("CS-05", "FX-05", "后期处置", "收到宴请邀约即向纪检监察室报告", "纪检监察室")]
+
+
+def _post_yaml(id_, name, dept, tier, since, key):
+    extra = f", key: true, since: {since}" if key else ""
+    return f"  - {{id: {id_}, name: {name}, department: {dept}, tier: {tier}{extra}}}\n"
+
+
+SMALL_YAML = (
+    "unit:\n  name: 巢湖市第一人民医院\n  code: CHYY\n  year: 2026\n  status: 送审\n"
+    "  criteria: {高: 涉及人财物, 中: 一般审批, 低: 其他}\n"
+    "posts:\n" + "".join(_post_yaml(*p) for p in _POSTS)
+    + "powers:\n  - {id: QL-01, name: 药品采购, content: 药品遴选采购, level: 单位, subject: 药剂科, basis: 《药品管理法》, disposition: 废止}\n"
+    "risks:\n" + "".join(f"  - {{id: {i}, post: {p}, category: {c}, description: {d}, level: {lv}}}\n" for i, p, c, d, lv in _RISKS)
+    + "measures:\n" + "".join(f"  - {{id: {i}, risk: {r}, phase: {ph}, description: {d}, owner: {o}}}\n" for i, r, ph, d, o in _MEASURES)
+)
 
 # The same workbook as sheets: (sheet name, rows); the first row is the header.
 SMALL_SHEETS: list[tuple[str, list[list[str]]]] = [
@@ -46,24 +58,14 @@ SMALL_SHEETS: list[tuple[str, list[list[str]]]] = [
         ["单位名称", "巢湖市第一人民医院"], ["单位代码", "CHYY"], ["年度", "2026"], ["状态", "送审"],
         ["高风险标准", "涉及人财物"], ["中风险标准", "一般审批"], ["低风险标准", "其他"],
     ]),
-    ("岗位", [
-        ["岗位编号", "岗位名称", "所在部门", "岗位层次", "任职起始", "重点岗位"],
-        ["GW-01", "院长", "院领导", "领导岗位", "2024-03-01", "是"],
-        ["GW-02", "药剂科主任", "药剂科", "中层岗位", "", ""],
-        ["GW-03", "采购员", "药剂科", "其他重要岗位", "", ""],
-    ]),
+    ("岗位", [["岗位编号", "岗位名称", "所在部门", "岗位层次", "任职起始", "重点岗位"], *map(list, _POSTS)]),
     ("职权目录", [
-        ["职权编号", "职权名称", "职权内容", "权力层级", "办理主体", "法律依据"],
-        ["QL-01", "药品采购", "药品遴选采购", "单位", "药剂科", "《药品管理法》"],
+        ["职权编号", "职权名称", "职权内容", "权力层级", "办理主体", "法律依据", "清理意见"],
+        ["QL-01", "药品采购", "药品遴选采购", "单位", "药剂科", "《药品管理法》", "废止"],
     ]),
-    ("风险点", [
-        ["风险点编号", "职权编号", "岗位编号", "风险类别", "风险描述", "风险等级"],
-        ["FX-01", "QL-01", "GW-01", "业务流程", "暗箱操作", "高"],
-    ]),
-    ("防控措施", [
-        ["措施编号", "风险点编号", "防控阶段", "措施内容", "责任人"],
-        ["CS-01", "FX-01", "前期预防", "药品遴选由药事委员会集体决定", "药剂科"],
-    ]),
+    ("风险点", [["风险点编号", "职权编号", "岗位编号", "风险类别", "风险描述", "风险等级"],
+               *[[i, "", p, c, d, lv] for i, p, c, d, lv in _RISKS]]),
+    ("防控措施", [["措施编号", "风险点编号", "防控阶段", "措施内容", "责任人"], *map(list, _MEASURES)]),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -240,7 +242,7 @@ def entity_bomb_shared_strings(folder: Path) -> Path:
         '<si><t>&lol9;</t></si></sst>').encode()
     n = sheet_number("风险点")
     rows = SMALL_SHEETS[n - 1][1]
-    parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(rows, extra_cells='<row r="3"><c r="A3" t="s"><v>0</v></c></row>')
+    parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(rows, extra_cells='<row r="20"><c r="A20" t="s"><v>0</v></c></row>')
     return _write(folder, "entity-bomb-sst.xlsx", zip_bytes(parts))
 
 
@@ -250,7 +252,7 @@ def entity_bomb_sheet(folder: Path) -> Path:
     rows = SMALL_SHEETS[n - 1][1]
     parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(
         rows, doctype=LOL_DOCTYPE,
-        extra_cells='<row r="3"><c r="E3" t="inlineStr"><is><t>&lol9;</t></is></c></row>')
+        extra_cells='<row r="20"><c r="E20" t="inlineStr"><is><t>&lol9;</t></is></c></row>')
     return _write(folder, "entity-bomb-sheet.xlsx", zip_bytes(parts))
 
 
@@ -261,7 +263,7 @@ def external_entity(folder: Path) -> Path:
     rows = SMALL_SHEETS[n - 1][1]
     parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(
         rows, doctype='<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
-        extra_cells='<row r="3"><c r="E3" t="inlineStr"><is><t>&xxe;</t></is></c></row>')
+        extra_cells='<row r="20"><c r="E20" t="inlineStr"><is><t>&xxe;</t></is></c></row>')
     return _write(folder, "external-entity.xlsx", zip_bytes(parts))
 
 
@@ -429,12 +431,12 @@ def control_chars_xlsx(folder: Path) -> Path:
     n = sheet_number("风险点")
     escaped = "".join(f"_x{ord(ch):04X}_" if ord(ch) < 32 or ch == "\x7f" else ch for ch in CONTROL_TEXT)
     raw = "暗箱\x01\x02操作\x1b"
-    extra = (f'<row r="3"><c r="A3" t="inlineStr"><is><t>FX-02</t></is></c><c r="B3" t="inlineStr"><is><t>QL-01</t></is></c>'
-             f'<c r="D3" t="inlineStr"><is><t>业务流程</t></is></c><c r="E3" t="inlineStr"><is><t>{escaped}</t></is></c>'
-             f'<c r="F3" t="inlineStr"><is><t>中</t></is></c></row>'
-             f'<row r="4"><c r="A4" t="inlineStr"><is><t>FX-03</t></is></c><c r="B4" t="inlineStr"><is><t>QL-01</t></is></c>'
-             f'<c r="D4" t="inlineStr"><is><t>业务流程</t></is></c><c r="E4" t="inlineStr"><is><t>{raw}</t></is></c>'
-             f'<c r="F4" t="inlineStr"><is><t>中</t></is></c></row>')
+    extra = (f'<row r="7"><c r="A7" t="inlineStr"><is><t>FX-91</t></is></c><c r="C7" t="inlineStr"><is><t>GW-01</t></is></c>'
+             f'<c r="D7" t="inlineStr"><is><t>业务流程</t></is></c><c r="E7" t="inlineStr"><is><t>{escaped}</t></is></c>'
+             f'<c r="F7" t="inlineStr"><is><t>中</t></is></c></row>'
+             f'<row r="8"><c r="A8" t="inlineStr"><is><t>FX-92</t></is></c><c r="C8" t="inlineStr"><is><t>GW-01</t></is></c>'
+             f'<c r="D8" t="inlineStr"><is><t>业务流程</t></is></c><c r="E8" t="inlineStr"><is><t>{raw}</t></is></c>'
+             f'<c r="F8" t="inlineStr"><is><t>中</t></is></c></row>')
     parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(SMALL_SHEETS[n - 1][1], extra_cells=extra)
     return _write(folder, "control-chars.xlsx", zip_bytes(parts))
 
