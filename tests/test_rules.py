@@ -488,3 +488,68 @@ def test_rules_unknown_code_is_exit_2(runner, app):
     result = runner.invoke(app, ["rules", "LF999"])
     assert result.exit_code == 2
     assert "LF999" in result.output and "Traceback" not in result.output
+
+
+# -- property: rules never crash and never repeat what the reader said ----------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from lianfang.io import format as fmt  # noqa: E402
+from lianfang.io.yaml_reader import read_yaml  # noqa: E402
+
+_IDS = ["GW-01", "GW-02", "QL-01", "QL-02", "FX-01", "FX-02", "CS-01", "LC-01", "1", "2", "3", "FX 01", ""]
+_TEXTS = ["收受回扣", "加强学习，提高认识", "两名以上人员共同验收并签字", "专人负责", "", "  "]
+_BY_KIND = {
+    fmt.ID: st.sampled_from(_IDS),
+    fmt.IDS: st.lists(st.sampled_from(_IDS), max_size=3),
+    fmt.TEXT: st.sampled_from(_TEXTS),
+    fmt.LIST: st.lists(st.sampled_from(_TEXTS), max_size=2),
+    fmt.DATE: st.sampled_from(["2020-02-29", "2021-11-28", "2026-11-27", "去年", ""]),
+    fmt.DUE: st.sampled_from(["2026-01-01", "2027-01-01", "每季度", ""]),
+    fmt.BOOL: st.sampled_from(["是", "否", "也许", ""]),
+    fmt.YEAR: st.sampled_from(["2026", "26"]),
+    fmt.NEXT: st.lists(st.sampled_from(["1", "2", "3(同意)", "9", "x y"]), max_size=2),
+}
+
+
+def _value(spec):
+    if spec.kind in (fmt.ENUM, fmt.ENUMS):
+        one = st.sampled_from([*spec.vocab.choices(), "不知道", ""])
+        return one if spec.kind == fmt.ENUM else st.lists(one, max_size=2)
+    return _BY_KIND[spec.kind]
+
+
+def _row(spec, skip=("flow",)):
+    # every key present, so each value has its own position
+    return st.fixed_dictionaries({f.key: _value(f) for f in spec.fields if f.key not in skip})
+
+
+@st.composite
+def workbooks(draw):
+    import json
+
+    unit = draw(_row(fmt.UNIT, skip=()))
+    criteria = {k: unit.pop(f"criteria.{e}") for k, e in (("高", "high"), ("中", "medium"), ("低", "low"))}
+    unit["criteria"] = criteria
+    lines = ["unit: " + json.dumps(unit, ensure_ascii=False)]
+    for spec in (fmt.POSTS, fmt.POWERS, fmt.RISKS, fmt.MEASURES, fmt.FLOWS, fmt.INSTITUTIONS, fmt.ALERTS):
+        rows = draw(st.lists(_row(spec), max_size=4))
+        lines.append(f"{spec.key}:")
+        for row in rows:
+            if spec is fmt.FLOWS:
+                row["steps"] = draw(st.lists(_row(fmt.STEPS), max_size=4))
+            lines.append("  - " + json.dumps(row, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=workbooks())
+def test_rules_never_crash_nor_report_a_value_the_reader_reported(text):
+    result = read_yaml("case.yaml", data=text.encode("utf-8"))
+    findings = run_rules(result, Settings(as_of=AS_OF))
+    reader_at = {f.location for f in findings if REGISTRY.get(f.code).on_read}
+    for f in findings:
+        assert REGISTRY.get(f.code) is not None and f.message
+        if not REGISTRY.get(f.code).on_read:
+            assert f.location not in reader_at, (f.code, f.object, f.message, text)

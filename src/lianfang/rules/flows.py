@@ -23,7 +23,8 @@ class FlowNoEnd(Rule):
     """A flow has no end step: every step has a 下一环节 (or the flow has no step at all).
 
     An end step (办结) is a step whose 下一环节 is empty. A flow whose steps all lead somewhere never
-    ends; a flow with no step cannot be drawn and is reported here too. On the flow's row.
+    ends; a flow with no step cannot be drawn and is reported here too. On the flow's row; a flow
+    that repeats the ID of an earlier one (LF107) is not checked.
 
     Passing::
 
@@ -42,7 +43,7 @@ class FlowNoEnd(Rule):
     流程没有结束环节：每个环节都填了下一环节（或流程一个环节也没有）。
 
     下一环节为空的环节是结束环节（办结）。所有环节都通向别处的流程永远走不完；一个环节都没有的流程
-    无法绘制，也在这里报告。位于该流程所在行。
+    无法绘制，也在这里报告。位于该流程所在行；与前面流程编号重复的流程（已报 LF107）不检查。
 
     通过：环节 1 受理 → 环节 2 办结（下一环节为空）。
 
@@ -56,7 +57,8 @@ class FlowNoEnd(Rule):
     title_en = "flow without an end step"
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
-        for flow in workbook.flows:
+        # a flow repeating an ID (LF107) may have lost its steps to the first (xlsx): not checked
+        for flow in workbook.flows_by_id.values():
             if not flow.steps:
                 message = tr("流程 {o} 没有任何环节", "flow {o} has no steps", o=flow.id)
             elif not any(_is_end(s) for s in flow.steps):
@@ -82,7 +84,8 @@ def unreachable(flow: Flow) -> list[Step]:
             if j is not None and not reached[j]:
                 reached[j] = True
                 queue.append(j)
-    return [s for s, ok in zip(flow.steps, reached, strict=True) if not ok]
+    # a step repeating an ID (LF107) cannot be told apart from the first: not reported
+    return [s for i, (s, ok) in enumerate(zip(flow.steps, reached, strict=True)) if not ok and index[s.id] == i]
 
 
 @register
@@ -91,7 +94,8 @@ class UnreachableStep(Rule):
 
     The start of a flow is its first step in order of appearance; following 下一环节 from there must
     reach every step. One finding per unreachable step, object ``FLOW/STEP``, on its 环节编号. A flow
-    with an unreadable 下一环节 or 环节编号 is not checked (the missing link may be there).
+    with an unreadable 下一环节 or 环节编号 is not checked (the missing link may be there), nor a step
+    repeating an earlier step's 环节编号 (LF107).
 
     Passing: 1 → 2 → 3.
 
@@ -102,7 +106,8 @@ class UnreachableStep(Rule):
     从流程的第一个环节出发，沿下一环节无法到达某个环节。
 
     流程的起点是按出现顺序的第一个环节；从它出发沿下一环节应能到达每个环节。每个到达不了的环节一条发现项，
-    对象为“流程编号/环节编号”，位于其环节编号。若流程中有环节的下一环节或环节编号无法读取，则不检查该流程。
+    对象为“流程编号/环节编号”，位于其环节编号。若流程中有环节的下一环节或环节编号无法读取，则不检查该流程；
+    环节编号与前面环节重复的（已报 LF107）也不报告。
 
     通过：1 → 2 → 3。
 
