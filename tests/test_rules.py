@@ -12,11 +12,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from lianfang.config import ConfigError, Settings, load_settings
 from lianfang.findings import Location, Severity, flatten
+from lianfang.io import format as fmt
 from lianfang.io.reader import read_workbook
+from lianfang.io.yaml_reader import read_yaml
 from lianfang.rules import REGISTRY, Rule
 from lianfang.rules.base import DuplicateRuleError, Registry
 from lianfang.rules.engine import check_file, run_rules
@@ -492,12 +497,6 @@ def test_rules_unknown_code_is_exit_2(runner, app):
 
 # -- property: rules never crash and never repeat what the reader said ----------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from lianfang.io import format as fmt  # noqa: E402
-from lianfang.io.yaml_reader import read_yaml  # noqa: E402
-
 _IDS = ["GW-01", "GW-02", "QL-01", "QL-02", "FX-01", "FX-02", "CS-01", "LC-01", "1", "2", "3", "FX 01", ""]
 _TEXTS = ["收受回扣", "加强学习，提高认识", "两名以上人员共同验收并签字", "专人负责", "", "  "]
 _BY_KIND = {
@@ -543,7 +542,7 @@ def workbooks(draw):
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=workbooks())
 def test_rules_never_crash_nor_report_a_value_the_reader_reported(text):
     result = read_yaml("case.yaml", data=text.encode("utf-8"))
