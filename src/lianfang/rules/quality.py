@@ -121,7 +121,7 @@ class VagueMeasure(Rule):
     overlap). One finding per measure, on its 措施内容.
 
     Options (``[rules.LF402]`` in lianfang.toml): ``min_length`` (default 8) and ``phrases`` (the
-    stock phrases; the default list is in the options table).
+    stock phrases; a list given there replaces the default list shown in the options table).
 
     Passing: ``公开审批依据、条件、程序、时限，现场审查至少2名承办人员``.
 
@@ -135,7 +135,7 @@ class VagueMeasure(Rule):
     标点和空格不计），或去掉套话后只剩标点（编号如 1. ①、连接词 和 与 及 并 也不计；套话可以重叠），
     即报告。每条措施一条发现项，位于措施内容。
 
-    选项（lianfang.toml 的 [rules.LF402]）：min_length（默认 8）、phrases（套话列表，默认值见选项表）。
+    选项（lianfang.toml 的 [rules.LF402]）：min_length（默认 8）、phrases（套话列表；设置后取代默认列表，默认列表见选项表）。
 
     通过：“公开审批依据、条件、程序、时限，现场审查至少2名承办人员”。
 
@@ -403,7 +403,7 @@ class LevelImplausible(Rule):
     三重一大). Such powers are usually rated 高 or 中 (finance, procurement, construction and
     三重一大 → 高). On the risk point's 风险等级.
 
-    Option (``[rules.LF407]``): ``keywords``.
+    Option (``[rules.LF407]``): ``keywords`` (a list given there replaces the default list).
 
     Passing: FX-02 rated 中 on QL-01 药品采购.
 
@@ -417,7 +417,7 @@ class LevelImplausible(Rule):
     审批、许可、处罚、人事、招聘、药品、耗材、医保、三重一大）时报告。这类职权通常定为高或中
     （财务、采购、基建和“三重一大”一般为高）。位于风险点的风险等级。
 
-    选项（[rules.LF407]）：keywords。
+    选项（[rules.LF407]）：keywords（设置后取代默认列表）。
 
     通过：FX-02 在 QL-01“药品采购”上，定为中。
 
