@@ -19,6 +19,9 @@ def _unit_read(workbook: Workbook) -> bool:
     return workbook.unit is not None and not missing_table(workbook, "unit")
 
 
+_CRITERIA_KEYS = {RiskLevel.HIGH: "criteria.high", RiskLevel.MEDIUM: "criteria.medium", RiskLevel.LOW: "criteria.low"}
+
+
 @register
 class MissingCriteria(Rule):
     """A risk-level criterion (高风险标准, 中风险标准 or 低风险标准) is empty.
@@ -57,12 +60,8 @@ class MissingCriteria(Rule):
         if not _unit_read(workbook):
             return
         unit = workbook.unit
-        criteria = unit.criteria
-        for level in RiskLevel:
-            key = {RiskLevel.HIGH: "criteria.high", RiskLevel.MEDIUM: "criteria.medium", RiskLevel.LOW: "criteria.low"}[level]
-            if criteria is not None and criteria.of(level):
-                continue
-            if unit.unreadable(key):
+        for level, key in _CRITERIA_KEYS.items():
+            if (unit.criteria is not None and unit.criteria.of(level)) or unit.unreadable(key):
                 continue
             yield self.finding(
                 tr("没有写明「{l}」风险等级的划分标准（{h}）", "the criterion for risk level {l} ({h}) is empty",
@@ -167,12 +166,12 @@ class VagueMeasure(Rule):
             yield self.finding(message, at=m.loc("description"), object=m.id, field="description")
 
 
-_WS_PUNCT = re.compile(r"[\s\u3000]+")
+_SPACE = re.compile(r"[\s\u3000]+")
 
 
 def same_text_key(text: str) -> str:
     """Text as compared for duplicates: white space and punctuation removed, case folded."""
-    return "".join(ch for ch in _WS_PUNCT.sub("", text) if unicodedata.category(ch)[0] != "P").casefold()
+    return "".join(ch for ch in _SPACE.sub("", text) if unicodedata.category(ch)[0] != "P").casefold()
 
 
 @register
