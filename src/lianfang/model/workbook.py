@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
@@ -57,6 +57,12 @@ def format_next(step: str, condition: str | None) -> str:
     return f"{step}({condition})" if condition else step
 
 
+# class -> its model_fields and their names in order, for Record.trusted (slow to fetch each time)
+_MODEL_FIELDS: dict[type, tuple[dict[str, Any], tuple[str, ...]]] = {}
+_new = object.__new__
+_set = object.__setattr__
+
+
 class Record(BaseModel):
     """One row of a table; remembers where it came from."""
 
@@ -79,6 +85,27 @@ class Record(BaseModel):
     def unreadable(self, field_name: str) -> bool:
         """True when the reader could not read ``field_name`` (already reported), not merely empty."""
         return self._source is not None and field_name in self._source.unreadable
+
+    @classmethod
+    def trusted(cls, values: dict[str, Any], source: Source | None = None) -> Self:
+        """A record from values a reader has already checked (``io.values.coerce``), not validated
+        a second time: the load hot path. An unreadable value stays None (already reported);
+        absent fields get their defaults. The instance is set up exactly as pydantic's own
+        ``__setstate__`` restores one."""
+        fields_set = set(values)
+        known = _MODEL_FIELDS.get(cls)
+        if known is None:
+            known = _MODEL_FIELDS[cls] = (cls.model_fields, tuple(cls.model_fields))
+        fields, names = known
+        if tuple(values) != names:
+            # pydantic serialises in __dict__ order: keep the fields' order, fill in defaults
+            values = {n: values[n] if n in values else fields[n].get_default(call_default_factory=True) for n in names}
+        record = _new(cls)
+        _set(record, "__dict__", values)
+        _set(record, "__pydantic_fields_set__", fields_set)
+        _set(record, "__pydantic_extra__", None)
+        _set(record, "__pydantic_private__", {"_source": source})
+        return record
 
 
 class Criteria(BaseModel):
