@@ -14,15 +14,19 @@ row into a ``RawRow`` with the raw cell values and their cells, and hands them t
 from __future__ import annotations
 
 import copy
+import gc
 import io
+import os
 import re
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils.cell import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from lianfang.config import ConfigError
 from lianfang.findings import Finding, Location
 from lianfang.i18n import tr
 from lianfang.io.build import REPORTED, RawRow, RawTable, ReadResult, build_workbook, emit
@@ -37,24 +41,37 @@ from lianfang.io.format import (
 )
 from lianfang.model.source import Origin, Source
 
-# Hard limits against hostile files. A real unit workbook is a few MB at most.
+# Hard limits against hostile files. A real unit workbook is a few MB and a few thousand rows.
 MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself
 MAX_UNCOMPRESSED = 256 * 1024 * 1024  # sum over all zip members, declared and actual
 MAX_RATIO = 200  # uncompressed : compressed, checked on members larger than RATIO_FLOOR
-RATIO_FLOOR = 1024 * 1024
+RATIO_FLOOR = 16 * 1024 * 1024  # a small part may compress far better (a cell of one repeated character)
 MAX_MEMBERS = 10_000
 MAX_SHEET_CELLS = 5_000_000  # rows × columns of the used range of one sheet
+MAX_SHEET_ROWS = 200_000  # rows of the used range of one sheet; LIANFANG_MAX_ROWS overrides it
+ROWS_ENV = "LIANFANG_MAX_ROWS"
+MAX_SHARED_STRINGS = 5_000_000  # calamine reserves memory for the uniqueCount a file declares
+MAX_TAG_BYTES = 1024 * 1024  # no legitimate tag is this long
 HEADER_SEARCH_ROWS = 10  # the header row is within the first 10 rows of a table sheet
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, and Excel's password-protected .xlsx
 _CHUNK = 1 << 20
+_OVERLAP = 32  # bytes kept between chunks so a pattern split by a chunk boundary is still seen
 
-# A cell or row reference that could widen a sheet past the cheap bound (26 columns × 99,999
-# rows, well under MAX_SHEET_CELLS): a column of two or more letters, or a row of six digits.
-_SUSPECT_REF = re.compile(rb' r="(?:[A-Z]{2,}[0-9]|[A-Z]*[0-9]{6})')
+# Cheap test of whether a sheet can exceed 26 columns × 99,999 rows (under both caps): a
+# reference with two or more column letters or a six-digit row, or a cell without a leading
+# r="…" (its position is implied, so only counting tells where it lands). Excel, WPS and
+# openpyxl always write <c r="A1" …>, so real files take the cheap path.
+_SUSPECT_REF = re.compile(rb'r="(?:[A-Z][A-Z]|[A-Z]?[0-9]{6})')
+_IMPLIED_CELL = re.compile(rb'<c(?![\w.:-]| r=")')
+_IMPLIED_CELL_NS = re.compile(rb':c(?![\w.:-]| r=")')  # <x:c …>, written by some .NET tools
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
+# the shared-string table's root tag, wherever it is (comments may come first), and its count
+_SST_TAG = re.compile(rb'<(?:[\w.-]+:)?sst(?=[\s/>])')
+_SST_COUNT = re.compile(rb'uniqueCount\s*=\s*["\']\s*\+?([0-9]+)')
+# the exact count: every row and cell tag, with its reference if it has one
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
 _R_ATTR = re.compile(rb'\sr="([A-Z]*)([0-9]*)"')
-_DTD = (b"<!DOCTYPE", b"<!ENTITY")
 
 # 单位信息 may have a 项目 | 内容 header row
 _UNIT_LABEL_HEADERS = frozenset({"项目", "item", "key", "field"})
@@ -65,10 +82,26 @@ class _Refused(Exception):
     """The file must not be handed to calamine; the message says why."""
 
 
+def max_sheet_rows() -> int:
+    """The row cap of a sheet: ``LIANFANG_MAX_ROWS`` when set, else MAX_SHEET_ROWS.
+
+    Raises ``ConfigError`` when the variable is not a positive integer (a bad setting, not a bad
+    file: the command cannot run, exit 2).
+    """
+    text = os.environ.get(ROWS_ENV, "").strip()
+    if not text:
+        return MAX_SHEET_ROWS
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(tr("环境变量 {v} 应为正整数（每张工作表最多读取的行数），实际是「{t}」",
+                             "{v} must be a positive integer (the most rows read from a sheet), not {t!r}", v=ROWS_ENV, t=text))
+    return int(text)
+
+
 def read_xlsx(path: str | Path, data: bytes | None = None) -> ReadResult:
-    """Read an xlsx workbook; never raises for a bad file."""
+    """Read an xlsx workbook; never raises for a bad file (``ConfigError`` for a bad setting)."""
     path = Path(path)
     findings: list[Finding] = []
+    row_cap = max_sheet_rows()
 
     def unreadable(message: str) -> ReadResult:
         emit(findings, "LF100", message, Location())
@@ -83,49 +116,69 @@ def read_xlsx(path: str | Path, data: bytes | None = None) -> ReadResult:
             data = path.read_bytes()
         except OSError as e:
             return unreadable(tr("无法打开文件：{e}", "cannot open the file: {e}", e=e.strerror or e))
+    if len(data) > MAX_FILE_BYTES:
+        return unreadable(tr("文件过大（{n} 字节，上限 {m} 字节）", "file too large ({n} bytes, limit {m})",
+                             n=len(data), m=MAX_FILE_BYTES))
     try:
-        _check_container(data)
+        _check_container(data, row_cap)
     except _Refused as e:
         return unreadable(str(e))
 
     origin = Origin(path=str(path), format="xlsx")
     tables: dict[str, RawTable] = {}
     unit_row: RawRow | None = None
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        first_sheet: dict[str, str] = {}
-        for meta in book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue  # chart and macro sheets hold no table
-            name = meta.name
-            spec = match_table(name)
-            if spec is None:
-                continue  # 填表说明, 选项, a user's own notes
-            if spec.key in first_sheet:
-                emit(findings, "LF107", tr("工作表「{s}」与「{f}」是同一张表，已忽略", "sheet {s!r} is the same table as {f!r}; ignored",
-                                           s=name, f=first_sheet[spec.key]), Location(sheet=name))
-                continue
-            first_sheet[spec.key] = name
-            origin.sheets[spec.key] = name
-            sheet = _Sheet(name, book.get_sheet_by_name(name))
-            if spec is UNIT:
-                unit_row = _unit(sheet, findings)
-            else:
-                tables[spec.key] = _table(sheet, spec, findings)
-            del sheet  # one sheet's cells in memory at a time
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as e:  # noqa: BLE001 - calamine raises its own errors and pyo3 panics (BaseException)
-        findings.clear()
-        return unreadable(tr("无法解析工作簿，文件可能已损坏：{e}", "cannot parse the workbook, the file may be corrupt: {e}",
-                             e=_short(e)))
+    with _gc_paused():  # tens of thousands of records: cyclic GC passes would cost a third of the time
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            first_sheet: dict[str, str] = {}
+            for meta in book.sheets_metadata:
+                if meta.typ != SheetTypeEnum.WorkSheet:
+                    continue  # chart and macro sheets hold no table
+                name = meta.name
+                spec = match_table(name)
+                if spec is None:
+                    continue  # 填表说明, 选项, a user's own notes
+                if spec.key in first_sheet:
+                    emit(findings, "LF107", tr("工作表「{s}」与「{f}」是同一张表，已忽略", "sheet {s!r} is the same table as {f!r}; ignored",
+                                               s=name, f=first_sheet[spec.key]), Location(sheet=name))
+                    continue
+                first_sheet[spec.key] = name
+                origin.sheets[spec.key] = name
+                sheet = _Sheet(name, book.get_sheet_by_name(name))
+                if len(sheet.rows) > row_cap:
+                    raise _Refused(_too_many_rows(name, row_cap))
+                if spec is UNIT:
+                    unit_row = _unit(sheet, findings)
+                else:
+                    tables[spec.key] = _table(sheet, spec, findings)
+                del sheet  # one sheet's cells in memory at a time
+        except _Refused as e:
+            findings.clear()
+            return unreadable(str(e))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # noqa: BLE001 - calamine's own errors, and pyo3 panics are BaseException
+            findings.clear()
+            return unreadable(tr("无法解析工作簿，文件可能已损坏：{e}", "cannot parse the workbook, the file may be corrupt: {e}",
+                                 e=_short(e)))
 
-    for spec in TABLE_SPECS:
-        if spec.required and spec.key not in origin.sheets:
-            emit(findings, "LF101", tr("缺少必需的工作表「{s}」", "required sheet {s!r} ({k}) is missing", s=spec.sheet, k=spec.key),
-                 Location(sheet=spec.sheet))
-    wb = build_workbook(origin, unit_row, tables, excel=True, findings=findings)
+        for spec in TABLE_SPECS:
+            if spec.required and spec.key not in origin.sheets:
+                emit(findings, "LF101", tr("缺少必需的工作表「{s}」", "required sheet {s!r} ({k}) is missing", s=spec.sheet, k=spec.key),
+                     Location(sheet=spec.sheet))
+        wb = build_workbook(origin, unit_row, tables, excel=True, findings=findings)
     return ReadResult(wb, findings, str(path))
+
+
+@contextmanager
+def _gc_paused():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _short(e: BaseException) -> str:
@@ -133,10 +186,15 @@ def _short(e: BaseException) -> str:
     return text.splitlines()[0][:200]
 
 
+def _too_many_rows(name: str, cap: int) -> str:
+    return tr("「{p}」的数据超过 {m} 行，超出读取上限（可用环境变量 {v} 调整）",
+              "{p} has more than {m} rows of data, over the limit (set {v} to change it)", p=name, m=cap, v=ROWS_ENV)
+
+
 # -- the container: zip checks before any parsing --
 
 
-def _check_container(data: bytes) -> None:
+def _check_container(data: bytes, row_cap: int = MAX_SHEET_ROWS) -> None:
     """Raise ``_Refused`` unless ``data`` is a plausible, bounded xlsx zip."""
     if not data:
         raise _Refused(tr("文件为空", "the file is empty"))
@@ -177,16 +235,15 @@ def _check_container(data: bytes) -> None:
         actual = 0
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
-                actual = _scan_member(zf, info, actual)
+                actual = _scan_member(zf, info, actual, row_cap)
             else:
                 actual += info.file_size  # not parsed by calamine (images, printer settings)
 
 
 def _check_total(total: int) -> None:
     if total > MAX_UNCOMPRESSED:
-        raise _Refused(tr("xlsx 解压后过大（{n} MiB，上限 {m} MiB），可能是 zip 炸弹",
-                          "the xlsx unpacks to {n} MiB (limit {m} MiB): a zip bomb?",
-                          n=total >> 20, m=MAX_UNCOMPRESSED >> 20))
+        raise _Refused(tr("xlsx 解压后过大（超过 {m} MiB），可能是 zip 炸弹",
+                          "the xlsx unpacks to more than {m} MiB: a zip bomb?", m=MAX_UNCOMPRESSED >> 20))
 
 
 def _check_ratio(name: str, size: int, compressed: int) -> None:
@@ -196,9 +253,9 @@ def _check_ratio(name: str, size: int, compressed: int) -> None:
                           p=name, r=size // max(compressed, 1), m=MAX_RATIO))
 
 
-def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, actual: int) -> int:
-    """Inflate one XML part as a stream: its real size (headers can lie), no DTD, and a
-    bounded cell range. Returns the running total of real sizes."""
+def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, actual: int, row_cap: int) -> int:
+    """Inflate one XML part as a stream and check it: its real size (headers can lie), no DTD,
+    a sane sharedStrings count, and a bounded cell range. Returns the running total size."""
     # Read up to the limit rather than the declared size, so a part that inflates beyond what
     # its header claims is measured, not silently cut short.
     probe = copy.copy(info)
@@ -206,26 +263,61 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, actual: int) -> int
     size = 0
     tail = b""
     suspect = False
+    sst_pending = b""  # an unfinished <sst …> tag, from its "<" on
     try:
         with zf.open(probe) as stream:
-            while chunk := stream.read(_CHUNK):
+            while True:
+                chunk = stream.read(_CHUNK)
+                final = not chunk
                 size += len(chunk)
                 actual += len(chunk)
                 _check_total(actual)
                 _check_ratio(info.filename, size, info.compress_size)
                 window = tail + chunk
+                # every <sst …> tag (a decoy in a comment must not hide the real one); a tag cut
+                # by the chunk boundary is completed with the next chunk
+                scan = sst_pending + chunk if sst_pending else window
+                sst_pending = b""
+                if b"sst" in scan:
+                    for m in _SST_TAG.finditer(scan):
+                        gt = scan.find(b">", m.start())
+                        if gt < 0:
+                            sst_pending = scan[m.start():]
+                            break
+                        _check_shared_strings(scan[m.start():gt])
+                    if len(sst_pending) > MAX_TAG_BYTES or (final and sst_pending):
+                        raise _Refused(tr("xlsx 中 {p} 含有异常长或不完整的标签，可能是恶意构造的文件",
+                                          "{p} in the xlsx holds an absurdly long or unfinished tag: a crafted file?", p=info.filename))
                 if any(marker in window for marker in _DTD):
                     raise _Refused(tr("xlsx 中 {p} 含有 DTD 声明，已拒绝读取", "{p} in the xlsx declares a DTD; refused", p=info.filename))
-                if not suspect and _SUSPECT_REF.search(window):
-                    suspect = True
-                tail = chunk[-16:]
+                if not suspect:
+                    suspect = any(_found(p, window, final) for p in (_SUSPECT_REF, _IMPLIED_CELL, _IMPLIED_CELL_NS))
+                if final:
+                    break
+                tail = window[-_OVERLAP:]
     except _Refused:
         raise
     except Exception as e:  # BadZipFile (bad CRC), zlib.error, EOFError on a truncated part
         raise _Refused(tr("xlsx 文件已损坏或不完整：{e}", "the xlsx file is corrupt or truncated: {e}", e=_short(e))) from None
     if suspect:
-        _check_cell_range(zf, probe, info.filename)
+        _check_cell_range(zf, probe, info.filename, row_cap)
     return actual
+
+
+def _check_shared_strings(tag: bytes) -> None:
+    """calamine reserves memory for as many strings as the root tag declares: bound it."""
+    m = _SST_COUNT.search(tag)
+    if m and int(m.group(1)) > MAX_SHARED_STRINGS:
+        raise _Refused(tr("xlsx 的共享字符串表声明了 {n} 项（上限 {m}），可能是恶意构造的文件",
+                          "the xlsx shared-string table declares {n} entries (limit {m}): a crafted file?",
+                          n=int(m.group(1)), m=MAX_SHARED_STRINGS))
+
+
+def _found(pattern: re.Pattern[bytes], window: bytes, final: bool) -> bool:
+    """A match, ignoring one so close to the end of the window that what follows it is not yet
+    read: the next window starts _OVERLAP bytes earlier and looks at it again."""
+    m = pattern.search(window)
+    return m is not None and (final or m.start() < len(window) - _OVERLAP // 2)
 
 
 def _column_number(letters: bytes) -> int:
@@ -235,9 +327,9 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _check_cell_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, name: str) -> None:
-    """The exact used range of a sheet part, counted the way calamine does (valued cells only,
-    positions implied when a cell or row has no reference)."""
+def _check_cell_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, name: str, row_cap: int) -> None:
+    """The exact used range of a part, counted as calamine does: valued (not self-closing)
+    cells only, a position implied when a cell or row has no reference."""
     min_r = min_c = 1 << 62
     max_r = max_c = 0
     row = col = 0
@@ -246,8 +338,11 @@ def _check_cell_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, name: str) ->
         while True:
             chunk = stream.read(_CHUNK)
             buf += chunk
-            # only complete tags: stop at the last "<" until the stream is done
-            end = max(buf.rfind(b"<"), 0) if chunk else len(buf)
+            # only complete tags: keep an unfinished one for the next chunk
+            lt = buf.rfind(b"<")
+            end = len(buf) if not chunk or lt < 0 or buf.find(b">", lt) >= 0 else lt
+            if len(buf) - end > MAX_TAG_BYTES:
+                raise _Refused(tr("xlsx 中 {p} 含有异常长的标签，可能是恶意构造的文件", "{p} in the xlsx holds an absurdly long tag: a crafted file?", p=name))
             for m in _TAG.finditer(buf, 0, end):
                 ref = _R_ATTR.search(m.group(2))
                 if m.group(1) == b"row":
@@ -264,6 +359,8 @@ def _check_cell_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, name: str) ->
                     continue  # a self-closing cell has no value
                 min_r, max_r = min(min_r, row), max(max_r, row)
                 min_c, max_c = min(min_c, col), max(max_c, col)
+                if max_r - min_r >= row_cap:
+                    raise _Refused(_too_many_rows(name, row_cap))
                 if (max_r - min_r + 1) * (max_c - min_c + 1) > MAX_SHEET_CELLS:
                     raise _Refused(tr("xlsx 中 {p} 的数据范围过大（超过 {m} 个单元格），可能是恶意构造的文件",
                                       "the data range of {p} in the xlsx is too large (over {m} cells): a crafted file?",
@@ -354,24 +451,23 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: list[Finding]) -> RawTable:
     reported = frozenset(f.key for f in missing)
 
     fills = _merge_fills(sheet, header_r, {sheet.col0 + j: key for j, key in mapped})
+    id_key = spec.id_field
+    out = table.rows
     rows = sheet.rows
+    row1 = sheet.row0 + 1  # Excel row number of rows[0]
     for i in range(hi + 1, len(rows)):
         cells = rows[i]
-        values: dict[str, Any] = {}
-        for j, key in mapped:
-            v = cells[j]
-            if v == "" or (v.__class__ is str and not v.strip()):
-                continue
-            values[key] = v
-        r = sheet.row0 + i
-        if not values:
-            continue  # blank row (序号 and unknown columns do not count)
-        if r in fills:
-            for key, v in fills[r].items():
+        values = {key: v for j, key in mapped if (v := cells[j]) != ""}
+        if not values or _blank(values.get(id_key, "")) and all(_blank(v) for v in values.values()):
+            # a blank row (序号 and unknown columns do not count); a cell of white space is blank
+            # here, and coerce() reads it as empty in a row that is kept
+            continue
+        if fills and i + row1 - 1 in fills:
+            for key, v in fills[i + row1 - 1].items():
                 values.setdefault(key, v)
         if reported:
             values[REPORTED] = reported
-        table.rows.append(RawRow(values, Source(sheet=name, row=r + 1, columns=columns)))
+        out.append(RawRow(values, Source(name, i + row1, columns)))
     return table
 
 
