@@ -227,6 +227,16 @@ class _Attachments:
         return rel
 
 
+def _hidden(written: str, source: Path, project: Project) -> bool:
+    """Whether a file a workbook names is, as written or once links are followed, hidden."""
+    parts = list(Path(written).parts)
+    resolved = source.resolve()
+    root = project.root.resolve()
+    if resolved.is_relative_to(root):
+        parts += resolved.relative_to(root).parts
+    return any(p.startswith(".") and p not in (".", "..") for p in parts)
+
+
 def _readable_name(stem: str) -> bool:
     """A document's own name is kept (Chinese included) unless it could be read as a path."""
     return bool(stem) and not stem.startswith(".") and not any(c in stem for c in '/\\:*?"<>|\0')
@@ -288,6 +298,12 @@ def institution_files(project: Project, unit: UnitResult, folder: str, attachmen
         if Path(inst.file).is_absolute() or not project.inside(source):
             notes.append(tr("{u}：制度 {i} 的文件「{f}」在项目文件夹之外，未复制（可在 handbook.yaml 中设置 allow_outside: true）",
                             "{u}: the file {f!r} of institution {i} is outside the project folder, not copied (allow_outside: true allows it)",
+                            u=unit.display, i=inst.id, f=inst.file))
+            continue
+        if _hidden(inst.file, source, project):
+            # .git/config holds a CI job's token, .env its passwords: a workbook must not publish them
+            notes.append(tr("{u}：制度 {i} 的文件「{f}」是隐藏文件或在隐藏文件夹中，未复制",
+                            "{u}: the file {f!r} of institution {i} is hidden or in a hidden folder, not copied",
                             u=unit.display, i=inst.id, f=inst.file))
             continue
         if not source.is_file():
