@@ -17,6 +17,7 @@ import os
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
+from copy import copy
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -150,21 +151,40 @@ def _column_format(spec: FieldSpec) -> str:
     return TEXT_FORMAT
 
 
-def _write(cell, spec: FieldSpec, value: Any) -> None:
+class _CellStyles:
+    """The wrapped data-cell style of each number format, made once per book and copied.
+
+    Assigning ``alignment`` and ``number_format`` cell by cell makes openpyxl compare style
+    objects every time, which dominated the time to write a large workbook.
+    """
+
+    def __init__(self) -> None:
+        self.made: dict[str, Any] = {}
+
+    def apply(self, cell, number_format: str) -> None:
+        made = self.made.get(number_format)
+        if made is None:
+            cell.alignment = _WRAP
+            cell.number_format = number_format
+            self.made[number_format] = copy(cell._style)
+        else:
+            cell._style = copy(made)
+
+
+def _write(cell, spec: FieldSpec, value: Any, styles: _CellStyles) -> None:
+    """One data cell; its style first, since a style assigned later drops the quote prefix."""
     v = cell_value(spec, value)
-    cell.alignment = _WRAP
     if v is None:
-        cell.number_format = _column_format(spec)
-        return
-    if isinstance(v, str):
+        styles.apply(cell, _column_format(spec))
+    elif isinstance(v, str):
+        styles.apply(cell, TEXT_FORMAT)
         set_text(cell, v)
-        cell.number_format = TEXT_FORMAT
     elif isinstance(v, date):
+        styles.apply(cell, DATE_FORMAT)
         cell.value = v
-        cell.number_format = DATE_FORMAT
     else:
+        styles.apply(cell, "0")
         cell.value = v
-        cell.number_format = "0"
 
 
 # -- rows of the model -----------------------------------------------------------------------
@@ -310,7 +330,7 @@ def _fit(values: Iterable[Any], header: str) -> float:
     return float(min(max(widest, MIN_WIDTH), MAX_WIDTH))
 
 
-def _unit_sheet(book: XlsxBook, workbook: Workbook, dropdowns: _Dropdowns) -> None:
+def _unit_sheet(book: XlsxBook, workbook: Workbook, dropdowns: _Dropdowns, styles: _CellStyles) -> None:
     ws = book.create_sheet(UNIT.sheet)
     ws.sheet_properties.tabColor = _REQUIRED_TAB
     for col, text in ((1, "项目"), (2, "内容")):
@@ -325,7 +345,7 @@ def _unit_sheet(book: XlsxBook, workbook: Workbook, dropdowns: _Dropdowns) -> No
         ws.cell(row, 1).alignment = Alignment(vertical="top")
         value = _unit_value(workbook.unit, spec.key)
         cell = ws.cell(row, 2)
-        _write(cell, spec, value)
+        _write(cell, spec, value, styles)
         values.append(cell.value)
         if _choices(spec):
             dropdowns.add(ws, spec, cell.coordinate)
@@ -334,14 +354,15 @@ def _unit_sheet(book: XlsxBook, workbook: Workbook, dropdowns: _Dropdowns) -> No
     ws.freeze_panes = "A2"
 
 
-def _table_sheet(book: XlsxBook, spec: TableSpec, rows: list[list[Any]], dropdowns: _Dropdowns) -> None:
+def _table_sheet(book: XlsxBook, spec: TableSpec, rows: list[list[Any]], dropdowns: _Dropdowns,
+                 styles: _CellStyles) -> None:
     ws = book.create_sheet(spec.sheet)
     ws.sheet_properties.tabColor = _REQUIRED_TAB if spec.required else _OPTIONAL_TAB
     for c, f in enumerate(spec.fields, 1):
         _header(ws.cell(1, c), f)
     for r, values in enumerate(rows, 2):
         for c, (f, value) in enumerate(zip(spec.fields, values, strict=True), 1):
-            _write(ws.cell(r, c), f, value)
+            _write(ws.cell(r, c), f, value, styles)
     for c, f in enumerate(spec.fields, 1):
         letter = get_column_letter(c)
         dim = ws.column_dimensions[letter]
@@ -448,10 +469,11 @@ def build(workbook: Workbook | None = None) -> XlsxBook:
     book.remove(book.active)
     dropdowns = _Dropdowns(book)
     _instructions_sheet(book)
-    _unit_sheet(book, workbook, dropdowns)
+    styles = _CellStyles()
+    _unit_sheet(book, workbook, dropdowns, styles)
     for spec in TABLE_SPECS:
         if spec is not UNIT:
-            _table_sheet(book, spec, list(_rows(workbook, spec)), dropdowns)
+            _table_sheet(book, spec, list(_rows(workbook, spec)), dropdowns, styles)
     if OPTIONS_SHEET in book.sheetnames:  # keep the hidden list sheet last
         book.move_sheet(OPTIONS_SHEET, len(book.sheetnames) - 1 - book.sheetnames.index(OPTIONS_SHEET))
     book.active = book.sheetnames.index(UNIT.sheet)

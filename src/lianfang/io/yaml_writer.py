@@ -16,6 +16,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,8 +43,11 @@ _NOT_PLAIN_TEXT = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufe
 _TOP_KEY = re.compile(r"^[a-z]+:", re.MULTILINE)
 
 
+@lru_cache(maxsize=4096)
 def _is_ambiguous(text: str) -> bool:
     """True when a plain ``text`` would not read back as a string in YAML 1.1 or 1.2."""
+    if not text[:1].isascii():
+        return False  # every implicit type (number, bool, null, date, merge…) starts with ASCII
     return any(r.resolve(ScalarNode, text, (True, False)) != _STR for r in _RESOLVERS)
 
 
