@@ -188,12 +188,26 @@ def test_a_link_in_the_way_is_replaced_not_written_through(runner, app, work):
     assert not (out / f"{INTERNAL}.svg").is_symlink()
 
 
-def test_a_corrupt_cache_makes_every_file_foreign(runner, app, work):
+def test_a_lost_cache_heals_when_the_files_are_what_lianfang_would_write(runner, app, work):
     run(runner, app, "units")
-    (work / "flowcharts" / CACHE_NAME).write_text("{not json", encoding="utf-8")
-    assert run(runner, app, "units").exit_code == 2
+    out = work / "flowcharts"
+    (out / CACHE_NAME).write_text("{not json", encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.svg")}
+    result = run(runner, app, "units")
+    assert result.exit_code == 0 and result.stdout == "" and "未变化 2 张" in result.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.svg")} == before  # adopted, not rewritten
+    assert sorted(json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))["files"]) == sorted(before)
+
+
+def test_a_lost_cache_does_not_make_a_stale_chart_ours(runner, app, work):
+    run(runner, app, "units")
+    (work / "flowcharts" / CACHE_NAME).unlink()
+    path = work / "units" / "cswsj.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("局长审批", "局长签批"), encoding="utf-8")
+    result = run(runner, app, "units")
+    assert result.exit_code == 2 and f"{INTERNAL}.svg" in result.stderr  # differs: not known to be ours
+    assert "局长审批" in (work / "flowcharts" / f"{INTERNAL}.svg").read_text(encoding="utf-8")
     assert run(runner, app, "units", "--force").exit_code == 0
-    assert json.loads((work / "flowcharts" / CACHE_NAME).read_text(encoding="utf-8"))["version"] == 1
 
 
 def test_output_folder_that_is_a_file(runner, app, work):

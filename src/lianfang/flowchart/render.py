@@ -4,7 +4,8 @@ Charts are generated files in a folder of their own. Beside them ``.lianfang-cac
 for every file lianfang wrote, a hash of what it was made from (DOT source, format, font and
 Graphviz version) and a hash of the bytes written. So a second run with nothing changed renders
 nothing, and a file that lianfang did not write — or that was edited since — is never replaced
-without ``--force``.
+without ``--force`` (unless it already holds exactly the bytes lianfang would write: then it is
+adopted, which is how a lost cache heals).
 
 ``dot`` runs as a subprocess, one per chart, several at once (threads: the work is in the child
 processes).
@@ -175,6 +176,19 @@ class Cache:
         self._loaded = {k: dict(v) for k, v in self.files.items()}
 
 
+def _refused(job: Job, path: Path) -> Outcome:
+    return Outcome(job, path, Status.REFUSED, tr(
+        "{p} 已存在，但不是 lianfang 生成的（或生成后被修改过）；如需覆盖请加 --force",
+        "{p} exists but was not written by lianfang (or was edited since); use --force to replace it", p=path))
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     """One chart file to make: its file name in the output folder and its DOT source."""
@@ -227,27 +241,33 @@ def render_all(
     cache = Cache(folder)
 
     outcomes: dict[int, Outcome] = {}
-    todo: list[tuple[int, Job, str]] = []
+    todo: list[tuple[int, Job, str, bool]] = []  # (index, job, key, foreign file in the way)
     for i, job in enumerate(jobs):
         path = folder / job.name
         key = cache_key(job.source, fmt, font, version)
+        foreign = False
         if path.exists() or path.is_symlink():
             ours = cache.owns(job.name, path)
             if ours and cache.fresh(job.name, key):
                 outcomes[i] = Outcome(job, path, Status.UNCHANGED)
                 continue
-            if not ours and not force:
-                outcomes[i] = Outcome(job, path, Status.REFUSED, tr(
-                    "{p} 已存在，但不是 lianfang 生成的（或生成后被修改过）；如需覆盖请加 --force",
-                    "{p} exists but was not written by lianfang (or was edited since); use --force to replace it", p=path))
+            foreign = not ours and not force
+            if foreign and path.is_symlink():
+                outcomes[i] = _refused(job, path)
                 continue
-        todo.append((i, job, key))
+        todo.append((i, job, key, foreign))
 
-    def work(item: tuple[int, Job, str]) -> tuple[int, Outcome, str, bytes | None]:
-        i, job, key = item
+    def work(item: tuple[int, Job, str, bool]) -> tuple[int, Outcome, str, bytes | None]:
+        i, job, key, foreign = item
         path = folder / job.name
         try:
             data = render(job.source, fmt, dot)
+            if foreign:
+                # a file we did not write (or lost track of, with the cache) holding exactly what
+                # we would write is adopted; anything else is kept
+                if _same_bytes(path, data):
+                    return i, Outcome(job, path, Status.UNCHANGED), key, data
+                return i, _refused(job, path), key, None
             if path.is_symlink():  # replace the link itself, never write through it
                 path.unlink()
             write_atomic(path, data, force=True)
@@ -255,14 +275,17 @@ def render_all(
             return i, Outcome(job, path, Status.FAILED, str(e)), key, None
         return i, Outcome(job, path, Status.WRITTEN), key, data
 
-    if todo:
-        n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            for i, outcome, key, data in pool.map(work, todo):
-                outcomes[i] = outcome
-                if data is not None:
-                    cache.record(outcome.job.name, key, data)
-                if on_done is not None:
-                    on_done(outcome)
-    cache.save()
+    try:
+        if todo:
+            n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                for i, outcome, key, data in pool.map(work, todo):
+                    outcomes[i] = outcome
+                    if data is not None:
+                        cache.record(outcome.job.name, key, data)
+                    if on_done is not None:
+                        on_done(outcome)
+    finally:
+        # also when interrupted: what was written is recorded as ours
+        cache.save()
     return [outcomes[i] for i in range(len(jobs))]
