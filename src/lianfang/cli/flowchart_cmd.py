@@ -37,32 +37,24 @@ from lianfang.io.atomic import OutputError
 from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import FlowKind
 
-HELP_ZH = """用 Graphviz 绘制权力运行流程图：内部流程图（按责任主体分泳道，环节时限，风险点 ▲ 标注并按等级着色，
-图下附风险点及防控措施表）和外部流程图（办理程序，附办事指南：办理主体、依据、材料、时限、地点、电话、收费、监督渠道）。
+HELP_ZH = """用 Graphviz 绘制权力运行流程图：内部流程图按责任主体分泳道，标出环节时限和风险点（▲，按等级着色），图下附风险点及防控措施表；外部流程图画出办理程序，附办事指南（办理主体、依据、材料、时限、地点、电话、收费、监督渠道）。
 
-每个流程一个文件，命名为 单位代码_流程编号_internal/external.svg，默认写入 flowcharts/。
-不给 UNIT 时：当前文件夹有 handbook.yaml 则画其 units 列出的全部单位，否则画当前文件夹中的全部工作簿。
-引用有误的流程（环节、风险点、职权不存在）不画，并列出原因；其余流程照画。
-再次运行时内容未变的图不重新生成；不是 lianfang 生成的同名文件只有加 --force 才覆盖。
+每个流程一个文件，命名为 单位代码_流程编号_internal.svg 或 _external.svg，默认写入 flowcharts/。
+不给 UNIT 时：当前文件夹有 handbook.yaml 则画其 units 列出的单位，否则画当前文件夹中的全部工作簿。
+引用有误的流程（环节、风险点、职权不存在）不画并列出原因，其余流程照画。
+内容未变的图不重新生成；不是 lianfang 生成的同名文件只有加 --force 才覆盖。
 退出状态：0 全部画好；1 有流程因工作簿问题未画；2 命令无法执行（如未安装 Graphviz）。
 
-示例：lianfang flowchart 单位.xlsx；lianfang flowchart units/ --internal --format png -o 图/；
-lianfang flowchart 单位.yaml --flow LC-01 --format dot"""
-HELP_EN = """Draw the power-operation flowcharts with Graphviz: internal charts (a swimlane per responsible body,
-time limits, risk points marked ▲ and coloured by level, with the risk points and their measures below)
-and external charts (the procedure, with the applicant's guide: handling body, basis, materials, time
-limit, place, phone, fee, supervision channels).
+示例：lianfang flowchart 单位.xlsx；lianfang flowchart units/ --internal --format png -o 图/；lianfang flowchart 单位.yaml --flow LC-01 --format dot"""
+HELP_EN = """Draw the power-operation flowcharts with Graphviz: internal charts have a swimlane per responsible body, time limits and risk points (▲, coloured by level), with the risk points and their measures below; external charts show the procedure with the applicant's guide (handling body, basis, materials, time limit, place, phone, fee, supervision channels).
 
-One file per flow, named UNITCODE_FLOWID_internal/external.svg, in flowcharts/ by default. Without
-UNIT: the units listed in ./handbook.yaml if there is one, else every workbook in the current folder.
-A flow with broken references (unknown step, risk point or power) is not drawn and the reasons are
-listed; the other flows are drawn. A second run re-renders nothing that did not change; a file of the
-same name that lianfang did not write is only replaced with --force.
-Exit status: 0 all drawn; 1 some flow was not drawn because of the workbook; 2 the command could not
-run (e.g. Graphviz missing).
+One file per flow, named UNITCODE_FLOWID_internal.svg or _external.svg, in flowcharts/ by default.
+Without UNIT: the units listed in ./handbook.yaml if there is one, else every workbook in the current folder.
+A flow with broken references (unknown step, risk point or power) is not drawn and the reasons are listed; the other flows are drawn.
+A chart that did not change is not rendered again; a file of the same name that lianfang did not write is only replaced with --force.
+Exit status: 0 all drawn; 1 some flow was not drawn because of the workbook; 2 the command could not run (e.g. Graphviz missing).
 
-Example: lianfang flowchart unit.xlsx; lianfang flowchart units/ --internal --format png -o charts/;
-lianfang flowchart unit.yaml --flow LC-01 --format dot"""
+Example: lianfang flowchart unit.xlsx; lianfang flowchart units/ --internal --format png -o charts/; lianfang flowchart unit.yaml --flow LC-01 --format dot"""
 
 HANDBOOK_CONFIG = "handbook.yaml"
 
@@ -116,7 +108,7 @@ def _print_refusals(plan: WorkbookCharts) -> None:
 
 def flowchart(
     units: Annotated[list[Path] | None, typer.Argument(
-        metavar="[UNIT]...",
+        metavar="UNIT",
         help=tr("工作簿文件、文件夹或 handbook.yaml（默认：当前文件夹）", "workbook files, folders or a handbook.yaml (default: the current folder)"),
         show_default=False)] = None,
     internal: Annotated[bool, typer.Option("--internal", help=tr("只画内部流程图", "draw internal flowcharts only"))] = False,
