@@ -98,7 +98,8 @@ def test_excel_escapes_survive_a_round_trip():
     # a control character XML cannot carry is written in that escape.
     assert excel_text("_x0041_") == "_x005F_x0041_"
     assert excel_text("a\x01b\rc") == "a_x0001_b_x000D_c"
-    for text in ("编号_x0041_不是A", "a\x01b", "第一行\r\n第二行", "_x005F_"):
+    assert excel_text("a\ufffeb\uffffc\ud800") == "abc"  # not characters: dropped
+    for text in ("编号_x0041_不是A", "a\x01b", "第一行\r\n第二行", "_x005F_", "暗箱\x00操作\x01\x07\x08\x0b\x0c\x1b[31m\x7f结束"):
         result = read_xlsx("x.xlsx", data=workbook_to_xlsx_bytes(_with_risk_text(text)))
         assert result.workbook.risks[0].description == text
 

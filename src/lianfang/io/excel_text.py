@@ -28,10 +28,17 @@ def excel_text(text: str) -> str:
 
     A literal ``_xHHHH_`` is escaped as ``_x005F_xHHHH_``, and a character XML cannot carry (a
     control character other than tab and line feed, or CR) is written in Excel's own escape
-    ``_xHHHH_``; Excel and the reader (calamine) turn both back into the original text.
+    ``_xHHHH_``; Excel and the reader (calamine) turn both back into the original text. The
+    non-characters U+FFFE, U+FFFF and lone surrogates are dropped.
     """
     text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
-    return _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return _NOT_XML.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    # U+FFFE, U+FFFF and lone surrogates are not characters at all: no reader gives them back
+    return "" if code >= 0xD800 else f"_x{code:04X}_"
 
 
 def needs_quote_prefix(text: str) -> bool:
