@@ -345,3 +345,29 @@ def test_messages_in_english(runner, app, work):
     result = run(runner, app, "units", "--format", "dot", "--lang", "en")
     assert "flowcharts: 2 written, 0 unchanged, 0 flows not drawn, 0 failed" in result.stderr
     assert "Start" in (work / "flowcharts" / f"{INTERNAL}.dot").read_text(encoding="utf-8")
+
+
+def test_one_chart_failing_does_not_stop_the_others(runner, app, work, monkeypatch):
+    real = shutil.which("dot")
+    fake = work / "picky-dot"
+    fake.write_text(f'#!/bin/bash\nif [ "$1" = "-V" ]; then exec "{real}" -V; fi\ninput=$(cat)\n'
+                    'case "$input" in *external*) echo "Error: out of memory" >&2; exit 1;; esac\n'
+                    f'printf "%s" "$input" | exec "{real}" "$@"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr("lianfang.cli.flowchart_cmd.find_dot", lambda: str(fake))
+    result = run(runner, app, "units")
+    assert result.exit_code == 2 and "out of memory" in result.stderr
+    assert charts(work / "flowcharts") == [f"{INTERNAL}.svg"]
+    assert "新生成 1 张" in result.stderr and "失败 1 张" in result.stderr
+    # the failed chart is tried again next time; the drawn one is not
+    result = run(runner, app, "units")
+    assert result.exit_code == 2 and "新生成 0 张，未变化 1 张" in result.stderr
+
+
+def test_font_check_and_dot_lookup_follow_path(monkeypatch, tmp_path):
+    from lianfang.flowchart.render import cjk_font_installed, find_dot
+
+    if shutil.which("fc-list"):
+        assert cjk_font_installed() is True  # make setup installs a Chinese font
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert cjk_font_installed() is None and find_dot() is None
