@@ -90,11 +90,12 @@ def _bundled_example_path():
         return p
 
 
-def test_init_refuses_an_unknown_extension(runner, app, tmp_path):
-    target = tmp_path / "unit.csv"
+@pytest.mark.parametrize("suffix", [".csv", ".xlsm", ".xls", ""])
+def test_init_refuses_an_unknown_extension(runner, app, tmp_path, suffix):
+    target = tmp_path / f"unit{suffix}"
     result = _run(runner, app, "init", target)
     assert result.exit_code == 2
-    assert "不支持的扩展名「.csv」" in result.stderr
+    assert f"不支持的扩展名「{suffix or target.name}」" in result.stderr
     assert not target.exists()
 
 
@@ -235,10 +236,11 @@ def test_convert_unknown_input_extension(runner, app, tmp_path):
     assert result.exit_code == 2 and "不支持的输入文件类型「.xls」" in result.stderr and "另存为 .xlsx" in result.stderr
 
 
-def test_convert_unknown_output_extension(runner, app, tmp_path, example_yaml):
-    result = _run(runner, app, "convert", example_yaml, tmp_path / "u.csv")
-    assert result.exit_code == 2 and "不支持的输出文件类型「.csv」" in result.stderr
-    assert not (tmp_path / "u.csv").exists()
+@pytest.mark.parametrize("name", ["u.csv", "u.xlsm", "u"])
+def test_convert_unknown_output_extension(runner, app, tmp_path, example_yaml, name):
+    result = _run(runner, app, "convert", example_yaml, tmp_path / name)
+    assert result.exit_code == 2 and "不支持的输出文件类型" in result.stderr
+    assert not (tmp_path / name).exists()
 
 
 def test_convert_refuses_an_existing_output_without_force(runner, app, tmp_path, example_yaml):

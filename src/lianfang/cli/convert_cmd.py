@@ -14,7 +14,8 @@ from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, check_output
 from lianfang.io.build import ReadResult
 from lianfang.io.format import SHEET_ORDER
-from lianfang.io.reader import WORKBOOK_SUFFIXES, XLSX_SUFFIXES, read_workbook
+from lianfang.io.reader import WORKBOOK_SUFFIXES, YAML_SUFFIXES, read_workbook
+from lianfang.io.xlsx_writer import SUFFIX as XLSX_SUFFIX
 from lianfang.io.xlsx_writer import excel_losses, write_xlsx
 from lianfang.io.yaml_writer import dump_yaml, write_text
 
@@ -54,7 +55,7 @@ def convert(
                 "unsupported input type {s!r}: use .xlsx or .yaml (save .xls as .xlsx first)", s=source.suffix or source.name))
     out = None if target == STDOUT else Path(target)
     if out is not None:
-        if out.suffix.lower() not in WORKBOOK_SUFFIXES:
+        if out.suffix.lower() not in (XLSX_SUFFIX, *YAML_SUFFIXES):
             fail(tr("不支持的输出文件类型「{s}」：请用 .xlsx 或 .yaml，或用 - 输出到屏幕",
                     "unsupported output type {s!r}: use .xlsx or .yaml, or - for standard output", s=out.suffix or out.name))
         try:
@@ -72,7 +73,7 @@ def convert(
     try:
         if out is None:
             _to_stdout(dump_yaml(result.workbook))
-        elif out.suffix.lower() in XLSX_SUFFIXES:
+        elif out.suffix.lower() == XLSX_SUFFIX:
             for message in excel_losses(result.workbook):
                 err().print(tr("警告：", "warning: ") + message, markup=False, highlight=False)
             write_xlsx(result.workbook, out, force=force, inputs=[source])

@@ -11,7 +11,8 @@ from lianfang.cli.common import ForceOption, LangOption, err, fail
 from lianfang.data import blank_workbook, example_workbook
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, check_output
-from lianfang.io.reader import XLSX_SUFFIXES, YAML_SUFFIXES
+from lianfang.io.reader import YAML_SUFFIXES
+from lianfang.io.xlsx_writer import SUFFIX as XLSX_SUFFIX
 from lianfang.io.xlsx_writer import write_xlsx
 from lianfang.io.yaml_writer import dump_yaml_template, write_text, write_yaml
 
@@ -37,12 +38,12 @@ def init(
 ) -> None:
     """Create a new workbook (help: HELP_ZH / HELP_EN)."""
     suffix = path.suffix.lower()
-    if suffix not in XLSX_SUFFIXES + YAML_SUFFIXES:
+    if suffix not in (XLSX_SUFFIX, *YAML_SUFFIXES):
         fail(tr("不支持的扩展名「{s}」：请用 .xlsx 或 .yaml", "unsupported extension {s!r}: use .xlsx or .yaml", s=suffix or path.name))
     try:
         check_output(path, force=force)
         workbook = example_workbook() if example else blank_workbook()
-        if suffix in XLSX_SUFFIXES:
+        if suffix == XLSX_SUFFIX:
             write_xlsx(workbook, path, force=force)
         elif example:
             write_yaml(workbook, path, force=force)

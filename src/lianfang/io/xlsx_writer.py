@@ -55,6 +55,8 @@ from lianfang.io.values import LIST_SEPARATORS
 from lianfang.model.vocab import Vocab
 from lianfang.model.workbook import Unit, Workbook
 
+# what the writer makes: a plain workbook (an .xlsm name would make Excel refuse the file)
+SUFFIX = ".xlsx"
 INSTRUCTIONS_SHEET = "填表说明"
 OPTIONS_SHEET = "选项"
 LIST_JOIN = "、"
