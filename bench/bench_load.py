@@ -57,6 +57,18 @@ def best_of(fn, path: Path, repeat: int) -> tuple[float, float]:
     return wall, cpu
 
 
+def own_peak_mb() -> float:
+    """Peak RSS of this process. Linux keeps ru_maxrss across fork and exec (a child would
+    report its parent's peak), so VmHWM of the current address space is read when there is one."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 def peak_mb(mode: str, path: Path) -> float:
     """Maximum RSS (MB) of a fresh interpreter doing one ``mode`` run."""
     out = subprocess.run([sys.executable, __file__, str(path), "--child", mode],
@@ -75,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:
         (raw_read if args.child == "raw" else load)(path)
-        # ru_maxrss is in KiB on Linux
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        print(own_peak_mb())
         return 0
 
     if not path.exists():
@@ -110,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"raw read (calamine, {cells:,} cells): {t_raw[0]:.3f} s wall, {t_raw[1]:.3f} s CPU;  peak RSS {mem_raw:.0f} MB")
     print(f"load (read_workbook → model):       {t_load[0]:.3f} s wall, {t_load[1]:.3f} s CPU;  peak RSS {mem_load:.0f} MB")
     print(f"CPU-time ratio load/raw: {cpu_ratio:.2f} (steadier than wall time on a shared machine)")
-    ok_time = ratio <= TARGET_RATIO
+    ok_time = cpu_ratio <= TARGET_RATIO  # CPU time: wall time swings with other load on the machine
     ok_mem = mem_load < TARGET_PEAK_MB
-    print(f"ratio load/raw: {ratio:.2f} (target ≤ {TARGET_RATIO:g}) {'ok' if ok_time else 'MISSED'}; "
+    print(f"ratio load/raw: {cpu_ratio:.2f} CPU, {ratio:.2f} wall (target ≤ {TARGET_RATIO:g}) {'ok' if ok_time else 'MISSED'}; "
           f"peak memory {mem_load:.0f} MB (target < {TARGET_PEAK_MB} MB) {'ok' if ok_mem else 'MISSED'}")
     return 0 if ok_time and ok_mem else 1
 

@@ -562,9 +562,10 @@ def test_malformed_row_cap_is_a_setting_error(tmp_path, monkeypatch, value):
         read_xlsx(tmp_path / "any.xlsx")
 
 
-def test_lf100_dtd_is_refused(tmp_path):
+@pytest.mark.parametrize("prolog", [b"", b"<!-- " + b"c" * (3 << 20) + b" -->"], ids=["at-once", "after-3-MB-of-comments"])
+def test_lf100_dtd_is_refused(tmp_path, prolog):
     data = valid_bytes(tmp_path)
-    xml = sheet_part(data, RISKS_PART).replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY e "boom">]><worksheet', 1)
+    xml = sheet_part(data, RISKS_PART).replace(b"<worksheet", prolog + b'<!DOCTYPE x [<!ENTITY e "boom">]><worksheet', 1)
     assert "DTD" in only_lf100(read_xlsx("x.xlsx", data=replace_part(data, f"xl/worksheets/sheet{RISKS_PART}.xml", xml)))
 
 
@@ -630,6 +631,15 @@ def test_lf103_in_the_unit_sheet(tmp_path):
     result = read(tmp_path, with_sheet("单位信息", rows))
     assert where(result) == [("LF103", "单位信息", 2, "B", "B2", None, "name"),
                              ("LF103", "单位信息", None, None, None, None, "year")]
+
+
+def test_lf103_row_without_its_id_is_kept(tmp_path):
+    rows = [RISKS_ROWS[0], [None, "QL-01", "GW-02", "业务流程", "采购中收受回扣", "高"], ["　", None, None, "业务流程", None, None]]
+    result = read(tmp_path, with_sheet("风险点", rows))
+    assert where(result) == [("LF103", "风险点", 2, "A", "A2", None, "id"),
+                             ("LF103", "风险点", 3, "A", "A3", None, "id"),
+                             ("LF103", "风险点", 3, "E", "E3", None, "description"),
+                             ("LF103", "风险点", 3, "F", "F3", None, "level")]
 
 
 def test_lf104_value_not_among_the_choices(tmp_path):

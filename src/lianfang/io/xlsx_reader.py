@@ -66,6 +66,7 @@ _SUSPECT_REF = re.compile(rb'r="(?:[A-Z][A-Z]|[A-Z]?[0-9]{6})')
 _IMPLIED_CELL = re.compile(rb'<c(?![\w.:-]| r=")')
 _IMPLIED_CELL_NS = re.compile(rb':c(?![\w.:-]| r=")')  # <x:c …>, written by some .NET tools
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_ROOT = re.compile(rb"<[A-Za-z_]")  # the root element's start: the prolog (where a DTD goes) ends
 # the shared-string table's root tag, wherever it is (comments may come first), and its count
 _SST_TAG = re.compile(rb'<(?:[\w.-]+:)?sst(?=[\s/>])')
 _SST_COUNT = re.compile(rb'uniqueCount\s*=\s*["\']\s*\+?([0-9]+)')
@@ -264,6 +265,7 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, actual: int, row_ca
     tail = b""
     suspect = False
     sst_pending = b""  # an unfinished <sst …> tag, from its "<" on
+    prolog = True  # before the root element, where a DTD would be
     try:
         with zf.open(probe) as stream:
             while True:
@@ -288,8 +290,12 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, actual: int, row_ca
                     if len(sst_pending) > MAX_TAG_BYTES or (final and sst_pending):
                         raise _Refused(tr("xlsx 中 {p} 含有异常长或不完整的标签，可能是恶意构造的文件",
                                           "{p} in the xlsx holds an absurdly long or unfinished tag: a crafted file?", p=info.filename))
-                if any(marker in window for marker in _DTD):
-                    raise _Refused(tr("xlsx 中 {p} 含有 DTD 声明，已拒绝读取", "{p} in the xlsx declares a DTD; refused", p=info.filename))
+                if prolog:
+                    root = _ROOT.search(window)
+                    head = window[:root.start()] if root else window
+                    if any(marker in head for marker in _DTD):
+                        raise _Refused(tr("xlsx 中 {p} 含有 DTD 声明，已拒绝读取", "{p} in the xlsx declares a DTD; refused", p=info.filename))
+                    prolog = root is None
                 if not suspect:
                     suspect = any(_found(p, window, final) for p in (_SUSPECT_REF, _IMPLIED_CELL, _IMPLIED_CELL_NS))
                 if final:
@@ -458,7 +464,8 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: list[Finding]) -> RawTable:
     for i in range(hi + 1, len(rows)):
         cells = rows[i]
         values = {key: v for j, key in mapped if (v := cells[j]) != ""}
-        if not values or _blank(values.get(id_key, "")) and all(_blank(v) for v in values.values()):
+        idv = values.get(id_key)
+        if not values or (idv is None or idv.__class__ is str and not idv.strip()) and all(_blank(v) for v in values.values()):
             # a blank row (序号 and unknown columns do not count); a cell of white space is blank
             # here, and coerce() reads it as empty in a row that is kept
             continue
