@@ -253,7 +253,7 @@ def dump_yaml_template(workbook: Workbook, example: Workbook | None = None) -> s
     for spec in TABLE_SPECS:
         if spec is UNIT or spec is STEPS:
             continue
-        lines += ["", f"{spec.key}: []", f"# {spec.sheet}：{tr(spec.title_zh, spec.title_en)}"]
+        lines += ["", f"{spec.key}: []", f"# {spec.sheet}{tr('：', ': ')}{tr(spec.title_zh, spec.title_en)}"]
         sample = (getattr(example, spec.key) or [])[:1] if example is not None else []
         if sample:
             lines.append(tr("# 例如：", "# for example:"))
