@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from lianfang.findings import Finding, Location, Severity
+from lianfang.findings import NOWHERE, Finding, Location, Severity
+from lianfang.i18n import current_lang
 
 if TYPE_CHECKING:
     from lianfang.model.workbook import Workbook
@@ -26,9 +27,16 @@ class Context:
 
     as_of: date = field(default_factory=date.today)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the language of the run's messages, read once (a run may write tens of thousands)
+    lang: str = field(default_factory=current_lang)
 
     def option(self, rule: Rule, key: str) -> Any:
         return self.options.get(rule.code, {}).get(key, rule.defaults[key])
+
+    def tr(self, zh: str, en: str, **params: object) -> str:
+        """``lianfang.i18n.tr`` in the run's language."""
+        text = en if self.lang == "en" else zh
+        return text.format(**params) if params else text
 
 
 class Rule:
@@ -67,15 +75,8 @@ class Rule:
         field: str | None = None,
         severity: Severity | None = None,
     ) -> Finding:
-        return Finding(
-            code=cls.code,
-            name=cls.name,
-            severity=severity or cls.severity,
-            message=message,
-            location=at or Location(),
-            object=object,
-            field=field,
-        )
+        # positional: a large workbook may make tens of thousands of findings
+        return Finding(cls.code, cls.name, severity or cls.severity, message, at or NOWHERE, object, field)
 
 
 class DuplicateRuleError(ValueError):

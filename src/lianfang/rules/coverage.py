@@ -18,6 +18,7 @@ from lianfang.rules.base import Context, Rule, missing_table, register
 
 # how many IDs a message lists before it says "and N more"
 MAX_LISTED = 10
+PHASES = tuple(Phase)
 
 
 def listing(ids: list[str]) -> str:
@@ -71,7 +72,7 @@ class UncoveredRisk(Rule):
             if risk.id in answered:
                 continue
             yield self.finding(
-                tr("风险点 {o} 没有对应的防控措施", "risk point {o} has no prevention measure", o=risk.id),
+                ctx.tr("风险点 {o} 没有对应的防控措施", "risk point {o} has no prevention measure", o=risk.id),
                 at=risk.loc("id"), object=risk.id, field="id")
 
 
@@ -110,17 +111,20 @@ class HighRiskPhases(Rule):
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         by_risk = workbook.measures_by_risk
+        high = RiskLevel.HIGH
         for risk in workbook.risks_by_id.values():
-            if risk.level is not RiskLevel.HIGH:
+            if risk.level is not high:
                 continue
             measures = by_risk.get(risk.id)
-            if not measures or any(m.phase is None for m in measures):
+            if not measures:
                 continue
             have = {m.phase for m in measures}
-            missing = [p.value for p in Phase if p not in have]
+            if None in have:
+                continue
+            missing = [p.value for p in PHASES if p not in have]
             if missing:
                 yield self.finding(
-                    tr("高风险点 {o} 缺少 {p} 阶段的防控措施", "high risk point {o} has no measure in phase {p}",
+                    ctx.tr("高风险点 {o} 缺少 {p} 阶段的防控措施", "high risk point {o} has no measure in phase {p}",
                        o=risk.id, p="、".join(missing)),
                     at=risk.loc("id"), object=risk.id, field="id")
 
@@ -160,7 +164,7 @@ class PowerWithoutRisk(Rule):
         for power in workbook.powers_by_id.values():
             if power.kept and power.id not in by_power:
                 yield self.finding(
-                    tr("职权 {o}（{n}）没有查找出任何风险点", "power {o} ({n}) has no risk point", o=power.id, n=power.name or ""),
+                    ctx.tr("职权 {o}（{n}）没有查找出任何风险点", "power {o} ({n}) has no risk point", o=power.id, n=power.name or ""),
                     at=power.loc("id"), object=power.id, field="id")
 
 
@@ -199,7 +203,7 @@ class TierNotCovered(Rule):
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "posts") or missing_table(workbook, "risks"):
             return
-        if any(p.tier is None for p in workbook.posts) or any(r.unreadable("post") for r in workbook.risks):
+        if any(p.tier is None for p in workbook.posts) or any(r.post is None and r.unreadable("post") for r in workbook.risks):
             return
         posts = workbook.posts_by_id
         present = {p.tier for p in workbook.posts}
@@ -209,9 +213,9 @@ class TierNotCovered(Rule):
             if tier in covered:
                 continue
             if tier in present:
-                message = tr("「{t}」层次的岗位上没有任何风险点", "no risk point sits on a post of tier {t}", t=tier.value)
+                message = ctx.tr("「{t}」层次的岗位上没有任何风险点", "no risk point sits on a post of tier {t}", t=tier.value)
             else:
-                message = tr("岗位表中没有「{t}」层次的岗位，该层次没有查找风险点", "there is no post of tier {t}, so none of its risk points", t=tier.value)
+                message = ctx.tr("岗位表中没有「{t}」层次的岗位，该层次没有查找风险点", "there is no post of tier {t}, so none of its risk points", t=tier.value)
             yield self.finding(message, at=at, object=None, field="tier")
 
 
@@ -253,7 +257,7 @@ class CategoryNotCovered(Rule):
         for category in RiskCategory:
             if category not in present:
                 yield self.finding(
-                    tr("没有「{c}」类的风险点", "no risk point in category {c}", c=category.value),
+                    ctx.tr("没有「{c}」类的风险点", "no risk point in category {c}", c=category.value),
                     at=at, object=None, field="category")
 
 
@@ -290,7 +294,7 @@ class PowerWithoutFlow(Rule):
         for power in workbook.powers_by_id.values():
             if power.kept and power.id not in by_power:
                 yield self.finding(
-                    tr("职权 {o}（{n}）没有权力运行流程", "power {o} ({n}) has no flow", o=power.id, n=power.name or ""),
+                    ctx.tr("职权 {o}（{n}）没有权力运行流程", "power {o} ({n}) has no flow", o=power.id, n=power.name or ""),
                     at=power.loc("id"), object=power.id, field="id")
 
 
@@ -343,7 +347,7 @@ class RiskOffChart(Rule):
             seen = marked[risk.power]
             if seen is not None and risk.id not in seen:
                 yield self.finding(
-                    tr("风险点 {o} 所在职权 {p} 有流程图，但没有标注在任何环节上", "risk point {o} is on power {p}, which has flows, but no step marks it",
+                    ctx.tr("风险点 {o} 所在职权 {p} 有流程图，但没有标注在任何环节上", "risk point {o} is on power {p}, which has flows, but no step marks it",
                        o=risk.id, p=risk.power),
                     at=risk.loc("id"), object=risk.id, field="id")
 
@@ -392,12 +396,12 @@ class AbolishedPowerInUse(Rule):
                 continue
             parts = []
             if risks:
-                parts.append(tr("风险点 {x}", "risk points {x}", x=listing(risks)))
+                parts.append(ctx.tr("风险点 {x}", "risk points {x}", x=listing(risks)))
             if measures:
-                parts.append(tr("防控措施 {x}", "measures {x}", x=listing(measures)))
+                parts.append(ctx.tr("防控措施 {x}", "measures {x}", x=listing(measures)))
             if flows:
-                parts.append(tr("流程 {x}", "flows {x}", x=listing(flows)))
+                parts.append(ctx.tr("流程 {x}", "flows {x}", x=listing(flows)))
             yield self.finding(
-                tr("职权 {o} 已废止，但仍有{u}", "power {o} is abolished but still has {u}",
-                   o=power.id, u=tr("；", "; ").join(parts)),
+                ctx.tr("职权 {o} 已废止，但仍有{u}", "power {o} is abolished but still has {u}",
+                   o=power.id, u=ctx.tr("；", "; ").join(parts)),
                 at=power.loc("disposition"), object=power.id, field="disposition")

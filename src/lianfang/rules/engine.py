@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+from dataclasses import replace
 from pathlib import Path
 
 from lianfang.config import Settings
-from lianfang.findings import FileReport, Finding
+from lianfang.findings import FileReport, Finding, Severity
 from lianfang.io.build import ReadResult
 from lianfang.io.format import SHEET_ORDER
 from lianfang.io.reader import read_workbook
@@ -14,16 +16,39 @@ from lianfang.rules.base import REGISTRY, Context
 
 def run_rules(result: ReadResult, settings: Settings) -> list[Finding]:
     """Reader findings and rule findings, with configured severities, sorted as findings.md says."""
-    found: list[Finding] = list(result.findings)
-    wb = result.workbook
-    if wb is not None:
-        ctx = Context(as_of=settings.as_of, options=settings.options)
-        for rule in REGISTRY:
-            if rule.on_read or not settings.enabled(rule.code):
-                continue
-            found.extend(rule().check(wb, ctx))
-    out = [f2 for f in found if (f2 := settings.apply(f)) is not None]
-    return sort_findings(out, wb.origin.sheets if wb is not None else {})
+    # Rules and sorting make no reference cycles; a full collection over the workbook just loaded
+    # (a million objects for a large one) would cost more than all the rules together.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        found: list[Finding] = list(result.findings)
+        wb = result.workbook
+        if wb is not None:
+            ctx = Context(as_of=settings.as_of, options=settings.options)
+            for rule in REGISTRY:
+                if rule.on_read or not settings.enabled(rule.code):
+                    continue
+                found.extend(rule().check(wb, ctx))
+        return sort_findings(_configured(found, settings), wb.origin.sheets if wb is not None else {})
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _configured(found: list[Finding], settings: Settings) -> list[Finding]:
+    """``settings.apply`` to every finding, asked once per rule code and severity (there may be
+    tens of thousands of findings and a handful of codes)."""
+    verdicts: dict[tuple[str, Severity], Severity | None] = {}
+    out: list[Finding] = []
+    for f in found:
+        key = (f.code, f.severity)
+        if key not in verdicts:
+            kept = settings.apply(f)
+            verdicts[key] = None if kept is None else kept.severity
+        severity = verdicts[key]
+        if severity is not None:
+            out.append(f if severity is f.severity else replace(f, severity=severity))
+    return out
 
 
 def sort_findings(findings: list[Finding], sheet_names: dict[str, str] | None = None) -> list[Finding]:

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
+from functools import cache
 
 from lianfang.findings import Finding, Severity
-from lianfang.i18n import tr
 from lianfang.model.vocab import MeasureStatus, ReviewStatus, RiskLevel, UnitStatus
 from lianfang.model.workbook import Workbook
 from lianfang.rules.base import Context, Rule, missing_table, register
@@ -64,7 +64,7 @@ class MissingCriteria(Rule):
             if (unit.criteria is not None and unit.criteria.of(level)) or unit.unreadable(key):
                 continue
             yield self.finding(
-                tr("没有写明「{l}」风险等级的划分标准（{h}）", "the criterion for risk level {l} ({h}) is empty",
+                ctx.tr("没有写明「{l}」风险等级的划分标准（{h}）", "the criterion for risk level {l} ({h}) is empty",
                    l=level.value, h=f"{level.value}风险标准"),
                 at=unit.loc(key), object=None, field="criteria")
 
@@ -79,34 +79,67 @@ STOCK_PHRASES = [
 ]
 
 # Besides punctuation and spaces, what does not count once the stock phrases are gone:
-# list numbering (1. ① (一)) and the connectives that join phrases.
+# list numbering (1. ①) and the connectives that join phrases.
 _FILLER = re.compile(r"[0-9０-９①-⑳]|[和与及并]")
 
 
-def _counted(ch: str) -> bool:
-    """A character that counts toward a measure's length: not punctuation, space or control."""
-    return unicodedata.category(ch)[0] not in "PZC"
+@cache
+def _uncounted() -> re.Pattern[str]:
+    """What a length does not count: punctuation, spaces and controls (Unicode P*, Z*, C*).
+
+    One character class built once for the Basic Multilingual Plane (every CJK and full-width
+    mark), so counting runs in the regex engine rather than one ``unicodedata`` call per character.
+    """
+    ranges: list[str] = []
+    start = None
+    for c in range(0x10001):
+        drop = c < 0x10000 and not 0xD800 <= c < 0xE000 and unicodedata.category(chr(c))[0] in "PZC"
+        if drop and start is None:
+            start = c
+        elif not drop and start is not None:
+            ranges.append(f"\\U{start:08x}-\\U{c - 1:08x}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]+")
 
 
-def stock_only(text: str, phrases: list[str]) -> bool:
+def counted(text: str) -> str:
+    """``text`` without punctuation, spaces and control characters."""
+    return _uncounted().sub("", text)
+
+
+def _shorter_than(text: str, n: int) -> bool:
+    """Fewer than ``n`` counted characters; a long text is settled by its first part alone."""
+    if len(text) < n:
+        return True
+    if text[:n].isalnum():  # letters, digits and CJK characters all count
+        return False
+    return len(counted(text[: 2 * n])) < n and len(counted(text)) < n
+
+
+def any_of(phrases: list[str]) -> re.Pattern[str]:
+    """One pattern finding any of ``phrases``: a quick first look before the exact test."""
+    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) or "(?!)")
+
+
+def stock_only(text: str, phrases: list[str], quick: re.Pattern[str] | None = None) -> bool:
     """True when nothing but punctuation, numbering and connectives remains once ``phrases`` are removed.
 
     Phrases may overlap (进一步加强学习 = 进一步加强 + 加强学习): a character is removed when any
-    occurrence of any phrase covers it.
+    occurrence of any phrase covers it. ``quick`` is ``any_of(phrases)``, when the caller has it.
     """
+    if quick is not None and quick.search(text) is None:
+        return False
+    present = [p for p in phrases if p in text]
+    if not present:
+        return False
     covered = bytearray(len(text))
-    found = False
-    for phrase in phrases:
+    for phrase in present:
         start = text.find(phrase)
         while start != -1:
-            found = True
             covered[start:start + len(phrase)] = b"\1" * len(phrase)
             start = text.find(phrase, start + 1)
-    if not found:
-        return False
     rest = "".join(ch for ch, c in zip(text, covered, strict=True) if not c)
-    rest = _FILLER.sub("", rest)
-    return not any(_counted(ch) for ch in rest)
+    return not counted(_FILLER.sub("", rest))
 
 
 @register
@@ -151,27 +184,28 @@ class VagueMeasure(Rule):
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         min_length: int = ctx.option(self, "min_length")
         phrases = [p for p in ctx.option(self, "phrases") if p]
+        quick = any_of(phrases)
         for m in workbook.measures:
             text = m.description
             if not text:
                 continue
-            if stock_only(text, phrases):
-                message = tr("措施 {o} 只有套话「{t}」，应写明具体做法", "measure {o} is only stock phrases ({t!r}); say what will be done",
+            if stock_only(text, phrases, quick):
+                message = ctx.tr("措施 {o} 只有套话「{t}」，应写明具体做法", "measure {o} is only stock phrases ({t!r}); say what will be done",
                              o=m.id, t=text)
-            elif sum(1 for ch in text if _counted(ch)) < min_length:
-                message = tr("措施 {o}「{t}」过于简单（少于 {n} 个字），应具体可操作", "measure {o} ({t!r}) is too short (under {n} characters) to be workable",
+            elif _shorter_than(text, min_length):
+                message = ctx.tr("措施 {o}「{t}」过于简单（少于 {n} 个字），应具体可操作", "measure {o} ({t!r}) is too short (under {n} characters) to be workable",
                              o=m.id, t=text, n=min_length)
             else:
                 continue
             yield self.finding(message, at=m.loc("description"), object=m.id, field="description")
 
 
-_SPACE = re.compile(r"[\s\u3000]+")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def same_text_key(text: str) -> str:
-    """Text as compared for duplicates: white space and punctuation removed, case folded."""
-    return "".join(ch for ch in _SPACE.sub("", text) if unicodedata.category(ch)[0] != "P").casefold()
+    """Text as compared for duplicates: white space, punctuation and symbols removed, case folded."""
+    return _NOT_WORD.sub("", text).casefold()
 
 
 @register
@@ -216,20 +250,23 @@ class DuplicateText(Rule):
                 first_risk[key] = r.id
             elif first_risk[key] != r.id:
                 yield self.finding(
-                    tr("风险点 {o} 的风险描述与 {f} 相同", "risk point {o} has the same description as {f}", o=r.id, f=first_risk[key]),
+                    ctx.tr("风险点 {o} 的风险描述与 {f} 相同", "risk point {o} has the same description as {f}", o=r.id, f=first_risk[key]),
                     at=r.loc("description"), object=r.id, field="description")
-        first_measure: dict[tuple[str, str], str | None] = {}
-        for m in workbook.measures:
-            if not m.description or m.risk is None:
+        for risk_id, measures in workbook.measures_by_risk.items():
+            if len(measures) < 2:
                 continue
-            key2 = (m.risk, same_text_key(m.description))
-            if key2 not in first_measure:
-                first_measure[key2] = m.id
-            elif first_measure[key2] != m.id:
-                yield self.finding(
-                    tr("措施 {o} 与同一风险点 {r} 的措施 {f} 内容相同", "measure {o} repeats measure {f} of the same risk point {r}",
-                       o=m.id, r=m.risk, f=first_measure[key2]),
-                    at=m.loc("description"), object=m.id, field="description")
+            first_measure: dict[str, str | None] = {}
+            for m in measures:
+                if not m.description:
+                    continue
+                key = same_text_key(m.description)
+                if key not in first_measure:
+                    first_measure[key] = m.id
+                elif first_measure[key] != m.id:
+                    yield self.finding(
+                        ctx.tr("措施 {o} 与同一风险点 {r} 的措施 {f} 内容相同", "measure {o} repeats measure {f} of the same risk point {r}",
+                               o=m.id, r=risk_id, f=first_measure[key]),
+                        at=m.loc("description"), object=m.id, field="description")
 
 
 def add_years(day: date, years: int) -> date:
@@ -283,7 +320,7 @@ class RotationDue(Rule):
             due = add_years(post.since, years)
             if due <= ctx.as_of:
                 yield self.finding(
-                    tr("重点岗位 {o}（{n}）自 {s} 任职，{d} 已满 {y} 年，应按规定轮岗交流",
+                    ctx.tr("重点岗位 {o}（{n}）自 {s} 任职，{d} 已满 {y} 年，应按规定轮岗交流",
                        "key post {o} ({n}) held since {s}: {y} years were up on {d}; it is due for rotation",
                        o=post.id, n=post.name or "", s=post.since.isoformat(), d=due.isoformat(), y=years),
                     at=post.loc("since"), object=post.id, field="since")
@@ -328,8 +365,8 @@ class Unconfirmed(Rule):
                                         ("confirmed_on", "确认日期", "the date of confirmation")):
             if getattr(unit, key) is None and not unit.unreadable(key):
                 yield self.finding(
-                    tr("状态为「{s}」，但没有填写{l}", "status is {s} but {l} ({k}) is empty",
-                       s=unit.status.value, l=tr(label_zh, label_en), k=key),
+                    ctx.tr("状态为「{s}」，但没有填写{l}", "status is {s} but {l} ({k}) is empty",
+                       s=unit.status.value, l=ctx.tr(label_zh, label_en), k=key),
                     at=unit.loc(key), object=None, field=key)
 
 
@@ -376,14 +413,14 @@ class ReturnedRisk(Rule):
                 continue
             no_note = not risk.review_note and not risk.unreadable("review_note")
             if status in _REVIEWED_STATUSES:
-                message = tr("风险点 {o} 已发回重找，工作簿却处于「{s}」状态", "risk point {o} was returned (发回重找) but the workbook is {s}",
+                message = ctx.tr("风险点 {o} 已发回重找，工作簿却处于「{s}」状态", "risk point {o} was returned (发回重找) but the workbook is {s}",
                              o=risk.id, s=status.value)
                 if no_note:
-                    message += tr("，且没有填写审核意见", ", and it has no review note")
+                    message += ctx.tr("，且没有填写审核意见", ", and it has no review note")
                 yield self.finding(message, at=risk.loc("review"), object=risk.id, field="review")
             elif no_note:
                 yield self.finding(
-                    tr("风险点 {o} 发回重找，但没有填写审核意见", "risk point {o} was returned (发回重找) without a review note",
+                    ctx.tr("风险点 {o} 发回重找，但没有填写审核意见", "risk point {o} was returned (发回重找) without a review note",
                        o=risk.id),
                     at=risk.loc("review_note"), object=risk.id, field="review_note")
 
@@ -436,18 +473,23 @@ class LevelImplausible(Rule):
             return
         pattern = re.compile("|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)))
         powers = workbook.powers_by_id
+        about: dict[str, str | None] = {}  # power → the keyword it is about (many risks, few powers)
+        low = RiskLevel.LOW
         for risk in workbook.risks:
-            if risk.level is not RiskLevel.LOW or risk.power is None:
+            if risk.level is not low or risk.power is None:
                 continue
             power = powers.get(risk.power)
             if power is None:
                 continue
-            m = pattern.search(power.name or "") or pattern.search(power.content or "")
-            if m:
+            if power.id not in about:
+                m = pattern.search(power.name or "") or pattern.search(power.content or "")
+                about[power.id] = m.group(0) if m else None
+            keyword = about[power.id]
+            if keyword:
                 yield self.finding(
-                    tr("风险点 {o} 定为低风险，但所在职权 {p}（{n}）涉及「{k}」，请核实等级",
-                       "risk point {o} is rated 低 (low) but its power {p} ({n}) is about {k!r}; check the level",
-                       o=risk.id, p=power.id, n=power.name or "", k=m.group(0)),
+                    ctx.tr("风险点 {o} 定为低风险，但所在职权 {p}（{n}）涉及「{k}」，请核实等级",
+                           "risk point {o} is rated 低 (low) but its power {p} ({n}) is about {k!r}; check the level",
+                           o=risk.id, p=power.id, n=power.name or "", k=keyword),
                     at=risk.loc("level"), object=risk.id, field="level")
 
 
@@ -480,11 +522,12 @@ class MeasureOverdue(Rule):
     title_en = "measure overdue"
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
+        as_of, done = ctx.as_of, MeasureStatus.DONE
         for m in workbook.measures:
-            if not isinstance(m.due, date) or m.status is None or m.status is MeasureStatus.DONE:
+            due = m.due
+            if not isinstance(due, date) or due >= as_of or m.status is None or m.status is done:
                 continue
-            if m.due < ctx.as_of:
-                yield self.finding(
-                    tr("措施 {o} 的完成时限 {d} 已过，落实情况仍为「{s}」", "measure {o} was due on {d} and is still {s}",
-                       o=m.id, d=m.due.isoformat(), s=m.status.value),
-                    at=m.loc("due"), object=m.id, field="due")
+            yield self.finding(
+                ctx.tr("措施 {o} 的完成时限 {d} 已过，落实情况仍为「{s}」", "measure {o} was due on {d} and is still {s}",
+                       o=m.id, d=due.isoformat(), s=m.status.value),
+                at=m.loc("due"), object=m.id, field="due")

@@ -77,13 +77,13 @@ class UnknownPower(Rule):
         for risk in workbook.risks:
             if risk.power is not None and risk.power not in known:
                 yield self.finding(
-                    tr("风险点 {o} 的职权编号「{v}」在职权目录中不存在{h}", "risk point {o}: power {v!r} is not in the power list{h}",
+                    ctx.tr("风险点 {o} 的职权编号「{v}」在职权目录中不存在{h}", "risk point {o}: power {v!r} is not in the power list{h}",
                        o=risk.id, v=risk.power, h=_hint(risk.power, folded)),
                     at=risk.loc("power"), object=risk.id, field="power")
         for flow in workbook.flows:
             if flow.power is not None and flow.power not in known:
                 yield self.finding(
-                    tr("流程 {o} 的职权编号「{v}」在职权目录中不存在{h}", "flow {o}: power {v!r} is not in the power list{h}",
+                    ctx.tr("流程 {o} 的职权编号「{v}」在职权目录中不存在{h}", "flow {o}: power {v!r} is not in the power list{h}",
                        o=flow.id, v=flow.power, h=_hint(flow.power, folded)),
                     at=flow.loc("power"), object=flow.id, field="power")
 
@@ -130,13 +130,13 @@ class UnknownPost(Rule):
             for post in power.posts or ():
                 if post not in known:
                     yield self.finding(
-                        tr("职权 {o} 的责任岗位「{v}」在岗位表中不存在{h}", "power {o}: post {v!r} is not in the posts table{h}",
+                        ctx.tr("职权 {o} 的责任岗位「{v}」在岗位表中不存在{h}", "power {o}: post {v!r} is not in the posts table{h}",
                            o=power.id, v=post, h=_hint(post, folded)),
                         at=power.loc("posts"), object=power.id, field="posts")
         for risk in workbook.risks:
             if risk.post is not None and risk.post not in known:
                 yield self.finding(
-                    tr("风险点 {o} 的岗位编号「{v}」在岗位表中不存在{h}", "risk point {o}: post {v!r} is not in the posts table{h}",
+                    ctx.tr("风险点 {o} 的岗位编号「{v}」在岗位表中不存在{h}", "risk point {o}: post {v!r} is not in the posts table{h}",
                        o=risk.id, v=risk.post, h=_hint(risk.post, folded)),
                     at=risk.loc("post"), object=risk.id, field="post")
 
@@ -184,7 +184,7 @@ class UnknownRisk(Rule):
 
         def unknown(what_zh: str, what_en: str, obj: str | None, value: str, at, field: str) -> Finding:
             return self.finding(
-                tr("{w}{o} 的风险点编号「{v}」在风险点表中不存在{h}", "{e} {o}: risk point {v!r} is not in the risks table{h}",
+                ctx.tr("{w}{o} 的风险点编号「{v}」在风险点表中不存在{h}", "{e} {o}: risk point {v!r} is not in the risks table{h}",
                    w=what_zh, e=what_en, o=obj, v=value, h=_hint(value, folded)),
                 at=at, object=obj, field=field)
 
@@ -251,7 +251,7 @@ class UnknownStep(Rule):
                 for target, _condition in step.transitions:
                     if target not in ids:
                         yield self.finding(
-                            tr("流程 {f} 环节 {s} 的下一环节「{v}」不是本流程的环节", "flow {f}, step {s}: next step {v!r} is not a step of this flow",
+                            ctx.tr("流程 {f} 环节 {s} 的下一环节「{v}」不是本流程的环节", "flow {f}, step {s}: next step {v!r} is not a step of this flow",
                                f=flow.id, s=step.id, v=target),
                             at=step.loc("next"), object=step_object(flow.id, step.id), field="next")
 
@@ -293,6 +293,6 @@ class UnanchoredRisk(Rule):
         for risk in workbook.risks:
             if risk.power is None and risk.post is None and not (risk.unreadable("power") or risk.unreadable("post")):
                 yield self.finding(
-                    tr("风险点 {o} 既没有职权编号也没有岗位编号，至少填写一项", "risk point {o} has neither a power nor a post; give at least one",
+                    ctx.tr("风险点 {o} 既没有职权编号也没有岗位编号，至少填写一项", "risk point {o} has neither a power nor a post; give at least one",
                        o=risk.id),
                     at=risk.loc("power"), object=risk.id, field="power")
