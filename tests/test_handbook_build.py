@@ -330,3 +330,84 @@ def test_byte_identical_across_processes(project: Path, tmp_path: Path):
         outs.append(out)
     for name in ("handbook.md", "handbook.xlsx", "flowcharts/TA_F1_internal.svg"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_a_forced_build_survives_unreadable_values_and_files(project: Path):
+    """Values the reader could not read are None in the model: shown empty, reported in the appendix."""
+    (project / "units" / "garbage.yaml").write_text("- not\n- a workbook\n", encoding="utf-8")
+    (project / "units" / "odd.yaml").write_text("""\
+unit: {name: 怪异单位, code: "..", year: 二〇二六, status: 未知, criteria: {高: x, 中: y, 低: z}}
+posts:
+  - {id: P1, name: 岗位, department: 科室, tier: 外星岗位}
+  - {id: P1, name: 重复, department: 科室, tier: 领导岗位}
+powers:
+  - {id: Q1, name: 职权, content: 内容, level: 宇宙, subject: 科室, basis: 依据, posts: [P9]}
+risks:
+  - {id: R1, power: Q1, post: P1, category: 天灾, description: 描述, level: 超高}
+  - {id: R2, power: Q9, category: 岗位职责, description: 无岗位, level: 高}
+  - {id: "bad id!", power: Q1, category: 岗位职责, description: 坏编号, level: 低}
+measures:
+  - {id: M1, risk: R1, phase: 永远, description: 措施内容足够长的一条, owner: 某人, due: 2026-13-45}
+flows:
+  - id: F1
+    power: Q1
+    kind: 不内不外
+    steps:
+      - {id: "1", name: 开始, actor: 科室, next: ["1"], risks: [R1, R404]}
+alerts:
+  - {id: A1, date: 昨天, risk: R1, channel: 小道消息, detail: 说明}
+""", encoding="utf-8")
+    result = build(project / "handbook.yaml", force=True)
+    assert result.built and result.errors > 0
+    codes = {f.code for _, f in result.findings}
+    assert {"LF100", "LF104", "LF105", "LF107"} <= codes
+    text = (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+    assert "怪异单位" in text and "appendix-findings" in text
+    assert "| 未填 |" in text  # a level that could not be read is counted as such
+    from openpyxl import load_workbook
+
+    wb = load_workbook(project / "build" / "handbook" / "handbook.xlsx")
+    ids = [c.value for c in wb["岗位权力行使风险防控一览表"]["G"][2:] if c.value]
+    assert {"R1", "R2"} <= set(ids)
+    # the unit code ".." names no folder: nothing is written outside the output folder
+    out = (project / "build" / "handbook").resolve()
+    assert all(p.resolve().is_relative_to(out) for p in out.rglob("*"))
+
+
+def test_the_output_folder_is_never_read_as_units(project: Path):
+    config = project / "handbook.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("units: [units/*.yaml]", "units: ['**/*']"),
+                      encoding="utf-8")
+    first = build(config)
+    assert [u.display.rsplit("/", 1)[-1] for u in first.units] == ["ta.yaml", "tb.yaml"]
+    second = build(config)  # build/handbook/handbook.xlsx now exists and matches **/*
+    assert [u.display.rsplit("/", 1)[-1] for u in second.units] == ["ta.yaml", "tb.yaml"]
+
+
+def test_progress_is_reported_for_units_and_charts(project: Path):
+    from lianfang.handbook.build import Reporter
+
+    class Recorder(Reporter):
+        def __init__(self):
+            self.events = []
+
+        def start(self, phase, total):
+            self.events.append(("start", phase, total))
+
+        def advance(self, phase):
+            self.events.append(("advance", phase))
+
+    recorder = Recorder()
+    build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=1, as_of=AS_OF), recorder)
+    assert recorder.events == [("start", "units", 2), ("advance", "units"), ("advance", "units"),
+                               ("start", "charts", 1), ("advance", "charts")]
+
+
+def test_excel_in_english(project: Path, monkeypatch):
+    monkeypatch.setenv("LIANFANG_LANG", "en")
+    build(project / "handbook.yaml", formats=["xlsx"])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(project / "build" / "handbook" / "handbook.xlsx")
+    assert wb.sheetnames == ["Contents", "Powers", "Risk prevention table", "Statistics", "Flows", "Institutions", "Alerts"]
+    assert wb["Contents"]["B3"].hyperlink.location == "'Powers'!A1"

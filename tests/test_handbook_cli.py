@@ -172,3 +172,34 @@ def test_messages_in_english(runner, app, project: Path):
     result = run(runner, app, "build", str(project / "handbook.yaml"), "--as-of", "2026-12-01", "--lang", "en")
     assert result.exit_code == 0 and "handbook built:" in result.stderr
     assert "## Contents" in (project / "build" / "handbook" / "handbook.md").read_text(encoding="utf-8")
+
+
+def test_progress_only_on_a_terminal_outside_ci(monkeypatch):
+    from rich.console import Console
+
+    from lianfang.cli import handbook_cmd
+
+    monkeypatch.setattr(handbook_cmd, "err", lambda: Console(force_terminal=True))
+    monkeypatch.delenv("CI", raising=False)
+    assert handbook_cmd._show_progress()
+    monkeypatch.setenv("CI", "true")
+    assert not handbook_cmd._show_progress()
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(handbook_cmd, "err", lambda: Console(force_terminal=False))
+    assert not handbook_cmd._show_progress()
+
+
+def test_progress_bar_on_a_terminal(runner, app, project: Path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from lianfang.cli import handbook_cmd
+
+    buffer = io.StringIO()
+    monkeypatch.setenv("TERM", "xterm-256color")  # rich draws no live display on a dumb terminal
+    monkeypatch.setattr(handbook_cmd, "err", lambda: Console(file=buffer, force_terminal=True, width=120))
+    monkeypatch.delenv("CI", raising=False)
+    result = run(runner, app, "build", str(project / "handbook.yaml"), "--as-of", "2026-12-01")
+    assert result.exit_code == 0
+    assert "读取并校验单位" in buffer.getvalue() and "绘制流程图" in buffer.getvalue()

@@ -341,6 +341,10 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         raise BuildError(str(e)) from None
     if templates is not None and not templates.is_dir():
         raise BuildError(tr("模板文件夹不存在：{p}", "no such template folder: {p}", p=templates))
+    # a glob such as **/*.xlsx must not take an earlier handbook.xlsx for a unit
+    unit_paths = [p for p in unit_paths if not p.resolve().is_relative_to(out_dir.resolve())]
+    if not unit_paths:
+        raise BuildError(tr("没有单位工作簿（输出文件夹中的文件不算）", "no unit workbook (files in the output folder do not count)"))
     result = BuildResult(output=out_dir)
     names = [name for fmt, name in (("md", MARKDOWN_NAME), ("xlsx", EXCEL_NAME)) if fmt in formats]
     manifest = Manifest(out_dir)

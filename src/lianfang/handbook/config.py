@@ -204,6 +204,8 @@ class Project:
             return [self.single]
         errors: list[str] = []
         seen: dict[Path, Path] = {}
+        if self.path is not None:
+            seen[self.path.resolve()] = self.path  # a glob such as **/* must not take handbook.yaml for a unit
         for i, text in enumerate(self.config.units):
             try:
                 for p in self.resolve_many(text, "units", i, accept=_is_workbook):
@@ -212,7 +214,7 @@ class Project:
                 errors.extend(e.problems)
         if errors:
             raise HandbookConfigError(errors)
-        return list(seen.values())
+        return [p for key, p in seen.items() if self.path is None or key != self.path.resolve()]
 
     def documents(self) -> dict[int, list[tuple[Path, str | None]]]:
         """The files of each document part: part number → [(path, title)]."""
