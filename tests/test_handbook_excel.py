@@ -142,3 +142,24 @@ def test_document_properties_are_fixed(xlsx: Path):
     wb = load_workbook(xlsx)
     assert wb.properties.creator.startswith("lianfang ")
     assert wb.properties.title == "测试市卫生系统廉政风险防控管理工作手册"
+
+
+def test_row_heights_leave_room_for_merged_text():
+    from openpyxl import Workbook
+
+    from lianfang.handbook.excel import LINE_HEIGHT, Column, _lines, _Sheet, _Styles
+
+    wb = Workbook()
+    sheet = _Sheet(wb.active, _Styles(wb, "宋体"), "标题", [Column("风险描述", 10), Column("防控措施", 40)])
+    long_text = "很长的风险描述" * 10  # 70 CJK characters: 140 units in a column of 10
+    sheet.add([long_text, "措施一"])
+    sheet.add([long_text, "措施二"])
+    sheet.merge_runs(1, ["R1", "R1"], 3)
+    sheet.finish()
+    ws = wb.active
+    heights = [ws.row_dimensions[r].height for r in (3, 4)]
+    assert _lines(long_text, 10) == 17
+    assert sum(heights) >= 17 * LINE_HEIGHT
+    assert heights[0] < heights[1]  # the short row keeps its own height, the last one grows
+    assert ws["A4"].value is None and ws["A3"].value == long_text
+    assert _lines("第一行\n第二行", 40) == 2 and _lines(None, 10) == 1

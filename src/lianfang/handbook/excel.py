@@ -11,6 +11,8 @@ cell is written with ``set_text``, so no workbook value ever becomes a formula.
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +32,8 @@ from lianfang.i18n import tr
 from lianfang.io.excel_text import set_text
 
 DEFAULT_FONT = "宋体"
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+ROW_PADDING = 4
 TITLE_ROW = 1
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
@@ -101,6 +105,7 @@ class _Sheet:
         # merged ranges, registered in one go by finish(): openpyxl's merge_cells checks every
         # new range against all earlier ones and restyles the covered cells, which is quadratic
         self.merges: list[tuple[int, int, int, int]] = []
+        self.values: dict[int, Sequence[Any]] = {}  # each data row as written, for its height
         _put(ws.cell(TITLE_ROW, 1), title, styles["title"])
         self.merge(TITLE_ROW, 1, TITLE_ROW, len(columns))
         ws.row_dimensions[TITLE_ROW].height = 28
@@ -125,6 +130,7 @@ class _Sheet:
         for i, value in enumerate(values, 1):
             style = (styles[i - 1] if styles else None) or ("center" if self.columns[i - 1].center else "cell")
             _put(self.ws.cell(r, i), value, self.styles[style])
+        self.values[r] = values
         self.row += 1
         return r
 
@@ -146,9 +152,43 @@ class _Sheet:
                 start = i
 
     def finish(self) -> None:
-        """Register every merged range; the covered cells keep their borders (styled like the rest)."""
+        """Register every merged range (the covered cells keep their borders) and set row heights."""
         self.ws.merged_cells = MultiCellRange([
             CellRange(min_row=r0, min_col=c0, max_row=r1, max_col=c1) for r0, c0, r1, c1 in self.merges])
+        self._heights()
+
+    def _heights(self) -> None:
+        """Row heights from the wrapped text, so a merged cell's text fits across its rows too.
+
+        Excel, WPS and LibreOffice fit a row to its wrapped text but ignore merged cells when they
+        do; so every data row gets a height estimated from its text, and the last row of a vertical
+        merge grows when the merged text needs more than its rows give.
+        """
+        vertical = [m for m in self.merges if m[0] != m[2] and m[0] >= FIRST_DATA_ROW]
+        covered = {(r, c) for r0, c0, r1, c1 in vertical for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        lines: dict[int, int] = {}
+        for r, values in self.values.items():
+            lines[r] = max([_lines(v, self.columns[c - 1].width) for c, v in enumerate(values, 1) if (r, c) not in covered]
+                           or [1])
+        for r0, c0, r1, _c1 in vertical:
+            need = _lines(self.values.get(r0, [None] * c0)[c0 - 1], self.columns[c0 - 1].width)
+            have = sum(lines.get(r, 1) for r in range(r0, r1 + 1))
+            if need > have:
+                lines[r1] = lines.get(r1, 1) + need - have
+        for r, n in lines.items():
+            self.ws.row_dimensions[r].height = n * LINE_HEIGHT + ROW_PADDING
+
+
+def _lines(value: Any, width: float) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` characters wide (a CJK character is two)."""
+    if value is None or value == "":
+        return 1
+    capacity = max(2.0, width - 1.5)
+    total = 0
+    for line in str(value).split("\n"):
+        units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        total += max(1, math.ceil(units / capacity))
+    return total
 
 
 def _put(cell, value: Any, style: str) -> None:
