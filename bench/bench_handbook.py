@@ -14,8 +14,8 @@ with --keep). Then builds the handbook (Markdown and Excel) twice into the same 
 Each build is split into reading, validating (summed over the worker processes), drawing and
 writing (wall clock). Expectation (issue 5): warm ≤ 1/5 of cold.
 
-Measured on 2 CPUs (50 units, 5,000 risk points, 500 charts): cold 61.7 s (read+validate 35.0 s
-wall, draw 12.4 s, write 14.3 s), warm 2.9 s (0.047 of cold).
+Measured on 2 CPUs (50 units, 5,000 risk points, 500 charts): cold 47.8 s (read+validate 26.7 s
+wall, draw 11.4 s, write 9.7 s), warm 1.9 s (0.040 of cold), one unit changed 12.4 s.
 """
 
 from __future__ import annotations
