@@ -196,6 +196,10 @@ def test_big_cell_is_read_and_converted(tmp_path):
     result = run_lianfang("convert", src.name, "big.yaml", cwd=tmp_path)
     check_clean_exit(result)
     assert read_workbook(tmp_path / "big.yaml").workbook.risks[0].description == "风" * (1024 * 1024)
+    # Excel cannot hold it: the writer says so and keeps what a cell can hold
+    result = run_lianfang("convert", "big.yaml", "big.xlsx", cwd=tmp_path)
+    assert "32767" in check_clean_exit(result)
+    assert read_workbook(tmp_path / "big.xlsx").workbook.risks[0].description == "风" * 32767
 
 
 def test_row_cap_is_configurable(tmp_path):
