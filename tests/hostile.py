@@ -592,7 +592,7 @@ def many_nodes_yaml(folder: Path) -> Path:
 
 def large_legit_yaml(folder: Path, rows: int = 5_000) -> Path:
     """A big but plausible workbook: 5,000 risk points with a measure each."""
-    risks = "".join(f"  - {{id: FX-{i}, power: QL-01, post: GW-02, category: 业务流程, description: 风险描述{i}, level: 中}}\n"
+    risks = "".join(f"  - {{id: FX-{i}, post: GW-02, category: 业务流程, description: 风险描述{i}, level: 中}}\n"
                     for i in range(2, rows + 2))
     measures = "".join(f"  - {{id: CS-{i}, risk: FX-{i}, phase: 中期监控, description: 措施内容第{i}条由科室集体研究, owner: 药剂科}}\n"
                        for i in range(2, rows + 2))
