@@ -20,9 +20,9 @@ from lianfang.config import ConfigError
 from lianfang.findings import Location, flatten
 from lianfang.io import xlsx_reader
 from lianfang.io.build import LEFT_TO_RULES, Builder, RawRow
-from lianfang.io.format import TABLE_SPECS
+from lianfang.io.format import RISKS, TABLE_SPECS
 from lianfang.io.reader import read_workbook
-from lianfang.io.values import Problem, coerce
+from lianfang.io.values import Problem, coerce, coerce_column
 from lianfang.io.xlsx_reader import read_xlsx
 from lianfang.model.source import Origin, Source
 from lianfang.model.vocab import FoundBy, Phase, PostTier, RiskCategory, RiskLevel
@@ -381,6 +381,16 @@ def test_step_of_an_unknown_flow(tmp_path):
     result = read(tmp_path, base_sheets() | {"流程": flows, "流程环节": steps})
     assert where(result) == [("LF206", "流程环节", 2, "A", "A2", "LC-99/1", "flow")]
     assert result.workbook.flows[0].steps == []
+
+
+def test_step_without_id_of_an_unknown_flow(tmp_path):
+    """Without a 环节编号 there is no FLOW/STEP to name: the finding's object is null, as it is
+    for the step's other findings (not "LC-99/None")."""
+    flows = [["流程编号", "职权编号", "流程类型"], ["LC-01", "QL-01", "内部"]]
+    steps = [["流程编号", "环节编号", "环节名称", "责任主体"], ["LC-99", None, "受理", "院办"], ["LC-98", " ", "受理", "院办"]]
+    result = read(tmp_path, base_sheets() | {"流程": flows, "流程环节": steps})
+    assert where(result) == [("LF103", "流程环节", 2, "B", "B2", None, "id"), ("LF206", "流程环节", 2, "A", "A2", None, "flow"),
+                             ("LF103", "流程环节", 3, "B", "B3", None, "id"), ("LF206", "流程环节", 3, "A", "A3", None, "flow")]
 
 
 # -- LF100: not a workbook --
@@ -759,3 +769,42 @@ def test_builder_shortcuts_give_what_coerce_gives(raw, data):
         assert mine == ([] if p.code == "LF103" and f.key in LEFT_TO_RULES else [(p.code, f.key.split(".")[0])])
     else:
         assert values[f.key] == expected and type(values[f.key]) is type(expected) and mine == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(raws=st.lists(_CELL, max_size=12), excel=st.booleans(), data=st.data())
+def test_column_coercion_gives_what_coerce_gives(raws, excel, data):
+    """coerce_column (the load hot path: shortcuts, one coerce() per distinct text) gives, value by
+    value, exactly what coerce() gives: the same value and type, or the same problem at its index;
+    a list value is never shared between two records."""
+    spec = data.draw(st.sampled_from(TABLE_SPECS))
+    f = data.draw(st.sampled_from(spec.fields))
+    raws = raws + raws[: data.draw(st.integers(0, len(raws)))]  # repeated values take the memo
+    values, problems = coerce_column(f, raws, excel=excel)
+    assert len(values) == len(raws)
+    expected_problems = []
+    for i, raw in enumerate(raws):
+        try:
+            expected = coerce(f, raw, excel=excel)
+        except Problem as p:
+            assert values[i] is None
+            expected_problems.append((i, p.code, p.message))
+        else:
+            assert values[i] == expected and type(values[i]) is type(expected)
+    assert [(i, p.code, p.message) for i, p in problems] == expected_problems
+    lists = [id(v) for v in values if isinstance(v, list)]
+    assert len(lists) == len(set(lists))
+    # nor a date read from text: one object in two records would be written as a YAML alias
+    for i, v in enumerate(values):
+        if isinstance(v, date) and v is not raws[i]:
+            assert all(w is not v for j, w in enumerate(values) if j != i)
+
+
+def test_column_coercion_of_yaml_values():
+    """YAML hands over lists, mappings and numbers, which no shortcut or memo may mix up
+    (1 == 1.0 == True, yet they read differently)."""
+    f = RISKS.by_key["description"]
+    raws = [True, 1, 1.0, ["a"], {"k": 1}, None, "  x ", 1.5]
+    values, problems = coerce_column(f, raws)
+    assert values[:3] == ["是", "1", "1"] and values[6:] == ["x", "1.5"]
+    assert [(i, p.code) for i, p in problems] == [(3, "LF105"), (4, "LF105"), (5, "LF103")]

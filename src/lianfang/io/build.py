@@ -6,32 +6,20 @@ decided here once, with the same messages for xlsx and YAML.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from lianfang.findings import Finding, Location
 from lianfang.i18n import tr
-from lianfang.io.format import ENUM, ID, STEPS, TEXT, UNIT, TableSpec
-from lianfang.io.values import Problem, as_text, coerce, is_blank
+from lianfang.io.format import STEPS, UNIT, TableSpec
+from lianfang.io.values import Problem, as_text, coerce_column, is_blank
 from lianfang.model.source import Origin, Source
-from lianfang.model.workbook import ID_RE, TABLES, Criteria, Flow, Record, Step, Unit, Workbook
+from lianfang.model.workbook import TABLES, Criteria, Flow, Record, Step, Unit, Workbook
 from lianfang.rules.base import REGISTRY
 
 # key of RawRow.values holding the set of fields a reader already reported as unreadable
 REPORTED = "\0reported"
-# kinds whose text cells _coerce_row reads without calling coerce() (the load hot path)
-_SHORTCUT_KINDS = frozenset({TEXT, ID, ENUM})
-_PLANS: dict[tuple[str, tuple[str, ...]], tuple[tuple, ...]] = {}
-
-
-def _plan(spec: TableSpec, skip: tuple[str, ...]) -> tuple[tuple, ...]:
-    """What _coerce_row needs of each field, looked up once per table rather than per cell."""
-    plan = _PLANS.get((spec.key, skip))
-    if plan is None:
-        plan = _PLANS[(spec.key, skip)] = tuple(
-            (f.key, f, f.kind if f.kind in _SHORTCUT_KINDS else None, f.required, f.is_list, f.default)
-            for f in spec.fields if f.key not in skip)
-    return plan
 
 # required values whose emptiness a rule reports with its own code (LF401 missing-criteria)
 LEFT_TO_RULES = frozenset({"criteria.high", "criteria.medium", "criteria.low"})
@@ -46,9 +34,16 @@ class RawRow:
 
 @dataclass(slots=True)
 class RawTable:
+    """The raw values of one table, row by row (``rows``, YAML) or column by column (xlsx:
+    ``columns`` maps a field to its values, one per row, and ``sources`` holds each row's
+    Source; ``reported`` names the fields whose whole column is already reported)."""
+
     spec: TableSpec
     rows: list[RawRow] = field(default_factory=list)
     present: bool = True
+    columns: dict[str, Sequence[Any]] | None = None
+    sources: list[Source] = field(default_factory=list)
+    reported: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -82,55 +77,76 @@ class Builder:
                 object: str | None = None, field: str | None = None) -> None:  # noqa: A002
         emit(self.findings, code, message, at, object, field)
 
-    # -- one record --
+    # -- values, column by column --
 
-    def _coerce_row(self, spec: TableSpec, row: RawRow, object_id: str | None,
-                    skip: tuple[str, ...] = ()) -> tuple[dict[str, Any], bool]:
-        values: dict[str, Any] = {}
-        ok = True
-        raw_values = row.values
+    def _coerce_columns(self, spec: TableSpec, columns: dict[str, Sequence[Any]], sources: list[Source],
+                        reported: dict[str, Collection[int]],
+                        skip: dict[str, Collection[int]] | None = None) -> tuple[list[list[Any]], list[tuple[int, int, str, Problem]]]:
+        """The model values of every field (in the spec's order), one list per field, and the
+        problems met, ordered by row and then field as a row-by-row reading meets them.
+
+        ``reported``: rows whose field a reader already reported (None, unreadable, no finding);
+        ``skip``: rows whose field is not read at all (None, no finding).
+        """
+        n = len(sources)
         excel = self.excel
-        reported = raw_values.get(REPORTED, ())
-        for key, f, shortcut, required, is_list, default in _plan(spec, skip):
-            if reported and key in reported:
-                values[key] = None
-                row.source.unreadable.add(key)
-                ok = False
-                continue
-            # shortcuts for the load hot path, giving what coerce() gives
-            raw = raw_values.get(key)
-            if raw is None:
-                if not required:
-                    values[key] = [] if is_list else default
+        out: list[list[Any]] = []
+        problems: list[tuple[int, int, str, Problem]] = []
+        for fi, f in enumerate(spec.fields):
+            key = f.key
+            gone = reported.get(key, ())
+            skipped = skip.get(key, ()) if skip else ()
+            if len(gone) + len(skipped) >= n and (not gone or not skipped):
+                values: list[Any] = [None] * n  # the whole column is reported, or not read
+                found: list[tuple[int, Problem]] = []
+            else:
+                raws = columns.get(key)
+                values, found = coerce_column(f, [None] * n if raws is None else raws, excel=excel)
+            for i in gone:
+                values[i] = None
+                if i not in skipped:
+                    sources[i].unreadable.add(key)
+            for i in skipped:
+                values[i] = None
+            for i, p in found:
+                if i in gone or i in skipped or (p.code == "LF103" and key in LEFT_TO_RULES):
                     continue
-            elif shortcut and raw.__class__ is str:
-                text = raw.strip()
-                if text:
-                    if shortcut == TEXT or (shortcut == ID and ID_RE.match(text)):
-                        values[key] = text
-                        continue
-                    if shortcut == ENUM and (member := f.vocab.parse(text)) is not None:
-                        values[key] = member
-                        continue
-            try:
-                values[f.key] = coerce(f, raw, excel=excel)
-            except Problem as p:
-                values[f.key] = None
-                if p.code == "LF103" and f.key in LEFT_TO_RULES:
-                    continue
-                ok = False
-                row.source.unreadable.add(f.key)
-                self.problem(p.code, p.message, row.source.at(f.key), object_id, f.key.split(".")[0])
-        return values, ok
+                sources[i].unreadable.add(key)
+                problems.append((i, fi, key, p))
+            out.append(values)
+        problems.sort(key=lambda t: (t[0], t[1]))
+        return out, problems
 
-    def _record(self, cls: type[Record], values: dict[str, Any], ok: bool, source: Source) -> Record:
-        # coerce() has checked every value, so pydantic need not check them again (a third of
-        # the load time); what could not be read stays None (already reported)
-        return cls.trusted(values, source)
+    def _report(self, problem: tuple[int, int, str, Problem], source: Source, object_id: str | None) -> None:
+        _, _, key, p = problem
+        self.problem(p.code, p.message, source.at(key), object_id, key.split(".")[0])
 
     @staticmethod
-    def _object_id(spec: TableSpec, row: RawRow) -> str | None:
-        raw = row.values.get(spec.id_field)
+    def _columns(raw: RawTable) -> tuple[dict[str, Sequence[Any]], list[Source], dict[str, Collection[int]]]:
+        """A table's values column by column, whichever way the reader handed them over."""
+        if raw.columns is not None:
+            every = range(len(raw.sources))
+            return raw.columns, raw.sources, dict.fromkeys(raw.reported, every)
+        rows = raw.rows
+        columns = {f.key: [r.values.get(f.key) for r in rows] for f in raw.spec.fields}
+        reported: dict[str, Any] = {}
+        for i, r in enumerate(rows):
+            for key in r.values.get(REPORTED, ()):
+                reported.setdefault(key, set()).add(i)
+        return columns, [r.source for r in rows], reported
+
+    def _coerce_row(self, spec: TableSpec, row: RawRow, object_id: str | None) -> tuple[dict[str, Any], bool]:
+        """One record's values (the unit's), reported as they are read, and whether every
+        value could be read."""
+        columns, sources, reported = self._columns(RawTable(spec, [row]))
+        values, problems = self._coerce_columns(spec, columns, sources, reported)
+        for problem in problems:
+            self._report(problem, row.source, object_id)
+        return {f.key: v[0] for f, v in zip(spec.fields, values, strict=True)}, not row.source.unreadable
+
+    @staticmethod
+    def _object_id(spec: TableSpec, raw: Any) -> str | None:
+        """The ID a finding names, from the raw ID cell."""
         if raw.__class__ is str:
             return raw.strip() or None
         return None if is_blank(raw) else as_text(raw)
@@ -142,21 +158,29 @@ class Builder:
             values = dict.fromkeys(Unit.model_fields)
             values["criteria"] = Criteria()
             return Unit.model_construct(**values)
-        values, ok = self._coerce_row(UNIT, row, None)
+        values, _ = self._coerce_row(UNIT, row, None)
         criteria = Criteria(high=values.pop("criteria.high"), medium=values.pop("criteria.medium"),
                             low=values.pop("criteria.low"))
         values["criteria"] = criteria
-        unit = self._record(Unit, values, ok, row.source)
-        return unit  # type: ignore[return-value]
+        return Unit.trusted(values, row.source)
 
     def table(self, raw: RawTable) -> list[Record]:
-        cls = TABLES[raw.spec.key]
-        out: list[Record] = []
-        for row in raw.rows:
-            object_id = self._object_id(raw.spec, row)
-            values, ok = self._coerce_row(raw.spec, row, object_id)
-            out.append(self._record(cls, values, ok, row.source))
-        self._duplicates(raw.spec, out, lambda r: r.id)
+        spec = raw.spec
+        cls = TABLES[spec.key]
+        columns, sources, reported = self._columns(raw)
+        values, problems = self._coerce_columns(spec, columns, sources, reported)
+        if problems:
+            ids = columns.get(spec.id_field) or [None] * len(sources)
+            for problem in problems:
+                i = problem[0]
+                self._report(problem, sources[i], self._object_id(spec, ids[i]))
+        # coerce() has checked every value, so pydantic need not check them again (a third of
+        # the load time); what could not be read stays None (already reported)
+        names = tuple(f.key for f in spec.fields)
+        trusted = cls.trusted
+        out = [trusted(dict(zip(names, row, strict=True)), source)
+               for row, source in zip(zip(*values, strict=True), sources, strict=True)]
+        self._duplicates(spec, out, lambda r: r.id)
         return out
 
     def steps(self, raw: RawTable, flows: list[Flow]) -> None:
@@ -165,27 +189,39 @@ class Builder:
         for f in flows:
             if f.id is not None:
                 by_id.setdefault(f.id, f)
+        columns, sources, reported = self._columns(raw)
+        parents = [r.parent for r in raw.rows] if raw.columns is None else [None] * len(sources)
+        # a step nested under its flow (YAML) takes the flow from there: its 流程编号 is not read
+        nested = {i for i, p in enumerate(parents) if p is not None}
+        values, problems = self._coerce_columns(STEPS, columns, sources, reported, {"flow": nested})
+        names = tuple(f.key for f in STEPS.fields)
+        fi_flow = names.index("flow")
+        flow_values = values[fi_flow]
+        step_names = names[:fi_flow] + names[fi_flow + 1:]
+        step_values = values[:fi_flow] + values[fi_flow + 1:]
+        raw_ids = columns.get("id") or [None] * len(sources)
+        raw_flows = columns.get("flow") or [None] * len(sources)
+        pending = 0
         steps_of: dict[int, list[Step]] = {}
-        for row in raw.rows:
+        for i, source in enumerate(sources):
             # a step's findings name it FLOW/STEP (findings.md)
-            step_id = self._object_id(STEPS, row)
-            if row.parent is not None:
-                flow = flows[row.parent]
+            step_id = self._object_id(STEPS, raw_ids[i])
+            if parents[i] is not None:
+                flow = flows[parents[i]]
                 flow_id = flow.id
                 object_id = f"{flow_id}/{step_id}" if flow_id and step_id else None
-                values, ok = self._coerce_row(STEPS, row, object_id, skip=("flow",))
             else:
-                raw_flow = row.values.get("flow")
+                raw_flow = raw_flows[i]
                 object_id = f"{as_text(raw_flow)}/{step_id}" if not is_blank(raw_flow) and step_id else None
-                values, ok = self._coerce_row(STEPS, row, object_id)
-                flow_id = values.pop("flow")
+                flow_id = flow_values[i]
                 flow = by_id.get(flow_id) if flow_id is not None else None
-                if flow is None and flow_id is not None:
-                    step_text = as_text(row.values.get("id"))
-                    self.problem("LF206", tr("流程环节所属的流程「{f}」不存在", "step belongs to flow {f!r}, which does not exist", f=flow_id),
-                                 row.source.at("flow"), f"{flow_id}/{step_text}", "flow")
-            values.pop("flow", None)
-            step = self._record(Step, values, ok, row.source)
+            while pending < len(problems) and problems[pending][0] == i:
+                self._report(problems[pending], source, object_id)
+                pending += 1
+            if flow is None and flow_id is not None:
+                self.problem("LF206", tr("流程环节所属的流程「{f}」不存在", "step belongs to flow {f!r}, which does not exist", f=flow_id),
+                             source.at("flow"), f"{flow_id}/{step_id}" if step_id else None, "flow")
+            step = Step.trusted(dict(zip(step_names, [v[i] for v in step_values], strict=True)), source)
             if flow is not None:
                 steps_of.setdefault(id(flow), []).append(step)  # type: ignore[arg-type]
         for f in flows:

@@ -29,7 +29,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 from lianfang.config import ConfigError
 from lianfang.findings import Finding, Location
 from lianfang.i18n import tr
-from lianfang.io.build import REPORTED, RawRow, RawTable, ReadResult, build_workbook, emit
+from lianfang.io.build import RawRow, RawTable, ReadResult, build_workbook, emit
 from lianfang.io.format import (
     IGNORED_HEADERS,
     TABLE_SPECS,
@@ -454,27 +454,37 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: list[Finding]) -> RawTable:
     for f in missing:
         emit(findings, "LF102", tr("工作表「{s}」缺少必填列「{h}」", "sheet {s!r} has no required column {h!r} ({k})", s=name, h=f.header, k=f.key),
              sheet.at(header_r), None, f.key)
-    reported = frozenset(f.key for f in missing)
 
-    fills = _merge_fills(sheet, header_r, {sheet.col0 + j: key for j, key in mapped})
-    id_key = spec.id_field
-    out = table.rows
     rows = sheet.rows
+    lo = hi + 1
+    # Keep a row when a column lianfang reads holds something: 序号 and unknown columns do not
+    # count, nor does a cell of white space (coerce() reads it as empty in a row that is kept).
+    # The ID is almost always there, so it is looked at first (the header row is the one holding
+    # the ID header, so its column is read).
+    id_j = next(j for j, key in mapped if key == spec.id_field)
+    js = [j for j, _ in mapped]
+    keep = [i for i in range(lo, len(rows))
+            if (v.strip() if (v := rows[i][id_j]).__class__ is str else v is not None)
+            or not all(_blank(rows[i][j]) for j in js)]
+    kept = [rows[i] for i in keep]
+    by_index = list(zip(*kept, strict=True)) if kept else [()] * len(rows[hi])
+    table.columns = {key: by_index[j] for j, key in mapped}
+    fills = _merge_fills(sheet, header_r, {sheet.col0 + j: key for j, key in mapped})
+    if fills:
+        position = {sheet.row0 + i: k for k, i in enumerate(keep)}  # absolute row -> index among the kept rows
+        for r, filled in fills.items():
+            k = position.get(r)
+            if k is None:
+                continue  # a covered row that is blank stays out
+            for key, v in filled.items():
+                column = table.columns[key]
+                if column[k] == "":
+                    if column.__class__ is not list:
+                        column = table.columns[key] = list(column)
+                    column[k] = v
     row1 = sheet.row0 + 1  # Excel row number of rows[0]
-    for i in range(hi + 1, len(rows)):
-        cells = rows[i]
-        values = {key: v for j, key in mapped if (v := cells[j]) != ""}
-        idv = values.get(id_key)
-        if not values or (idv is None or idv.__class__ is str and not idv.strip()) and all(_blank(v) for v in values.values()):
-            # a blank row (序号 and unknown columns do not count); a cell of white space is blank
-            # here, and coerce() reads it as empty in a row that is kept
-            continue
-        if fills and i + row1 - 1 in fills:
-            for key, v in fills[i + row1 - 1].items():
-                values.setdefault(key, v)
-        if reported:
-            values[REPORTED] = reported
-        out.append(RawRow(values, Source(name, i + row1, columns)))
+    table.sources = [Source(name, i + row1, columns) for i in keep]
+    table.reported = frozenset(f.key for f in missing)
     return table
 
 
