@@ -589,6 +589,17 @@ def test_lf100_shared_strings_count_lie(tmp_path, attribute):
     assert "共享字符串" in only_lf100(read_xlsx("x.xlsx", data=data))
 
 
+@pytest.mark.parametrize("name", ["xl/SHAREDSTRINGS.xml", "xl/sharedstrings.xml"])
+def test_lf100_shared_strings_count_lie_in_any_letter_case(tmp_path, name):
+    """The count is checked in the part calamine reads as the shared strings: xl/sharedStrings.xml
+    in any letter case (calamine finds it so); other parts are not searched for the tag."""
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="2000000000"><si><t>x</t></si></sst>'
+    data = replace_part(valid_bytes(tmp_path), name, sst)
+    assert "共享字符串" in only_lf100(read_xlsx("x.xlsx", data=data))
+    harmless = replace_part(valid_bytes(tmp_path), "docProps/custom.xml", b"<!-- " + sst + b" -->")
+    assert read_xlsx("x.xlsx", data=harmless).findings == []
+
+
 def test_lf100_file_larger_than_the_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx_reader, "MAX_FILE_BYTES", 1000)
     path = write_xlsx(tmp_path / "big.xlsx", base_sheets())
@@ -808,3 +819,21 @@ def test_column_coercion_of_yaml_values():
     values, problems = coerce_column(f, raws)
     assert values[:3] == ["是", "1", "1"] and values[6:] == ["x", "1.5"]
     assert [(i, p.code) for i, p in problems] == [(3, "LF105"), (4, "LF105"), (5, "LF103")]
+
+
+@pytest.mark.parametrize("bad", ["FX\n01", "FX-01\nFX-02", "", "  ", "x" * 33, 7.0, None, "FX 01"])
+def test_id_column_checked_at_once_still_finds_each_bad_id(bad):
+    """A column of IDs is checked in one pass when every cell is one; a cell that is not (an
+    ID with a line break inside would pass a check of the joined column) is found all the same."""
+    f = RISKS.by_key["id"]
+    raws = ["FX-01", " FX-02 ", bad, "FX-04"]
+    values, problems = coerce_column(f, raws, excel=True)
+    expected = []
+    for raw in raws:
+        try:
+            expected.append((coerce(f, raw, excel=True), None))
+        except Problem as p:
+            expected.append((None, p.code))
+    assert [(v, None) for v in values] == [(v, None) for v, _ in expected]
+    assert [(i, p.code) for i, p in problems] == [(i, code) for i, (_, code) in enumerate(expected) if code]
+    assert values[:2] == ["FX-01", "FX-02"]

@@ -180,7 +180,7 @@ class Builder:
         trusted = cls.trusted
         out = [trusted(dict(zip(names, row, strict=True)), source)
                for row, source in zip(zip(*values, strict=True), sources, strict=True)]
-        self._duplicates(spec, out, lambda r: r.id)
+        self._duplicates(spec, out, values[names.index(spec.id_field)])
         return out
 
     def steps(self, raw: RawTable, flows: list[Flow]) -> None:
@@ -226,12 +226,14 @@ class Builder:
                 steps_of.setdefault(id(flow), []).append(step)  # type: ignore[arg-type]
         for f in flows:
             f.steps = steps_of.get(id(f), [])
-            self._duplicates(STEPS, f.steps, lambda s: s.id, prefix=f"{f.id}/")
+            self._duplicates(STEPS, f.steps, [s.id for s in f.steps], prefix=f"{f.id}/")
 
-    def _duplicates(self, spec: TableSpec, records: list[Record], key, prefix: str = "") -> None:
+    def _duplicates(self, spec: TableSpec, records: list[Record], ids: list[str | None], prefix: str = "") -> None:
+        """LF107 for every record whose ID (``ids``, one per record) an earlier one has."""
+        if len(set(ids)) == len(ids) - max(ids.count(None) - 1, 0):
+            return  # no ID twice (the usual case, decided without a loop in Python)
         first: dict[str, Record] = {}
-        for r in records:
-            k = key(r)
+        for r, k in zip(records, ids, strict=True):
             if k is None:
                 continue
             if k in first:

@@ -25,7 +25,7 @@ from lianfang.io.format import (
     YEAR,
     FieldSpec,
 )
-from lianfang.model.workbook import ID_RE, format_next, parse_next
+from lianfang.model.workbook import ID_PATTERN, ID_RE, format_next, parse_next
 
 LIST_SEPARATORS = re.compile(r"[、,，;；\r\n]+")
 _DATE_TEXT = (
@@ -194,6 +194,8 @@ def coerce(spec: FieldSpec, raw: Any, *, excel: bool = False) -> Any:
 
 _SLOW = object()  # a cell coerce_column's shortcut did not take
 _id_match = ID_RE.match
+_ID_ITEM = ID_PATTERN.removeprefix("^").removesuffix("$")
+_ID_LINES = re.compile(f"{_ID_ITEM}(?:\n{_ID_ITEM})*")  # IDs, one a line
 
 
 def coerce_column(spec: FieldSpec, raws: Sequence[Any], *, excel: bool = False) -> tuple[list[Any], list[tuple[int, Problem]]]:
@@ -209,24 +211,31 @@ def coerce_column(spec: FieldSpec, raws: Sequence[Any], *, excel: bool = False) 
     if kind == TEXT:
         out = [s if v.__class__ is str and (s := v.strip()) else _SLOW for v in raws]
     elif kind == ID:
-        out = [s if v.__class__ is str and _id_match(s := v.strip()) else _SLOW for v in raws]
+        out = [v.strip() if v.__class__ is str else _SLOW for v in raws]
+        # one regular-expression pass over the whole column when every cell is an ID (the usual case)
+        joined = "\n".join(out) if _SLOW not in out else ""
+        if not (joined and joined.count("\n") == len(out) - 1 and _ID_LINES.fullmatch(joined)):
+            out = [s if v.__class__ is str and _id_match(s := v.strip()) else _SLOW for v in raws]
     elif kind == DATE or kind == DUE:
         out = [v if v.__class__ is date else _SLOW for v in raws]
-    elif spec.is_list:
-        out = [_SLOW] * len(raws)  # every record gets a list of its own: the loop below copies
     else:
-        # a value per distinct text; problems are left to the loop below, which reports each
+        # a value per distinct text; problems and dates are left to the loop below
         plain = {}
         for text in {v for v in raws if v.__class__ is str}:
             try:
                 plain[text] = coerce(spec, text, excel=excel)
             except Problem:
                 pass
-        out = [plain.get(v, _SLOW) if v.__class__ is str else _SLOW for v in raws]
+        if spec.is_list:  # every record gets a list of its own
+            out = [p.copy() if v.__class__ is str and (p := plain.get(v)) is not None else _SLOW for v in raws]
+        else:
+            out = [plain.get(v, _SLOW) if v.__class__ is str else _SLOW for v in raws]
     problems: list[tuple[int, Problem]] = []
+    if _SLOW not in out:
+        return out, problems
     memo: dict[Any, Any] = {}  # text (or None) -> value or Problem; only these hash safely (1 == 1.0 == True)
-    for i, v in enumerate(out):
-        if v is not _SLOW:
+    for i in range(out.index(_SLOW), len(out)):
+        if out[i] is not _SLOW:
             continue
         raw = raws[i]
         by_text = raw.__class__ is str or raw is None
