@@ -177,9 +177,7 @@ class Builder:
         # coerce() has checked every value, so pydantic need not check them again (a third of
         # the load time); what could not be read stays None (already reported)
         names = tuple(f.key for f in spec.fields)
-        trusted = cls.trusted
-        out = [trusted(dict(zip(names, row, strict=True)), source)
-               for row, source in zip(zip(*values, strict=True), sources, strict=True)]
+        out = cls.trusted_rows(names, zip(*values, strict=True), sources)
         self._duplicates(spec, out, values[names.index(spec.id_field)])
         return out
 

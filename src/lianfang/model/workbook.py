@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, ClassVar, Self
@@ -63,6 +64,13 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+def _fields_of(cls: type) -> tuple[dict[str, Any], tuple[str, ...], frozenset[str]]:
+    known = _MODEL_FIELDS.get(cls)
+    if known is None:
+        known = _MODEL_FIELDS[cls] = (cls.model_fields, tuple(cls.model_fields), frozenset(cls.model_fields))
+    return known
+
+
 class Record(BaseModel):
     """One row of a table; remembers where it came from."""
 
@@ -97,10 +105,7 @@ class Record(BaseModel):
         a second time: the load hot path. An unreadable value stays None (already reported);
         absent fields get their defaults. The instance is set up exactly as pydantic's own
         ``__setstate__`` restores one."""
-        known = _MODEL_FIELDS.get(cls)
-        if known is None:
-            known = _MODEL_FIELDS[cls] = (cls.model_fields, tuple(cls.model_fields), frozenset(cls.model_fields))
-        fields, names, every = known
+        fields, names, every = _fields_of(cls)
         if tuple(values) == names:
             fields_set = set(every)  # copying a ready set is about twice as fast as hashing the keys again
         else:
@@ -113,6 +118,24 @@ class Record(BaseModel):
         _set(record, "__pydantic_extra__", None)
         _set(record, "__pydantic_private__", {"_source": source})
         return record
+
+    @classmethod
+    def trusted_rows(cls, names: tuple[str, ...], rows: Iterable[Sequence[Any]], sources: Iterable[Source]) -> list[Self]:
+        """``trusted()`` for a whole table: one record per row of values (in the order of
+        ``names``) and its Source, without a call per record."""
+        _, model_names, every = _fields_of(cls)
+        if names != model_names:
+            return [cls.trusted(dict(zip(names, row, strict=True)), source) for row, source in zip(rows, sources, strict=True)]
+        out = []
+        append = out.append
+        for row, source in zip(rows, sources, strict=True):
+            record = _new(cls)  # set up as trusted() does
+            _set(record, "__dict__", dict(zip(names, row, strict=True)))
+            _set(record, "__pydantic_fields_set__", set(every))
+            _set(record, "__pydantic_extra__", None)
+            _set(record, "__pydantic_private__", {"_source": source})
+            append(record)
+        return out
 
 
 class Criteria(BaseModel):
