@@ -837,3 +837,20 @@ def test_id_column_checked_at_once_still_finds_each_bad_id(bad):
     assert [(v, None) for v in values] == [(v, None) for v, _ in expected]
     assert [(i, p.code) for i, p in problems] == [(i, code) for i, (_, code) in enumerate(expected) if code]
     assert values[:2] == ["FX-01", "FX-02"]
+
+
+@pytest.mark.parametrize("cell", [
+    b"<c r='XFD1048576' t='inlineStr'>",  # single quotes
+    b'<c r = "XFD1048576" t="inlineStr">',  # spaces around =
+    b'<c r="xfd1048576" t="inlineStr">',  # lower case
+    b'<c r="A9" r="XFD1048576" t="inlineStr">',  # a second reference on one cell
+])
+def test_lf100_far_cell_in_any_spelling_calamine_accepts(tmp_path, cell):
+    """calamine accepts each of these spellings and would abort asking for 512 GB."""
+    path = write_xlsx(tmp_path / "far.xlsx", with_sheet("风险点", Sheet(RISKS_ROWS)))
+    data = path.read_bytes()
+    part = sheet_part(data, RISKS_PART)
+    crafted = part.replace(b"</sheetData>", b"<row r='9'>" + cell + b"<is><t>x</t></is></c></row></sheetData>")
+    name = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.endswith(f"sheet{RISKS_PART}.xml"))
+    message = only_lf100(read_xlsx("x.xlsx", data=replace_part(data, name, crafted)))
+    assert "超过" in message or "重复" in message

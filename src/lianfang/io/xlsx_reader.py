@@ -62,7 +62,8 @@ _OVERLAP = 32  # bytes kept between chunks so a pattern split by a chunk boundar
 # reference with two or more column letters or a six-digit row, or a cell without a leading
 # r="…" (its position is implied, so only counting tells where it lands). Excel, WPS and
 # openpyxl always write <c r="A1" …>, so real files take the cheap path.
-_SUSPECT_REF = re.compile(rb'r="(?:[A-Z][A-Z]|[A-Z]?[0-9]{6})')
+# any spelling calamine accepts: either quote, spaces around =, any letter case
+_SUSPECT_REF = re.compile(rb'(?i)\br\s*=\s*["\'](?:[A-Z][A-Z]|[A-Z]?[0-9]{6})')
 _IMPLIED_CELL = re.compile(rb'<c(?![\w.:-]| r=")')
 _IMPLIED_CELL_NS = re.compile(rb':c(?![\w.:-]| r=")')  # <x:c …>, written by some .NET tools
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
@@ -72,7 +73,7 @@ _SST_TAG = re.compile(rb'<(?:[\w.-]+:)?sst(?=[\s/>])')
 _SST_COUNT = re.compile(rb'uniqueCount\s*=\s*["\']\s*\+?([0-9]+)')
 # the exact count: every row and cell tag, with its reference if it has one
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
-_R_ATTR = re.compile(rb'\sr="([A-Z]*)([0-9]*)"')
+_R_ATTR = re.compile(rb'(?i)(?<![\w.-])r\s*=\s*(["\'])([A-Z]*)([0-9]*)\1')
 
 # 单位信息 may have a 项目 | 内容 header row
 _UNIT_LABEL_HEADERS = frozenset({"项目", "item", "key", "field"})
@@ -361,15 +362,19 @@ def _check_cell_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, name: str, ro
             if len(buf) - end > MAX_TAG_BYTES:
                 raise _Refused(tr("xlsx 中 {p} 含有异常长的标签，可能是恶意构造的文件", "{p} in the xlsx holds an absurdly long tag: a crafted file?", p=name))
             for m in _TAG.finditer(buf, 0, end):
-                ref = _R_ATTR.search(m.group(2))
+                refs = _R_ATTR.findall(m.group(2))
+                if len(refs) > 1:
+                    raise _Refused(tr("xlsx 中 {p} 的单元格带有重复的位置属性，可能是恶意构造的文件",
+                                      "{p} in the xlsx has a cell with a repeated reference: a crafted file?", p=name))
+                ref = refs[0] if refs else None
                 if m.group(1) == b"row":
-                    row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                    row = int(ref[2]) if ref and ref[2] else row + 1
                     col = 0
                     continue
-                if ref and ref.group(1):
-                    col = _column_number(ref.group(1))
-                    if ref.group(2):
-                        row = int(ref.group(2))
+                if ref and ref[1]:
+                    col = _column_number(ref[1].upper())
+                    if ref[2]:
+                        row = int(ref[2])
                 else:
                     col += 1
                 if m.group(3):
