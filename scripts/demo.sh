@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The main job on the bundled examples. Grows with the project: convert and read the examples.
+# The main job on the bundled examples: check them, convert them, draw their flows and compile
+# the handbook of the whole system into build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LF=.venv/bin/lianfang
 mkdir -p build/demo
+$LF validate examples/units/*.yaml
+echo "demo: examples/broken/broken.yaml shows what a send-back looks like (exit status 1 expected):"
+$LF validate examples/broken/broken.yaml || true
 for f in examples/units/*.yaml; do
   name=$(basename "$f" .yaml)
   $LF convert "$f" "build/demo/$name.xlsx" --force

@@ -50,6 +50,7 @@ LangOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
+        metavar="zh|en",
         help=tr("界面语言：zh（默认）或 en；也可设环境变量 LIANFANG_LANG", "language: zh (default) or en; or set LIANFANG_LANG"),
         callback=_set_lang,
         is_eager=True,

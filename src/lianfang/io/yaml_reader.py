@@ -240,7 +240,7 @@ def _unit(walker: _Walker, node: Node) -> RawRow:
     if not isinstance(node, MappingNode):
         emit(walker.findings, "LF105", tr("unit 应为映射（name、code、year…）", "unit must be a mapping (name, code, year, …)"), Location(line=line, col=col))
         return RawRow({}, source)
-    values, positions, nested = _mapping_row(walker, UNIT, node, 1, "unit")
+    values, positions, nested = _mapping_row(walker, UNIT, node, 1, tr("单位信息（unit）", "unit"))
     for _key, vnode in nested:
         if not isinstance(vnode, MappingNode):
             l2, c2 = _pos(vnode)
@@ -284,7 +284,7 @@ def _table(walker: _Walker, spec: TableSpec, node: Node, tables: dict[str, RawTa
             emit(walker.findings, "LF105", tr("{k} 的每一项应为映射（键: 值）", "each item of {k} must be a mapping (key: value)", k=spec.key),
                  Location(line=line, col=col))
             continue
-        values, positions, nested = _mapping_row(walker, spec, item, 2, spec.key)
+        values, positions, nested = _mapping_row(walker, spec, item, 2, tr(f"{spec.sheet}（{spec.key}）", spec.key))
         table.rows.append(RawRow(values, Source(line=line, col=col, positions=positions)))
         if nested:
             parent = len(table.rows) - 1
@@ -306,6 +306,6 @@ def _steps(walker: _Walker, node: Node, parent: int, steps: RawTable) -> None:
         if not isinstance(item, MappingNode):
             emit(walker.findings, "LF105", tr("steps 的每一项应为映射", "each step must be a mapping"), Location(line=line, col=col))
             continue
-        values, positions, _ = _mapping_row(walker, STEPS, item, 4, "steps")
+        values, positions, _ = _mapping_row(walker, STEPS, item, 4, tr("流程环节（steps）", "steps"))
         values.pop("flow", None)
         steps.rows.append(RawRow(values, Source(line=line, col=col, positions=positions), parent=parent))
