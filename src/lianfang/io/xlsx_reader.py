@@ -62,8 +62,9 @@ _OVERLAP = 32  # bytes kept between chunks so a pattern split by a chunk boundar
 # reference with two or more column letters or a six-digit row, or a cell without a leading
 # r="…" (its position is implied, so only counting tells where it lands). Excel, WPS and
 # openpyxl always write <c r="A1" …>, so real files take the cheap path.
-# any spelling calamine accepts: either quote, spaces around =, any letter case
-_SUSPECT_REF = re.compile(rb'(?i)\br\s*=\s*["\'](?:[A-Z][A-Z]|[A-Z]?[0-9]{6})')
+# any spelling calamine accepts: either quote, spaces around =, a lower-case column (no (?i) or
+# \b: they make this pass over every sheet six times slower)
+_SUSPECT_REF = re.compile(rb'r\s*=\s*["\'](?:[A-Za-z][A-Za-z]|[A-Za-z]?[0-9]{6})')
 _IMPLIED_CELL = re.compile(rb'<c(?![\w.:-]| r=")')
 _IMPLIED_CELL_NS = re.compile(rb':c(?![\w.:-]| r=")')  # <x:c …>, written by some .NET tools
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
