@@ -7,7 +7,7 @@ Readers, writers, the 填表说明 sheet and the docs all read it from here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from lianfang.model.vocab import (
