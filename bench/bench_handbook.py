@@ -31,17 +31,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 DEPARTMENTS = ["院领导", "院办", "药剂科", "设备科", "财务科", "总务科", "医务科", "护理部", "人事科", "审计科"]
-POWER_WORDS = ["药品采购", "耗材采购", "设备采购", "基建工程", "维修工程", "资金报销", "预算审批", "人事招聘",
-               "职称评审", "医保结算", "信息系统数据管理", "物资验收", "合同签订", "科研经费管理", "进修审批"]
-ACTS = ["收受回扣", "虚报冒领", "泄露标底", "违规统方", "优亲厚友", "拆分项目规避招标", "验收走过场",
-        "超标准支付", "擅自变更合同", "暗箱操作", "以权谋私", "索取财物"]
-MEASURES = ["实行集体议价并全程留痕", "由两名以上人员共同签字验收", "每月通报办理时效并追究超时责任",
-            "纳入电子监察系统实时预警", "审批档案保存二十年以上", "关键岗位定期轮岗交流",
-            "公开审批依据、条件、程序和时限", "重大事项提交院长办公会集体研究"]
-CATEGORIES = ["思想道德", "岗位职责", "业务流程", "制度机制", "外部环境"]
-LEVELS = ["高", "中", "低"]
-PHASES = ["前期预防", "中期监控", "后期处置"]
-TIERS = ["领导岗位", "中层岗位", "其他重要岗位"]
+# the same vocabulary as the large single-workbook benchmark
+from make_large import ACTS, CATEGORIES, LEVELS, PHASES, POWER_WORDS, TIERS  # noqa: E402
+from make_large import MEASURE_WORDS as MEASURES  # noqa: E402
+
 STEPS = ["受理", "初审", "复审", "集体研究", "审批", "办结"]
 N_POSTS, N_POWERS, N_RISKS, N_FLOWS = 12, 30, 100, 10
 
