@@ -28,6 +28,8 @@ class Source:
 
     def at(self, field_name: str | None = None) -> Location:
         """The location of ``field_name`` in this record, or of the record itself."""
+        if self.rows is None and self.line is None:  # a row of an xlsx table: the common case
+            return Location(self.sheet, self.row, self.columns.get(field_name) if field_name else None)
         if self.line is not None:
             if field_name and self.positions and field_name in self.positions:
                 line, col = self.positions[field_name]

@@ -82,7 +82,8 @@ class Record(BaseModel):
 
     def loc(self, field_name: str | None = None) -> Location:
         """Where ``field_name`` of this record is in its file (empty when built in memory)."""
-        source = self.source
+        private = self.__pydantic_private__  # as ``source`` does, without the property call
+        source = private.get("_source") if private else None
         if source is None:
             return Location()
         return source.at(field_name)

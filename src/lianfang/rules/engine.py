@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,21 +22,24 @@ def run_rules(result: ReadResult, settings: Settings) -> list[Finding]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        found: list[Finding] = list(result.findings)
+        found = _configured(result.findings, settings)
         wb = result.workbook
         if wb is not None:
             ctx = Context(as_of=settings.as_of, options=settings.options)
             for rule in REGISTRY:
                 if rule.on_read or not settings.enabled(rule.code):
                     continue
-                found.extend(rule().check(wb, ctx))
-        return sort_findings(_configured(found, settings), wb.origin.sheets if wb is not None else {})
+                if rule.code in settings.severities:
+                    found.extend(_configured(rule().check(wb, ctx), settings))
+                else:  # an enabled rule without a severity override: apply() would keep every finding as it is
+                    found.extend(rule().check(wb, ctx))
+        return sort_findings(found, wb.origin.sheets if wb is not None else {})
     finally:
         if collecting:
             gc.enable()
 
 
-def _configured(found: list[Finding], settings: Settings) -> list[Finding]:
+def _configured(found: Iterable[Finding], settings: Settings) -> list[Finding]:
     """``settings.apply`` to every finding, asked once per rule code and severity (there may be
     tens of thousands of findings and a handful of codes)."""
     verdicts: dict[tuple[str, Severity], Severity | None] = {}
@@ -60,7 +64,15 @@ def sort_findings(findings: list[Finding], sheet_names: dict[str, str] | None = 
     for key, name in (sheet_names or {}).items():
         if key in SPEC_BY_KEY:
             order[name] = SHEET_ORDER[SPEC_BY_KEY[key].sheet]
-    return sorted(findings, key=lambda f: f.sort_key(order))
+    get = order.get
+
+    def key(f: Finding) -> tuple:  # Finding.sort_key, inlined: called once per finding
+        loc = f.location
+        sheet = loc.sheet
+        return (get(sheet or "", -1 if sheet is None else 999), loc.line or 0, loc.row or 0, f.code,
+                loc.col or 0, loc.column or "")
+
+    return sorted(findings, key=key)
 
 
 def check_file(path: str | Path, settings: Settings, display_path: str | None = None) -> FileReport:
