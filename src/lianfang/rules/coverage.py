@@ -112,6 +112,9 @@ class HighRiskPhases(Rule):
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         by_risk = workbook.measures_by_risk
         high = RiskLevel.HIGH
+        phases = [(p, p.value) for p in PHASES]
+        message = ctx.tr("高风险点 {o} 缺少 {p} 阶段的防控措施", "high risk point {o} has no measure in phase {p}").format
+        code, name, severity = self.code, self.name, self.severity
         for risk in workbook.risks_by_id.values():
             if risk.level is not high:
                 continue
@@ -121,12 +124,9 @@ class HighRiskPhases(Rule):
             have = {m.phase for m in measures}
             if None in have:
                 continue
-            missing = [p.value for p in PHASES if p not in have]
+            missing = [v for p, v in phases if p not in have]
             if missing:
-                yield self.finding(
-                    ctx.tr("高风险点 {o} 缺少 {p} 阶段的防控措施", "high risk point {o} has no measure in phase {p}",
-                       o=risk.id, p="、".join(missing)),
-                    at=risk.loc("id"), object=risk.id, field="id")
+                yield Finding(code, name, severity, message(o=risk.id, p="、".join(missing)), risk.loc("id"), risk.id, "id")
 
 
 @register
@@ -341,15 +341,16 @@ class RiskOffChart(Rule):
                 if seen is None:
                     break
             marked[power_id] = seen
+        message = ctx.tr("风险点 {o} 所在职权 {p} 有流程图，但没有标注在任何环节上",
+                         "risk point {o} is on power {p}, which has flows, but no step marks it").format
+        code, name, severity = self.code, self.name, self.severity
         for risk in workbook.risks_by_id.values():
-            if risk.power is None or risk.power not in marked:
+            power = risk.power
+            if power is None or power not in marked:
                 continue
-            seen = marked[risk.power]
+            seen = marked[power]
             if seen is not None and risk.id not in seen:
-                yield self.finding(
-                    ctx.tr("风险点 {o} 所在职权 {p} 有流程图，但没有标注在任何环节上", "risk point {o} is on power {p}, which has flows, but no step marks it",
-                       o=risk.id, p=risk.power),
-                    at=risk.loc("id"), object=risk.id, field="id")
+                yield Finding(code, name, severity, message(o=risk.id, p=power), risk.loc("id"), risk.id, "id")
 
 
 @register

@@ -475,6 +475,9 @@ class LevelImplausible(Rule):
         powers = workbook.powers_by_id
         about: dict[str, str | None] = {}  # power → the keyword it is about (many risks, few powers)
         low = RiskLevel.LOW
+        message = ctx.tr("风险点 {o} 定为低风险，但所在职权 {p}（{n}）涉及「{k}」，请核实等级",
+                         "risk point {o} is rated 低 (low) but its power {p} ({n}) is about {k!r}; check the level").format
+        code, name, severity = self.code, self.name, self.severity
         for risk in workbook.risks:
             if risk.level is not low or risk.power is None:
                 continue
@@ -486,11 +489,8 @@ class LevelImplausible(Rule):
                 about[power.id] = m.group(0) if m else None
             keyword = about[power.id]
             if keyword:
-                yield self.finding(
-                    ctx.tr("风险点 {o} 定为低风险，但所在职权 {p}（{n}）涉及「{k}」，请核实等级",
-                           "risk point {o} is rated 低 (low) but its power {p} ({n}) is about {k!r}; check the level",
-                           o=risk.id, p=power.id, n=power.name or "", k=keyword),
-                    at=risk.loc("level"), object=risk.id, field="level")
+                yield Finding(code, name, severity, message(o=risk.id, p=power.id, n=power.name or "", k=keyword),
+                              risk.loc("level"), risk.id, "level")
 
 
 @register
@@ -523,11 +523,16 @@ class MeasureOverdue(Rule):
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         as_of, done = ctx.as_of, MeasureStatus.DONE
+        # the hot loop of a large workbook (one finding per overdue measure): names bound once
+        message = ctx.tr("措施 {o} 的完成时限 {d} 已过，落实情况仍为「{s}」", "measure {o} was due on {d} and is still {s}").format
+        value = {s: s.value for s in MeasureStatus}
+        code, name, severity = self.code, self.name, self.severity
         for m in workbook.measures:
             due = m.due
-            if not isinstance(due, date) or due >= as_of or m.status is None or m.status is done:
+            if not isinstance(due, date) or due >= as_of:
                 continue
-            yield self.finding(
-                ctx.tr("措施 {o} 的完成时限 {d} 已过，落实情况仍为「{s}」", "measure {o} was due on {d} and is still {s}",
-                       o=m.id, d=due.isoformat(), s=m.status.value),
-                at=m.loc("due"), object=m.id, field="due")
+            status = m.status
+            if status is None or status is done:
+                continue
+            yield Finding(code, name, severity, message(o=m.id, d=due.isoformat(), s=value[status]),
+                          m.loc("due"), m.id, "due")
