@@ -241,32 +241,32 @@ class DuplicateText(Rule):
     title_en = "duplicate text"
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
+        code, name, severity = self.code, self.name, self.severity
+        strip = _NOT_WORD.sub  # same_text_key, inlined: tens of thousands of texts
+        same_risk = ctx.tr("风险点 {o} 的风险描述与 {f} 相同", "risk point {o} has the same description as {f}").format
         first_risk: dict[str, str | None] = {}
         for r in workbook.risks:
-            if not r.description:
+            text = r.description
+            if not text:
                 continue
-            key = same_text_key(r.description)
-            if key not in first_risk:
-                first_risk[key] = r.id
-            elif first_risk[key] != r.id:
-                yield self.finding(
-                    ctx.tr("风险点 {o} 的风险描述与 {f} 相同", "risk point {o} has the same description as {f}", o=r.id, f=first_risk[key]),
-                    at=r.loc("description"), object=r.id, field="description")
+            key = strip("", text).casefold()
+            first = first_risk.setdefault(key, r.id)
+            if first != r.id:
+                yield Finding(code, name, severity, same_risk(o=r.id, f=first), r.loc("description"), r.id, "description")
+        same_measure = ctx.tr("措施 {o} 与同一风险点 {r} 的措施 {f} 内容相同",
+                              "measure {o} repeats measure {f} of the same risk point {r}").format
         for risk_id, measures in workbook.measures_by_risk.items():
             if len(measures) < 2:
                 continue
             first_measure: dict[str, str | None] = {}
             for m in measures:
-                if not m.description:
+                text = m.description
+                if not text:
                     continue
-                key = same_text_key(m.description)
-                if key not in first_measure:
-                    first_measure[key] = m.id
-                elif first_measure[key] != m.id:
-                    yield self.finding(
-                        ctx.tr("措施 {o} 与同一风险点 {r} 的措施 {f} 内容相同", "measure {o} repeats measure {f} of the same risk point {r}",
-                               o=m.id, r=risk_id, f=first_measure[key]),
-                        at=m.loc("description"), object=m.id, field="description")
+                first = first_measure.setdefault(strip("", text).casefold(), m.id)
+                if first != m.id:
+                    yield Finding(code, name, severity, same_measure(o=m.id, r=risk_id, f=first),
+                                  m.loc("description"), m.id, "description")
 
 
 def add_years(day: date, years: int) -> date:
