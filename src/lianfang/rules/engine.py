@@ -35,6 +35,11 @@ def run_rules(result: ReadResult, settings: Settings) -> list[Finding]:
                     found.extend(rule().check(wb, ctx))
         return sort_findings(found, wb.origin.sheets if wb is not None else {})
     finally:
+        # the findings live on in the report: straight to the oldest generation, as the xlsx
+        # reader does with a workbook, rather than a young collection walking them all once
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
 
