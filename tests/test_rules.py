@@ -552,3 +552,11 @@ def test_rules_never_crash_nor_report_a_value_the_reader_reported(text):
         assert REGISTRY.get(f.code) is not None and f.message
         if not REGISTRY.get(f.code).on_read:
             assert f.location not in reader_at, (f.code, f.object, f.message, text)
+
+
+@given(texts=st.lists(st.text(alphabet=st.sampled_from("Aaß_，、 .中文\U0001D7D8İ1"), max_size=8), max_size=6))
+def test_same_text_keys_match_same_text_key_one_by_one(texts):
+    # LF403 computes its keys all at once; a text holding the separator takes the one-by-one path
+    from lianfang.rules.quality import same_text_key, same_text_keys
+
+    assert same_text_keys(texts) == [same_text_key(t) for t in texts]
