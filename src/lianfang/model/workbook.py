@@ -86,6 +86,8 @@ class Record(BaseModel):
         source = private.get("_source") if private else None
         if source is None:
             return Location()
+        if source.rows is None and source.line is None:  # Source.at's common case, one call fewer per finding
+            return Location(source.sheet, source.row, source.columns.get(field_name) if field_name else None)
         return source.at(field_name)
 
     @property
