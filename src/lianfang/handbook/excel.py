@@ -134,6 +134,14 @@ class _Sheet:
         self.row += 1
         return r
 
+    def add_linked(self, values: Sequence[Any], target: str | None) -> int:
+        """Write one row whose last cell links to ``target`` (a file beside the handbook)."""
+        r = self.add(values, [None] * (len(values) - 1) + ["link" if target else None])
+        if target:
+            cell = self.ws.cell(r, len(values))
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target)
+        return r
+
     def merge(self, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
         """Merge a range: the top-left cell keeps its value, the covered cells are emptied."""
         for r in range(min_row, max_row + 1):
@@ -337,11 +345,7 @@ def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
             n += 1
             steps = "→".join(s.name for s in f.steps)
             risks = "、".join(r.risk_id for r in f.risks)
-            r = sheet.add([n, u.name, f.id, f.name, f.kind, f.power_id, f.power, steps, risks, f.image or ""],
-                          [None] * 9 + ["link" if f.image else None])
-            if f.image:
-                cell = ws.cell(r, 10)
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, target=f.image)
+            sheet.add_linked([n, u.name, f.id, f.name, f.kind, f.power_id, f.power, steps, risks, f.image or ""], f.image)
             keys.append(u.index)
     sheet.merge_runs(2, keys, FIRST_DATA_ROW)
     return sheet
@@ -357,11 +361,7 @@ def _institutions(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Shee
     for u in ctx.units:
         for i in u.institutions:
             n += 1
-            r = sheet.add([n, u.name, i.id, i.name, i.kind, i.issued_on, i.risks, i.file],
-                          [None] * 7 + ["link" if i.link else None])
-            if i.link:
-                cell = ws.cell(r, 8)
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, target=i.link)
+            sheet.add_linked([n, u.name, i.id, i.name, i.kind, i.issued_on, i.risks, i.file], i.link)
             keys.append(u.index)
     sheet.merge_runs(2, keys, FIRST_DATA_ROW)
     return sheet
