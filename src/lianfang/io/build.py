@@ -105,13 +105,13 @@ class Builder:
             for i in gone:
                 values[i] = None
                 if i not in skipped:
-                    sources[i].unreadable.add(key)
+                    sources[i].mark_unreadable(key)
             for i in skipped:
                 values[i] = None
             for i, p in found:
                 if i in gone or i in skipped or (p.code == "LF103" and key in LEFT_TO_RULES):
                     continue
-                sources[i].unreadable.add(key)
+                sources[i].mark_unreadable(key)
                 problems.append((i, fi, key, p))
             out.append(values)
         problems.sort(key=lambda t: (t[0], t[1]))
@@ -199,27 +199,30 @@ class Builder:
         step_values = values[:fi_flow] + values[fi_flow + 1:]
         raw_ids = columns.get("id") or [None] * len(sources)
         raw_flows = columns.get("flow") or [None] * len(sources)
+        steps = Step.trusted_rows(step_names, zip(*step_values, strict=True), sources)
         pending = 0
         steps_of: dict[int, list[Step]] = {}
-        for i, source in enumerate(sources):
-            # a step's findings name it FLOW/STEP (findings.md)
-            step_id = self._object_id(STEPS, raw_ids[i])
+        for i, (source, step) in enumerate(zip(sources, steps, strict=True)):
             if parents[i] is not None:
                 flow = flows[parents[i]]
                 flow_id = flow.id
-                object_id = f"{flow_id}/{step_id}" if flow_id and step_id else None
             else:
-                raw_flow = raw_flows[i]
-                object_id = f"{as_text(raw_flow)}/{step_id}" if not is_blank(raw_flow) and step_id else None
                 flow_id = flow_values[i]
                 flow = by_id.get(flow_id) if flow_id is not None else None
-            while pending < len(problems) and problems[pending][0] == i:
-                self._report(problems[pending], source, object_id)
-                pending += 1
-            if flow is None and flow_id is not None:
-                self.problem("LF206", tr("流程环节所属的流程「{f}」不存在", "step belongs to flow {f!r}, which does not exist", f=flow_id),
-                             source.at("flow"), f"{flow_id}/{step_id}" if step_id else None, "flow")
-            step = Step.trusted(dict(zip(step_names, [v[i] for v in step_values], strict=True)), source)
+            if (pending < len(problems) and problems[pending][0] == i) or (flow is None and flow_id is not None):
+                # a step's findings name it FLOW/STEP (findings.md)
+                step_id = self._object_id(STEPS, raw_ids[i])
+                if parents[i] is not None:
+                    object_id = f"{flow_id}/{step_id}" if flow_id and step_id else None
+                else:
+                    raw_flow = raw_flows[i]
+                    object_id = f"{as_text(raw_flow)}/{step_id}" if not is_blank(raw_flow) and step_id else None
+                while pending < len(problems) and problems[pending][0] == i:
+                    self._report(problems[pending], source, object_id)
+                    pending += 1
+                if flow is None and flow_id is not None:
+                    self.problem("LF206", tr("流程环节所属的流程「{f}」不存在", "step belongs to flow {f!r}, which does not exist", f=flow_id),
+                                 source.at("flow"), f"{flow_id}/{step_id}" if step_id else None, "flow")
             if flow is not None:
                 steps_of.setdefault(id(flow), []).append(step)  # type: ignore[arg-type]
         for f in flows:

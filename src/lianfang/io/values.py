@@ -193,6 +193,7 @@ def coerce(spec: FieldSpec, raw: Any, *, excel: bool = False) -> Any:
 
 
 _SLOW = object()  # a cell coerce_column's shortcut did not take
+_MEMO_TYPES = frozenset({str, type(None), int, float, bool})
 _id_match = ID_RE.match
 _ID_ITEM = ID_PATTERN.removeprefix("^").removesuffix("$")
 _ID_LINES = re.compile(f"{_ID_ITEM}(?:\n{_ID_ITEM})*")  # IDs, one a line
@@ -233,20 +234,23 @@ def coerce_column(spec: FieldSpec, raws: Sequence[Any], *, excel: bool = False) 
     problems: list[tuple[int, Problem]] = []
     if _SLOW not in out:
         return out, problems
-    memo: dict[Any, Any] = {}  # text (or None) -> value or Problem; only these hash safely (1 == 1.0 == True)
+    # (type, value) -> value or Problem: the type is in the key because 1 == 1.0 == True;
+    # only text, None and numbers are remembered (a list or a dict does not hash)
+    memo: dict[tuple[type, Any], Any] = {}
     for i in range(out.index(_SLOW), len(out)):
         if out[i] is not _SLOW:
             continue
         raw = raws[i]
-        by_text = raw.__class__ is str or raw is None
-        result = memo.get(raw, _SLOW) if by_text else _SLOW
+        cls = raw.__class__
+        key = (cls, raw) if cls in _MEMO_TYPES else None
+        result = memo.get(key, _SLOW) if key is not None else _SLOW
         if result is _SLOW:
             try:
                 result = coerce(spec, raw, excel=excel)
             except Problem as p:
                 result = p
-            if by_text and not isinstance(result, date):
-                memo[raw] = result  # not a date: one object in two records shows as an alias in YAML
+            if key is not None and not isinstance(result, date):
+                memo[key] = result  # not a date: one object in two records shows as an alias in YAML
         if result.__class__ is Problem:
             problems.append((i, result))
             out[i] = None

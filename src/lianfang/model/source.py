@@ -24,7 +24,14 @@ class Source:
     col: int | None = None
     positions: dict[str, tuple[int, int]] | None = None
     # fields the reader could not read and already reported: None in the model, yet not empty
-    unreadable: set[str] = field(default_factory=set)
+    # (a shared empty frozenset until the first one: most rows of a large sheet have none)
+    unreadable: frozenset[str] | set[str] = frozenset()
+
+    def mark_unreadable(self, field_name: str) -> None:
+        if self.unreadable:
+            self.unreadable.add(field_name)  # type: ignore[union-attr]
+        else:
+            self.unreadable = {field_name}
 
     def at(self, field_name: str | None = None) -> Location:
         """The location of ``field_name`` in this record, or of the record itself."""

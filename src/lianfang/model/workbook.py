@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from copy import deepcopy
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
@@ -58,17 +59,51 @@ def format_next(step: str, condition: str | None) -> str:
     return f"{step}({condition})" if condition else step
 
 
-# class -> its model_fields and their names in order, for Record.trusted (slow to fetch each time)
-_MODEL_FIELDS: dict[type, tuple[dict[str, Any], tuple[str, ...], frozenset[str]]] = {}
 _new = object.__new__
+# BaseModel's own slots, set through their descriptors (cheaper than object.__setattr__ by name)
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _set = object.__setattr__
 
 
-def _fields_of(cls: type) -> tuple[dict[str, Any], tuple[str, ...], frozenset[str]]:
-    known = _MODEL_FIELDS.get(cls)
-    if known is None:
-        known = _MODEL_FIELDS[cls] = (cls.model_fields, tuple(cls.model_fields), frozenset(cls.model_fields))
-    return known
+class _Layout:
+    """What ``Record.trusted`` needs to know of a model class, worked out once per class:
+    its field names in order, and how to fill in a field left out (pydantic's own
+    ``get_default`` inspects the factory's signature on every call)."""
+
+    __slots__ = ("names", "every", "all_set", "defaults")
+
+    def __init__(self, cls: type[BaseModel]):
+        fields = cls.model_fields
+        self.names = tuple(fields)
+        self.every = frozenset(fields)
+        # One fields-set shared by every record that has all its fields: pydantic only ever adds
+        # a field name to it (on assignment), and every name is in it already.
+        self.all_set = set(fields)
+        self.defaults: dict[str, tuple[Any, Any]] = {}  # name -> (default, factory or None)
+        for name, info in fields.items():
+            factory = info.default_factory
+            if factory is not None and info.default_factory_takes_validated_data:
+                raise TypeError(f"{cls.__name__}.{name}: a default factory taking data is not supported")
+            default = info.default
+            if factory is None and isinstance(default, list | dict | set):
+                factory = partial(deepcopy, default)  # as pydantic copies a mutable default
+            self.defaults[name] = (default, factory)
+
+    def default(self, name: str) -> Any:
+        value, factory = self.defaults[name]
+        return factory() if factory is not None else value
+
+
+_LAYOUTS: dict[type, _Layout] = {}
+
+
+def _layout(cls: type) -> _Layout:
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        layout = _LAYOUTS[cls] = _Layout(cls)
+    return layout
 
 
 class Record(BaseModel):
@@ -108,35 +143,42 @@ class Record(BaseModel):
         a second time: the load hot path. An unreadable value stays None (already reported);
         absent fields get their defaults. The instance is set up exactly as pydantic's own
         ``__setstate__`` restores one."""
-        fields, names, every = _fields_of(cls)
-        if tuple(values) == names:
-            fields_set = set(every)  # copying a ready set is about twice as fast as hashing the keys again
+        layout = _layout(cls)
+        if tuple(values) == layout.names:
+            fields_set = layout.all_set
         else:
             fields_set = set(values)
             # pydantic serialises in __dict__ order: keep the fields' order, fill in defaults
-            values = {n: values[n] if n in values else fields[n].get_default(call_default_factory=True) for n in names}
+            values = {n: values[n] if n in values else layout.default(n) for n in layout.names}
         record = _new(cls)
         _set(record, "__dict__", values)
-        _set(record, "__pydantic_fields_set__", fields_set)
-        _set(record, "__pydantic_extra__", None)
-        _set(record, "__pydantic_private__", {"_source": source})
+        _set_fields_set(record, fields_set)
+        _set_extra(record, None)
+        _set_private(record, {"_source": source})
         return record
 
     @classmethod
     def trusted_rows(cls, names: tuple[str, ...], rows: Iterable[Sequence[Any]], sources: Iterable[Source]) -> list[Self]:
         """``trusted()`` for a whole table: one record per row of values (in the order of
-        ``names``) and its Source, without a call per record."""
-        _, model_names, every = _fields_of(cls)
-        if names != model_names:
+        ``names``) and its Source, without a call per record. ``names`` must be the model's
+        first fields in order; the rest get their defaults."""
+        layout = _layout(cls)
+        model_names = layout.names
+        if names != model_names[:len(names)]:
             return [cls.trusted(dict(zip(names, row, strict=True)), source) for row, source in zip(rows, sources, strict=True)]
+        rest = [(n, *layout.defaults[n]) for n in model_names[len(names):]]
+        fields_set = layout.all_set if not rest else set(names)
         out = []
         append = out.append
         for row, source in zip(rows, sources, strict=True):
+            values = dict(zip(names, row, strict=True))
+            for n, value, factory in rest:
+                values[n] = factory() if factory is not None else value
             record = _new(cls)  # set up as trusted() does
-            _set(record, "__dict__", dict(zip(names, row, strict=True)))
-            _set(record, "__pydantic_fields_set__", set(every))
-            _set(record, "__pydantic_extra__", None)
-            _set(record, "__pydantic_private__", {"_source": source})
+            _set(record, "__dict__", values)
+            _set_fields_set(record, fields_set if not rest else set(fields_set))
+            _set_extra(record, None)
+            _set_private(record, {"_source": source})
             append(record)
         return out
 
