@@ -57,9 +57,7 @@ class Settings:
             return None
         sev = self.severities.get(finding.code)
         if sev is not None and sev is not finding.severity:
-            from dataclasses import replace
-
-            return replace(finding, severity=sev)
+            return finding.with_severity(sev)
         return finding
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(StrEnum):
@@ -17,9 +17,11 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a finding sits: sheet/row/column/cell in xlsx, line/col in YAML (all 1-based)."""
+class Location(NamedTuple):
+    """Where a finding sits: sheet/row/column/cell in xlsx, line/col in YAML (all 1-based).
+
+    A named tuple (immutable, like the rest of a finding): a large workbook makes tens of
+    thousands of findings, and a tuple is made and dropped at a third of a dataclass's cost."""
 
     sheet: str | None = None
     row: int | None = None
@@ -46,25 +48,12 @@ class Location:
         return self.sheet
 
 
-def _location_init(self, sheet=None, row=None, column=None, line=None, col=None,
-                   _s=(Location.sheet.__set__, Location.row.__set__, Location.column.__set__,
-                       Location.line.__set__, Location.col.__set__)) -> None:
-    # the slots' own setters: a frozen dataclass's __init__ goes through object.__setattr__ per
-    # field, and a large workbook makes tens of thousands of locations and findings
-    _s[0](self, sheet)
-    _s[1](self, row)
-    _s[2](self, column)
-    _s[3](self, line)
-    _s[4](self, col)
-
-
-Location.__init__ = _location_init
-
 NOWHERE = Location()
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """One problem: which rule, how serious, what and where (a named tuple, as Location is)."""
+
     code: str
     name: str
     severity: Severity
@@ -95,20 +84,8 @@ class Finding:
         order = (sheet_order or {}).get(loc.sheet or "", -1 if loc.sheet is None else 999)
         return (order, loc.line or 0, loc.row or 0, self.code, loc.col or 0, loc.column or "")
 
-
-def _finding_init(self, code, name, severity, message, location=NOWHERE, object=None, field=None,  # noqa: A002
-                  _s=(Finding.code.__set__, Finding.name.__set__, Finding.severity.__set__, Finding.message.__set__,
-                      Finding.location.__set__, Finding.object.__set__, Finding.field.__set__)) -> None:
-    _s[0](self, code)
-    _s[1](self, name)
-    _s[2](self, severity)
-    _s[3](self, message)
-    _s[4](self, location)
-    _s[5](self, object)
-    _s[6](self, field)
-
-
-Finding.__init__ = _finding_init  # as Location's, for speed
+    def with_severity(self, severity: Severity) -> Finding:
+        return self._replace(severity=severity)
 
 
 @dataclass(slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 from lianfang.config import Settings
@@ -56,7 +55,7 @@ def _configured(found: Iterable[Finding], settings: Settings) -> list[Finding]:
             verdicts[key] = None if kept is None else kept.severity
         severity = verdicts[key]
         if severity is not None:
-            out.append(f if severity is f.severity else replace(f, severity=severity))
+            out.append(f if severity is f.severity else f.with_severity(severity))
     return out
 
 
