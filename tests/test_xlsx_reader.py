@@ -854,3 +854,22 @@ def test_lf100_far_cell_in_any_spelling_calamine_accepts(tmp_path, cell):
     name = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.endswith(f"sheet{RISKS_PART}.xml"))
     message = only_lf100(read_xlsx("x.xlsx", data=replace_part(data, name, crafted)))
     assert "超过" in message or "重复" in message
+
+
+def test_trusted_rows_fill_defaults_per_record_and_match_pydantic():
+    """Record.trusted_rows with the model's first fields (a flow's columns, without its steps):
+    each record gets a list of its own for a defaulted list field, and the same fields-set and
+    values pydantic would give."""
+    from lianfang.model.workbook import Flow
+
+    names = ("id", "power", "kind")
+    rows = [("LC-01", "QL-01", "内部"), ("LC-02", "QL-01", "外部")]
+    flows = Flow.trusted_rows(names, rows, [Source(sheet="流程", row=3), Source(sheet="流程", row=4)])
+    assert flows[0].steps == [] and flows[0].steps is not flows[1].steps
+    flows[0].steps.append("x")
+    assert flows[1].steps == []
+    for flow, row in zip(flows, rows, strict=True):
+        validated = Flow.model_validate(dict(zip(names, row, strict=True)))
+        assert flow.model_fields_set == validated.model_fields_set == set(names)
+        assert list(flow.__dict__) == list(Flow.model_fields)
+    assert flows[1].loc("kind").row == 4
