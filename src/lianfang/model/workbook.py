@@ -60,6 +60,7 @@ def format_next(step: str, condition: str | None) -> str:
 
 
 _new = object.__new__
+_tuple_new = tuple.__new__
 # BaseModel's own slots, set through their descriptors (cheaper than object.__setattr__ by name)
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
@@ -122,7 +123,8 @@ class Record(BaseModel):
         if source is None:
             return Location()
         if source.rows is None and source.line is None:  # Source.at's common case, one call fewer per finding
-            return Location(source.sheet, source.row, source.columns.get(field_name) if field_name else None)
+            # the tuple made directly: a rule may ask tens of thousands of times
+            return _tuple_new(Location, (source.sheet, source.row, source.columns.get(field_name) if field_name else None, None, None))
         return source.at(field_name)
 
     @property

@@ -16,16 +16,22 @@ from lianfang.model.workbook import Workbook
 from lianfang.rules.base import Context, Rule, missing_table, register
 
 
-def _folded(ids) -> dict[str, str]:
-    """Case-folded ID → ID, to suggest ``QL-01`` for ``ql-01`` (IDs are case-sensitive)."""
-    return {i.casefold(): i for i in ids}
+class _CaseHints:
+    """Suggests ``QL-01`` for ``ql-01`` (IDs are case-sensitive). The case-folded index is built
+    on the first unknown reference: most workbooks have none, and a large one has tens of
+    thousands of IDs."""
 
+    def __init__(self, ids):
+        self._ids = ids
+        self._folded: dict[str, str] | None = None
 
-def _hint(value: str, folded: dict[str, str]) -> str:
-    near = folded.get(value.casefold())
-    if near is None:
-        return ""
-    return tr("（是否应为「{n}」？编号区分大小写）", " (did you mean {n!r}? IDs are case-sensitive)", n=near)
+    def __call__(self, value: str) -> str:
+        if self._folded is None:
+            self._folded = {i.casefold(): i for i in self._ids}
+        near = self._folded.get(value.casefold())
+        if near is None:
+            return ""
+        return tr("（是否应为「{n}」？编号区分大小写）", " (did you mean {n!r}? IDs are case-sensitive)", n=near)
 
 
 def step_object(flow_id: str | None, step_id: str | None) -> str | None:
@@ -73,18 +79,18 @@ class UnknownPower(Rule):
         if missing_table(workbook, "powers"):
             return
         known = workbook.powers_by_id
-        folded = _folded(known)
+        hint = _CaseHints(known)
         for risk in workbook.risks:
             if risk.power is not None and risk.power not in known:
                 yield self.finding(
                     ctx.tr("风险点 {o} 的职权编号「{v}」在职权目录中不存在{h}", "risk point {o}: power {v!r} is not in the power list{h}",
-                       o=risk.id, v=risk.power, h=_hint(risk.power, folded)),
+                       o=risk.id, v=risk.power, h=hint(risk.power)),
                     at=risk.loc("power"), object=risk.id, field="power")
         for flow in workbook.flows:
             if flow.power is not None and flow.power not in known:
                 yield self.finding(
                     ctx.tr("流程 {o} 的职权编号「{v}」在职权目录中不存在{h}", "flow {o}: power {v!r} is not in the power list{h}",
-                       o=flow.id, v=flow.power, h=_hint(flow.power, folded)),
+                       o=flow.id, v=flow.power, h=hint(flow.power)),
                     at=flow.loc("power"), object=flow.id, field="power")
 
 
@@ -125,19 +131,19 @@ class UnknownPost(Rule):
         if missing_table(workbook, "posts"):
             return
         known = workbook.posts_by_id
-        folded = _folded(known)
+        hint = _CaseHints(known)
         for power in workbook.powers:
             for post in power.posts or ():
                 if post not in known:
                     yield self.finding(
                         ctx.tr("职权 {o} 的责任岗位「{v}」在岗位表中不存在{h}", "power {o}: post {v!r} is not in the posts table{h}",
-                           o=power.id, v=post, h=_hint(post, folded)),
+                           o=power.id, v=post, h=hint(post)),
                         at=power.loc("posts"), object=power.id, field="posts")
         for risk in workbook.risks:
             if risk.post is not None and risk.post not in known:
                 yield self.finding(
                     ctx.tr("风险点 {o} 的岗位编号「{v}」在岗位表中不存在{h}", "risk point {o}: post {v!r} is not in the posts table{h}",
-                       o=risk.id, v=risk.post, h=_hint(risk.post, folded)),
+                       o=risk.id, v=risk.post, h=hint(risk.post)),
                     at=risk.loc("post"), object=risk.id, field="post")
 
 
@@ -180,12 +186,12 @@ class UnknownRisk(Rule):
         if missing_table(workbook, "risks"):
             return
         known = workbook.risks_by_id
-        folded = _folded(known)
+        hint = _CaseHints(known)
 
         def unknown(what_zh: str, what_en: str, obj: str | None, value: str, at, field: str) -> Finding:
             return self.finding(
                 ctx.tr("{w}{o} 的风险点编号「{v}」在风险点表中不存在{h}", "{e} {o}: risk point {v!r} is not in the risks table{h}",
-                   w=what_zh, e=what_en, o=obj, v=value, h=_hint(value, folded)),
+                   w=what_zh, e=what_en, o=obj, v=value, h=hint(value)),
                 at=at, object=obj, field=field)
 
         for m in workbook.measures:
