@@ -378,6 +378,16 @@ def wide_row(folder: Path) -> Path:
     return _write(folder, "wide-row.xlsx", zip_bytes(parts))
 
 
+def tall_merges(folder: Path) -> Path:
+    """5,000 merges in the data columns of 风险点, each from row 3 down to row 1,048,576 (most of
+    them overlapping): filling every covered row would take billions of steps and tens of GB."""
+    parts = xlsx_parts()
+    name = risks_part(parts)
+    merges = "".join(f'<mergeCell ref="{column_letter(2 + i % 5)}3:{column_letter(2 + i % 5)}1048576"/>' for i in range(5000))
+    parts[name] = parts[name].replace(b"</sheetData>", f'</sheetData><mergeCells count="5000">{merges}</mergeCells>'.encode())
+    return _write(folder, "tall-merges.xlsx", zip_bytes(parts))
+
+
 MANY_ROWS = 300_000  # more than the reader's default row cap (see docs/security.md)
 
 
@@ -646,6 +656,7 @@ CASES: tuple[Case, ...] = (
     Case("far-cell", far_cell, "LF100", "one cell at XFD1048576"),
     Case("millionth-row", millionth_row, "LF100", "one cell at row 1,000,000"),
     Case("wide-row", wide_row, "read", "16,384 filled columns"),
+    Case("tall-merges", tall_merges, "read", "5,000 merges down to row 1,048,576"),
     Case("many-rows", many_rows, "LF100", f"{MANY_ROWS:,} filled rows, over the row cap"),
     Case("sst-count-lie", shared_strings_count_lie, "LF100", "sharedStrings claims 2e9 strings"),
     Case("sst-count-lie-spelled", shared_strings_count_lie_spelled, "LF100", "uniqueCount = '+2000000000'"),

@@ -509,18 +509,27 @@ def _merge_fills(sheet: _Sheet, header_r: int, data_cols: dict[int, str]) -> dic
     """row -> {field -> value} for the cells under the top of a vertical merge in a data column.
 
     Only the merge's first column is filled: a merge across columns does not copy a value into
-    a neighbouring field.
+    a neighbouring field. A merge is cut at the sheet's last row, and each row of a column is
+    filled once (by the first merge over it: Excel never overlaps merges), so a file listing
+    thousands of merges down to row 1,048,576 costs no more than its rows.
     """
-    fills: dict[int, dict[str, Any]] = {}
+    last = sheet.row0 + len(sheet.rows) - 1  # absolute 0-based row of the last used row
+    spans: dict[int, list[tuple[int, int]]] = {}  # column -> its merges (top, bottom)
     for (r1, c1), (r2, _c2) in sheet.merges:
-        key = data_cols.get(c1)
-        if r2 <= r1 or r1 <= header_r or key is None:
+        if r2 <= r1 or r1 <= header_r or c1 not in data_cols or r1 >= last:
             continue
-        v = sheet.cell(r1, c1)
-        if _blank(v):
-            continue
-        for r in range(r1 + 1, r2 + 1):
-            fills.setdefault(r, {})[key] = v
+        spans.setdefault(c1, []).append((r1, min(r2, last)))
+    fills: dict[int, dict[str, Any]] = {}
+    for c1, merges in spans.items():
+        key = data_cols[c1]
+        filled_to = header_r  # rows down to here are filled already
+        for r1, r2 in sorted(merges):
+            v = sheet.cell(r1, c1)
+            if _blank(v) or r2 <= filled_to:
+                continue
+            for r in range(max(r1, filled_to) + 1, r2 + 1):
+                fills.setdefault(r, {})[key] = v
+            filled_to = r2
     return fills
 
 
