@@ -8,7 +8,6 @@ must treat ``None`` as "already reported" rather than as a fresh problem.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from copy import deepcopy
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -412,27 +411,15 @@ class Workbook(BaseModel):
 
     @cached_property
     def measures_by_risk(self) -> dict[str, list[Measure]]:
-        by_risk: dict[str, list[Measure]] = defaultdict(list)
-        for m in self.measures:
-            if m.risk is not None:
-                by_risk[m.risk].append(m)
-        return dict(by_risk)
+        return _group_by(self.measures, "risk")
 
     @cached_property
     def risks_by_power(self) -> dict[str, list[RiskPoint]]:
-        by_power: dict[str, list[RiskPoint]] = defaultdict(list)
-        for r in self.risks:
-            if r.power is not None:
-                by_power[r.power].append(r)
-        return dict(by_power)
+        return _group_by(self.risks, "power")
 
     @cached_property
     def flows_by_power(self) -> dict[str, list[Flow]]:
-        by_power: dict[str, list[Flow]] = defaultdict(list)
-        for f in self.flows:
-            if f.power is not None:
-                by_power[f.power].append(f)
-        return dict(by_power)
+        return _group_by(self.flows, "power")
 
     def uncovered_risks(self) -> list[RiskPoint]:
         """Risk points no measure answers (the one-to-one rule, 一对一)."""
@@ -442,6 +429,20 @@ class Workbook(BaseModel):
     def to_data(self) -> dict[str, Any]:
         """The YAML shape: English keys, canonical Chinese values, defaults left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _group_by(records, field_name: str) -> dict:
+    """Records by the value of ``field_name`` (None left out), each list in file order."""
+    out: dict = {}
+    for r in records:
+        k = getattr(r, field_name)
+        if k is not None:
+            group = out.get(k)
+            if group is None:
+                out[k] = [r]
+            else:
+                group.append(r)
+    return out
 
 
 def _first_by_id(records) -> dict:
