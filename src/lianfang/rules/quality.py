@@ -267,14 +267,17 @@ class DuplicateText(Rule):
                 yield Finding(code, name, severity, same_risk(o=r.id, f=first), r.loc("description"), r.id, "description")
         same_measure = ctx.tr("措施 {o} 与同一风险点 {r} 的措施 {f} 内容相同",
                               "measure {o} repeats measure {f} of the same risk point {r}").format
-        # measures are compared within their risk point: one index keyed by (risk point, text key)
-        measures = [m for m in workbook.measures if m.risk is not None and m.description]
-        first_measure: dict[tuple[str, str], str | None] = {}
-        for m, key in zip(measures, same_text_keys([m.description for m in measures]), strict=True):
-            first = first_measure.setdefault((m.risk, key), m.id)
-            if first != m.id:
-                yield Finding(code, name, severity, same_measure(o=m.id, r=m.risk, f=first),
-                              m.loc("description"), m.id, "description")
+        # the measures of every risk point with two or more, in that order, their keys computed at once
+        groups = [(risk_id, [m for m in measures if m.description])
+                  for risk_id, measures in workbook.measures_by_risk.items() if len(measures) >= 2]
+        keys = iter(same_text_keys([m.description for _, measures in groups for m in measures]))
+        for risk_id, measures in groups:
+            first_measure: dict[str, str | None] = {}
+            for m in measures:
+                first = first_measure.setdefault(next(keys), m.id)
+                if first != m.id:
+                    yield Finding(code, name, severity, same_measure(o=m.id, r=risk_id, f=first),
+                                  m.loc("description"), m.id, "description")
 
 
 def add_years(day: date, years: int) -> date:
