@@ -8,8 +8,8 @@ must treat ``None`` as "already reported" rather than as a fresh problem.
 from __future__ import annotations
 
 import re
-from copy import deepcopy
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from datetime import date
 from functools import cached_property, partial
 from typing import Annotated, Any, ClassVar, Self
