@@ -72,12 +72,11 @@ class _Layout:
     its field names in order, and how to fill in a field left out (pydantic's own
     ``get_default`` inspects the factory's signature on every call)."""
 
-    __slots__ = ("names", "every", "all_set", "defaults")
+    __slots__ = ("names", "all_set", "defaults")
 
     def __init__(self, cls: type[BaseModel]):
         fields = cls.model_fields
         self.names = tuple(fields)
-        self.every = frozenset(fields)
         # One fields-set shared by every record that has all its fields: pydantic only ever adds
         # a field name to it (on assignment), and every name is in it already.
         self.all_set = set(fields)
