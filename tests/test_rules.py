@@ -560,3 +560,25 @@ def test_same_text_keys_match_same_text_key_one_by_one(texts):
     from lianfang.rules.quality import same_text_key, same_text_keys
 
     assert same_text_keys(texts) == [same_text_key(t) for t in texts]
+
+
+def test_unknown_references_suggest_the_id_that_differs_only_in_case():
+    """LF201–LF203 name the ID a reference misses only by letter case, and nothing for another miss."""
+    text = """\
+unit: {name: 测试单位, code: T, year: 2026, status: 草稿, criteria: {高: 人财物, 中: 审核, 低: 内务}}
+posts:
+  - {id: GW-01, name: 科长, department: 药剂科, tier: 中层岗位}
+powers:
+  - {id: QL-01, name: 药品采购, content: 采购, level: 单位, subject: 药剂科, basis: 药品管理法, posts: [gw-01]}
+risks:
+  - {id: FX-01, power: ql-01, post: GW-01, category: 业务流程, description: 收受回扣, level: 中}
+  - {id: FX-02, power: QL-09, post: GW-01, category: 业务流程, description: 验收走过场, level: 中}
+measures:
+  - {id: CS-01, risk: fx-01, phase: 前期预防, description: 公开采购依据、条件和程序, owner: 药剂科}
+"""
+    findings = run_rules(read_yaml("case.yaml", data=text.encode("utf-8")), Settings(as_of=AS_OF, select=["LF20"]))
+    messages = {(f.code, f.object): f.message for f in findings if f.code in ("LF201", "LF202", "LF203")}
+    assert "是否应为「QL-01」" in messages[("LF201", "FX-01")]
+    assert "是否应为" not in messages[("LF201", "FX-02")]
+    assert "是否应为「GW-01」" in messages[("LF202", "QL-01")]
+    assert "是否应为「FX-01」" in messages[("LF203", "CS-01")]
