@@ -10,6 +10,7 @@ import typer
 from lianfang import __version__
 from lianfang.cli.common import EXIT_ERROR, LangOption
 from lianfang.config import ConfigError
+from lianfang.io.limits import SettingError
 from lianfang.i18n import set_lang, tr
 
 
@@ -92,7 +93,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(tr("已中断\n", "interrupted\n"))
         sys.exit(130)
-    except ConfigError as e:  # a bad setting met while working (LIANFANG_MAX_ROWS): not a bug
+    except (ConfigError, SettingError) as e:  # a bad setting met while working (LIANFANG_MAX_ROWS): not a bug
         sys.stderr.write(f"{tr('错误', 'error')}: {e}\n")
         sys.exit(EXIT_ERROR)
     except Exception as e:  # the last net: never a traceback for the user

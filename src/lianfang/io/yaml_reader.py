@@ -15,9 +15,9 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lianfang.findings import Finding, Location
+from lianfang.findings import Location
 from lianfang.i18n import tr
-from lianfang.io.build import REPORTED, RawRow, RawTable, ReadResult, build_workbook, emit
+from lianfang.io.build import REPORTED, Problems, RawRow, RawTable, ReadResult, build_workbook, emit
 from lianfang.io.encoding import EncodingProblem, decode_text
 from lianfang.io.format import STEPS, TABLE_SPECS, UNIT, TableSpec, match_field, match_table
 from lianfang.model.source import Origin, Source
@@ -64,7 +64,7 @@ def _pos(node: Node) -> tuple[int, int]:
 class _Walker:
     """Turns nodes into raw values, counting nodes so alias bombs stop early."""
 
-    def __init__(self, findings: list[Finding]):
+    def __init__(self, findings: Problems):
         self.findings = findings
         self.count = 0
 
@@ -123,7 +123,7 @@ class _Walker:
 def read_yaml(path: str | Path, data: bytes | None = None) -> ReadResult:
     """Read a YAML workbook; never raises for a bad file."""
     path = Path(path)
-    findings: list[Finding] = []
+    findings: Problems = []
 
     def unreadable(message: str, line: int | None = None, col: int | None = None) -> ReadResult:
         loc = Location(line=line, col=col) if line else Location()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import ClassVar, Self
 
 _SPACE = re.compile(r"[\s\u3000]+")
@@ -44,7 +44,7 @@ class Vocab(StrEnum):
         return dict(getattr(cls, "_alias_map", {}))
 
 
-@cache
+@lru_cache(maxsize=4096)  # keyed by cell text from untrusted files: bounded
 def _lookup(cls: type[Vocab], text: str) -> Vocab | None:
     key = _SPACE.sub("", text).casefold()
     table = _table(cls)

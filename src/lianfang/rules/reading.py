@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
-from lianfang.findings import Severity
-from lianfang.rules.base import Rule, register
+from collections.abc import Iterable
+
+from lianfang.findings import Finding, Severity
+from lianfang.rules.base import REGISTRY, Rule, register
+
+
+def reader_findings(problems: Iterable) -> list[Finding]:
+    """What a reader could not read (``io.build.ReadProblem``) as findings of LF100–LF107 and
+    LF206; a finding passes through unchanged."""
+    get = REGISTRY.get
+    out: list[Finding] = []
+    for p in problems:
+        if p.__class__ is Finding:
+            out.append(p)
+            continue
+        rule = get(p.code)
+        out.append(Finding(rule.code, rule.name, rule.severity, p.message, p.location, p.object, p.field))
+    return out
 
 
 @register
