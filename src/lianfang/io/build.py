@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from lianfang.findings import NOWHERE, Finding, Location
 from lianfang.i18n import tr
 from lianfang.io.format import STEPS, UNIT, TableSpec
-from lianfang.io.values import Problem, as_text, coerce_column, is_blank
+from lianfang.io.values import Problem, as_text, coerce_column, is_blank, normalize_id
 from lianfang.model.source import Origin, Source
 from lianfang.model.workbook import TABLES, Criteria, Flow, Record, Step, Unit, Workbook
 
@@ -174,7 +174,7 @@ class Builder:
     def _object_id(spec: TableSpec, raw: Any) -> str | None:
         """The ID a finding names, from the raw ID cell."""
         if raw.__class__ is str:
-            return raw.strip() or None
+            return normalize_id(raw.strip()) or None
         return None if is_blank(raw) else as_text(raw)
 
     # -- tables --

@@ -343,6 +343,12 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: Problems) -> RawTable:
     keep = [i for i in range(lo, len(rows))
             if (v.strip() if (v := rows[i][id_j]).__class__ is str else v is not None)
             or not all(_blank(rows[i][j]) for j in js)]
+    # note rows under the table (注：…, 说明…) are not records: skipped without a finding
+    required = [j for j, key in mapped if spec.by_key[key].required]
+    notes = set()
+    while keep and _is_note(rows[keep[-1]], required):
+        notes.add(keep.pop())
+    _headerless(sheet, hi, notes, findings)
     kept = [rows[i] for i in keep]
     by_index = list(zip(*kept, strict=True)) if kept else [()] * len(rows[hi])
     table.columns = {key: by_index[j] for j, key in mapped}
@@ -363,6 +369,38 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: Problems) -> RawTable:
     table.sources = [Source(name, i + row1, columns) for i in keep]
     table.reported = frozenset(f.key for f in missing)
     return table
+
+
+def _is_note(row: list[Any], required: list[int]) -> bool:
+    """A note row: its first non-empty cell starts with 注, 说明, 备注： or 填表说明 and every
+    required cell but that one is empty (format 1.1)."""
+    first = next((j for j, v in enumerate(row) if not _blank(v)), None)
+    if first is None:
+        return False
+    text = row[first]
+    if text.__class__ is not str or not text.strip().startswith(NOTE_PREFIXES):
+        return False
+    return all(_blank(row[j]) for j in required if j != first)
+
+
+def _headerless(sheet: _Sheet, hi: int, notes: set[int], findings: Problems) -> None:
+    """LF106 for text in a column whose header cell is empty (once per column, at its first
+    cell, with how many cells hold text): it would otherwise be dropped without a word."""
+    rows = sheet.rows
+    header = rows[hi]
+    empty = [j for j, v in enumerate(header) if _blank(v)]
+    if not empty:
+        return
+    for j in empty:
+        filled = [i for i in range(hi + 1, len(rows)) if i not in notes and not _blank(rows[i][j])]
+        if not filled:
+            continue
+        r, c = sheet.row0 + filled[0], sheet.col0 + j
+        letter = get_column_letter(c + 1)
+        emit(findings, "LF106", tr("工作表「{s}」的 {c} 列没有表头，其中 {n} 个单元格的内容（从 {c}{r} 起）已忽略：请补上表头或移走内容",
+                                   "sheet {s!r}: column {c} has no header; the text of {n} cell(s) in it (from {c}{r}) is ignored: add a header or move the text",
+                                   s=sheet.name, c=letter, n=len(filled), r=r + 1),
+             sheet.at(r, c))
 
 
 def _merge_fills(sheet: _Sheet, header_r: int, data_cols: dict[int, str]) -> dict[int, dict[str, Any]]:
@@ -399,6 +437,7 @@ def _unit(sheet: _Sheet, findings: Problems) -> RawRow:
     rows = sheet.rows
     start = 0
     label_j, value_j = 0, 1
+    serial: set[int] = set()
     # an optional 项目 | 内容 header row fixes the two columns; rows above it are a title
     for i in range(min(len(rows), HEADER_SEARCH_ROWS - sheet.row0)):
         cleaned = [clean_header(v).casefold() for v in rows[i]]
@@ -406,6 +445,7 @@ def _unit(sheet: _Sheet, findings: Problems) -> RawRow:
         vj = next((j for j, h in enumerate(cleaned) if h in _UNIT_VALUE_HEADERS), None)
         if lj is not None and vj is not None and lj != vj:
             start, label_j, value_j = i + 1, lj, vj
+            serial = {j for j, h in enumerate(cleaned) if h in IGNORED_HEADERS}  # a 序号 column
             break
     value_letter = get_column_letter(sheet.col0 + value_j + 1)
     field_rows: dict[str, int] = {}
@@ -436,6 +476,19 @@ def _unit(sheet: _Sheet, findings: Problems) -> RawRow:
         field_rows[f.key] = r + 1
         if not _blank(value):
             values[f.key] = value
+    # a value in another column than the label's and the value's is dropped: say so, once per column
+    outside: dict[int, list[int]] = {}
+    for i in range(start, len(rows)):
+        for j, v in enumerate(rows[i]):
+            if j != label_j and j != value_j and j not in serial and not _blank(v):
+                outside.setdefault(j, []).append(i)
+    for j, found in sorted(outside.items()):
+        c, r = sheet.col0 + j, sheet.row0 + found[0]
+        emit(findings, "LF106", tr("单位信息的 {c} 列有 {n} 个单元格有内容（从 {c}{r} 起），但只读取项目列 {a} 和内容列 {b}，已忽略",
+                                   "unit sheet: {n} cell(s) in column {c} hold text (from {c}{r}), but only the label column {a} and the value column {b} are read; ignored",
+                                   c=get_column_letter(c + 1), n=len(found), r=r + 1,
+                                   a=get_column_letter(sheet.col0 + label_j + 1), b=value_letter),
+             sheet.at(r, c))
     crit = [field_rows[k] for k in ("criteria.high", "criteria.medium", "criteria.low") if k in field_rows]
     if crit:
         field_rows["criteria"] = min(crit)
