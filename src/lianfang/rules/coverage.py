@@ -74,14 +74,6 @@ class UncoveredRisk(Rule):
             yield self.finding(
                 ctx.tr("风险点 {o} 没有对应的防控措施", "risk point {o} has no prevention measure", o=risk.mention),
                 at=risk.loc("id"), object=risk.id, field="id")
-        # A risk point whose ID could not be read (LF103/LF105) is uncovered too, unless some
-        # measure's 风险点编号 could not be read either: that one may have meant it.
-        nameless = [r for r in workbook.risks if r.id is None]
-        if nameless and not any(m.risk is None for m in workbook.measures):
-            for risk in nameless:
-                yield self.finding(
-                    ctx.tr("风险点 {o} 没有对应的防控措施", "risk point {o} has no prevention measure", o=risk.mention),
-                    at=risk.loc("id"), object=None, field="id")
 
 
 @register
