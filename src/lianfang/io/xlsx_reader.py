@@ -384,23 +384,36 @@ def _is_note(row: list[Any], required: list[int]) -> bool:
 
 
 def _headerless(sheet: _Sheet, hi: int, notes: set[int], findings: Problems) -> None:
-    """LF106 for text in a column whose header cell is empty (once per column, at its first
-    cell, with how many cells hold text): it would otherwise be dropped without a word."""
+    """LF106 for text in columns whose header cell is empty: it would otherwise be dropped
+    without a word. One finding per run of adjacent such columns, at its first filled cell,
+    saying how many cells hold text (a row pasted 16,000 columns wide is one finding)."""
     rows = sheet.rows
     header = rows[hi]
     empty = [j for j, v in enumerate(header) if _blank(v)]
     if not empty:
         return
+    body = [i for i in range(hi + 1, len(rows)) if i not in notes]
+    runs: list[list[tuple[int, list[int]]]] = []  # runs of adjacent columns: (column, rows with text)
     for j in empty:
-        filled = [i for i in range(hi + 1, len(rows)) if i not in notes and not _blank(rows[i][j])]
+        filled = [i for i in body if not _blank(rows[i][j])]
         if not filled:
             continue
-        r, c = sheet.row0 + filled[0], sheet.col0 + j
-        letter = get_column_letter(c + 1)
-        emit(findings, "LF106", tr("工作表「{s}」的 {c} 列没有表头，其中 {n} 个单元格的内容（从 {c}{r} 起）已忽略：请补上表头或移走内容",
-                                   "sheet {s!r}: column {c} has no header; the text of {n} cell(s) in it (from {c}{r}) is ignored: add a header or move the text",
-                                   s=sheet.name, c=letter, n=len(filled), r=r + 1),
-             sheet.at(r, c))
+        if runs and runs[-1][-1][0] == j - 1:
+            runs[-1].append((j, filled))
+        else:
+            runs.append([(j, filled)])
+    for run in runs:
+        j0, filled0 = run[0]
+        r, c = sheet.row0 + min(i for _, f in run for i in f), sheet.col0 + j0
+        first = get_column_letter(c + 1)
+        last = get_column_letter(sheet.col0 + run[-1][0] + 1)
+        columns = first if len(run) == 1 else f"{first}–{last}"
+        n = sum(len(f) for _, f in run)
+        top = next(j for j, f in run if sheet.row0 + f[0] == r)
+        emit(findings, "LF106", tr("工作表「{s}」的 {c} 列没有表头，其中 {n} 个单元格的内容已忽略：请补上表头或移走内容",
+                                   "sheet {s!r}: column {c} has no header; the text of {n} cell(s) in it is ignored: add a header or move the text",
+                                   s=sheet.name, c=columns, n=n),
+             sheet.at(r, sheet.col0 + top))
 
 
 def _merge_fills(sheet: _Sheet, header_r: int, data_cols: dict[int, str]) -> dict[int, dict[str, Any]]:
