@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianfang.io.limits import SettingError
 from lianfang.findings import Location, flatten
 from lianfang.io import xlsx_reader, zip_guard
 from lianfang.io.build import LEFT_TO_RULES, Builder, RawRow
 from lianfang.io.format import RISKS, TABLE_SPECS
+from lianfang.io.limits import SettingError
 from lianfang.io.reader import read_workbook
 from lianfang.io.values import Problem, coerce, coerce_column
 from lianfang.io.xlsx_reader import read_xlsx

@@ -10,8 +10,8 @@ import typer
 from lianfang import __version__
 from lianfang.cli.common import EXIT_ERROR, LangOption
 from lianfang.config import ConfigError
-from lianfang.io.limits import SettingError
 from lianfang.i18n import set_lang, tr
+from lianfang.io.limits import SettingError
 
 
 def _version(value: bool) -> None:

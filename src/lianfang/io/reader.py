@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-
 from lianfang.i18n import tr
 from lianfang.io.build import Problems, ReadResult, emit
 
