@@ -299,3 +299,19 @@ def test_a_full_width_condition_survives_xlsx_yaml_xlsx(tmp_path):
     back = read_xlsx("u.xlsx", data=workbook_to_xlsx_bytes(again.workbook))
     assert back.workbook.flows[0].steps[0].next == ["2（同意）", "3(不同意)"]
     assert back.workbook.to_data() == first.workbook.to_data()
+
+
+def test_ods_merges_are_read_from_content_xml():
+    """calamine gives no merges for .ods; positions count repeated rows and columns."""
+    from lianfang.io.xlsx_reader import _ods_merges
+
+    content = ('<office:document-content><table:table table:name="风险&amp;点">'
+               '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
+               '<table:table-row><table:table-cell table:number-columns-repeated="3"/>'
+               '<table:table-cell table:number-rows-spanned="2" office:value-type="string"><text:p>GW-03</text:p></table:table-cell>'
+               '</table:table-row><table:table-row><table:covered-table-cell/></table:table-row>'
+               '</table:table><table:table table:name="岗位"/></office:document-content>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("content.xml", content)
+    assert _ods_merges(buffer.getvalue()) == {"风险&点": [((2, 3), (3, 3))], "岗位": []}

@@ -14,6 +14,7 @@ a bad file.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -195,7 +196,7 @@ def _ods_merges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
         if tag == b"table":
             if not closing:
                 n = _ODS_ATTR[b"name"].search(attrs)
-                merges = out.setdefault(n.group(1).decode("utf-8", "replace") if n else "", [])
+                merges = out.setdefault(html.unescape(n.group(1).decode("utf-8", "replace")) if n else "", [])
                 row = 0
         elif tag == b"table-row":
             if closing:

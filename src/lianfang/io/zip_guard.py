@@ -13,6 +13,7 @@ otherwise ask for half a terabyte and abort the process. An .ods sheet is bounde
 from __future__ import annotations
 
 import copy
+import html
 import io
 import re
 import zipfile
@@ -340,4 +341,4 @@ def _check_ods_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, row_cap: int) 
 
 def _table_name(attrs: bytes) -> str:
     m = re.search(rb'table:name\s*=\s*["\']([^"\']*)', attrs)
-    return m.group(1).decode("utf-8", "replace") if m else "?"
+    return html.unescape(m.group(1).decode("utf-8", "replace")) if m else "?"
