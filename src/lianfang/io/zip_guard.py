@@ -49,6 +49,7 @@ _SST_TAG = re.compile(rb'<(?:[\w.-]+:)?sst(?=[\s/>])')
 _SST_COUNT = re.compile(rb'uniqueCount\s*=\s*["\']\s*\+?([0-9]+)')
 # the exact count: every row and cell tag, with its reference if it has one
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
+_EMPTY_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")  # right after a cell's tag: the cell is empty
 _R_ATTR = re.compile(rb'(?i)(?<![\w.-])r\s*=\s*(["\'])([A-Z]*)([0-9]*)\1')
 
 
@@ -234,8 +235,8 @@ def _column_number(letters: bytes) -> int:
 
 
 def _check_cell_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, name: str, row_cap: int, kind: str) -> None:
-    """The exact used range of a part, counted as calamine does: valued (not self-closing)
-    cells only, a position implied when a cell or row has no reference."""
+    """The exact used range of a part, counted as calamine does: valued cells only (not
+    self-closing, not ``<c …></c>``), a position implied when a cell or row has no reference."""
     min_r = min_c = 1 << 62
     max_r = max_c = 0
     row = col = 0
@@ -265,8 +266,8 @@ def _check_cell_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, name: str, ro
                         row = int(ref[2])
                 else:
                     col += 1
-                if m.group(3):
-                    continue  # a self-closing cell has no value
+                if m.group(3) or _EMPTY_CLOSE.match(buf, m.end()):
+                    continue  # a self-closing cell, or one closed at once (openpyxl's styled cell), has no value
                 min_r, max_r = min(min_r, row), max(max_r, row)
                 min_c, max_c = min(min_c, col), max(max_c, col)
                 if max_r - min_r >= row_cap:
