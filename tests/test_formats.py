@@ -315,3 +315,13 @@ def test_ods_merges_are_read_from_content_xml():
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("content.xml", content)
     assert _ods_merges(buffer.getvalue()) == {"风险&点": [((2, 3), (3, 3))], "岗位": []}
+
+
+def test_a_yaml_key_that_looks_like_a_table_is_named():
+    text = ("unit: {name: 单位, code: T, year: 2026, status: 草稿, criteria: {高: a, 中: b, 低: c}}\n"
+            "posts: []\npowers: []\n风险点（修订）: []\nmeasures: []\nunits: []\n")
+    found = read_yaml("u.yaml", data=text.encode()).findings
+    messages = {(f.code, f.location.line): f.message for f in found}
+    assert "是否应为「risks」（风险点）" in messages[("LF106", 4)]
+    assert "「风险点（修订）」，是否就是它" in messages[("LF101", 1)]
+    assert messages[("LF106", 6)] == "未知的顶层键「units」，已忽略"  # English keys are not guessed at

@@ -26,7 +26,7 @@ from lianfang.findings import Location
 from lianfang.i18n import tr
 from lianfang.io.build import REPORTED, Problems, RawRow, RawTable, ReadResult, build_workbook, emit
 from lianfang.io.encoding import EncodingProblem, decode_text
-from lianfang.io.format import STEPS, TABLE_SPECS, UNIT, TableSpec, match_field, match_table
+from lianfang.io.format import STEPS, TABLE_SPECS, UNIT, TableSpec, lookalike_table, match_field, match_table
 from lianfang.model.source import Origin, Source
 
 # Hard limits against hostile files (alias bombs, absurd nesting). ruamel's pure-Python composer
@@ -227,12 +227,19 @@ def read_yaml(path: str | Path, data: bytes | None = None) -> ReadResult:
     origin = Origin(path=str(path), format="yaml")
     tables: dict[str, RawTable] = {}
     unit_row: RawRow | None = None
+    lookalikes: dict[str, str] = {}  # table key -> the top-level key that looks like it
     try:
         for key, knode, vnode in walker.pairs(root, 0, tr("顶层", "the top level")):
             spec = match_table(key)
             if spec is None:
                 line, col = _pos(knode)
-                emit(findings, "LF106", tr("未知的顶层键「{k}」，已忽略", "unknown top-level key {k!r}, ignored", k=key), Location(line=line, col=col))
+                alike = lookalike_table(key, english=False)
+                if alike is None:
+                    emit(findings, "LF106", tr("未知的顶层键「{k}」，已忽略", "unknown top-level key {k!r}, ignored", k=key), Location(line=line, col=col))
+                else:
+                    emit(findings, "LF106", tr("未知的顶层键「{k}」，已忽略：是否应为「{t}」（{s}）？", "unknown top-level key {k!r}, ignored: was it meant to be {t!r} ({s})?",
+                                               k=key, t=alike.key, s=alike.sheet), Location(line=line, col=col))
+                    lookalikes.setdefault(alike.key, key)
                 continue
             origin.tables[spec.key] = _pos(knode)
             origin.sheets[spec.key] = key
@@ -247,8 +254,13 @@ def read_yaml(path: str | Path, data: bytes | None = None) -> ReadResult:
 
     for spec in TABLE_SPECS:
         if spec.required and spec.key not in origin.tables:
-            emit(findings, "LF101", tr("缺少必需的顶层键「{k}」（{s}）", "required top-level key {k!r} ({s}) is missing", k=spec.key, s=spec.sheet),
-                 Location(line=1, col=1))
+            if spec.key in lookalikes:
+                emit(findings, "LF101", tr("缺少必需的顶层键「{k}」（{s}）；有一个顶层键「{o}」，是否就是它？",
+                                           "required top-level key {k!r} ({s}) is missing; is the key {o!r} meant to be it?",
+                                           k=spec.key, s=spec.sheet, o=lookalikes[spec.key]), Location(line=1, col=1))
+            else:
+                emit(findings, "LF101", tr("缺少必需的顶层键「{k}」（{s}）", "required top-level key {k!r} ({s}) is missing", k=spec.key, s=spec.sheet),
+                     Location(line=1, col=1))
     wb = build_workbook(origin, unit_row, tables, excel=False, findings=findings)
     return ReadResult(wb, findings, str(path))
 
