@@ -26,7 +26,15 @@ from lianfang.findings import Location
 from lianfang.i18n import tr
 from lianfang.io.build import REPORTED, Problems, RawRow, RawTable, ReadResult, build_workbook, emit
 from lianfang.io.encoding import EncodingProblem, decode_text
-from lianfang.io.format import STEPS, TABLE_SPECS, UNIT, TableSpec, lookalike_table, match_field, match_table
+from lianfang.io.format import (
+    STEPS,
+    TABLE_SPECS,
+    UNIT,
+    TableSpec,
+    lookalike_table,
+    match_field,
+    match_table,
+)
 from lianfang.model.source import Origin, Source
 
 # Hard limits against hostile files (alias bombs, absurd nesting). ruamel's pure-Python composer
