@@ -52,10 +52,11 @@ def test_no_personal_data_anywhere_in_the_output(runner, app, project: Path, tmp
     private = _private_texts()
     assert len(private) > 20  # the examples do hold such data
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["chcdc.html", "chwsj.html", "chyy.html", "index.html", "公示一览表.xlsx"]
+    assert written == ["chcdc.html", "chwsj.html", "chyy.html", "flowcharts", "index.html", "公示一览表.xlsx"]
     import zipfile
 
-    texts = [p.read_text(encoding="utf-8") for p in out.glob("*.html")]
+    texts = [p.read_text(encoding="utf-8") for p in [*out.glob("*.html"), *out.glob("flowcharts/*")]]
+    assert len(texts) > 4 + 3
     with zipfile.ZipFile(out / "公示一览表.xlsx") as z:
         texts += [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")]
     leaked = {p for p in private for t in texts if p in t}

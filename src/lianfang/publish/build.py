@@ -8,7 +8,6 @@ warning, since the seed wants collective confirmation (集体定) before publica
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,32 +62,40 @@ def _units(targets: list[Path]):
         raise PublishError(str(e)) from None
 
 
-def _charts(pub, findings, display: str, font: str | None) -> tuple[dict[str, str], list[str]]:
-    """SVG text of every external flow of the public workbook that can be drawn."""
+def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | None,
+            force: bool) -> tuple[list[dict[str, str]], list[str]]:
+    """SVG text of every external flow of each public workbook that can be drawn, drawn in one
+    parallel batch into ``folder`` (the published ``flowcharts/``), each chart cached by its DOT text."""
     from lianfang.board.charts import strip_svg
     from lianfang.flowchart import DEFAULT_FONT, plan_workbook
     from lianfang.flowchart.render import ChartFormat, GraphvizMissing, Status, find_dot, render_all
     from lianfang.io.build import ReadResult
     from lianfang.model.vocab import FlowKind
 
-    planned = plan_workbook(ReadResult(pub, findings, display), display, ChartFormat.SVG, font or DEFAULT_FONT,
-                            kinds={FlowKind.EXTERNAL})
-    notes = [tr("流程 {f} 未绘制：{r}", "flow {f} not drawn: {r}", f=r.flow_id,
-                r="；".join(f.message for f in r.findings)) for r in planned.refused]
-    if not planned.jobs:
-        return {}, notes
-    with tempfile.TemporaryDirectory(prefix="lianfang-publish-") as tmp:
-        try:
-            outcomes = render_all(planned.jobs, Path(tmp), ChartFormat.SVG, font or DEFAULT_FONT, force=True,
-                                  dot=find_dot())
-        except GraphvizMissing:
-            return {}, [tr("没有安装 Graphviz，外部流程图未绘制", "Graphviz is not installed: no flowcharts drawn")]
-        out: dict[str, str] = {}
-        for chart, job, outcome in zip(planned.charts, planned.jobs, outcomes, strict=True):
+    font = font or DEFAULT_FONT
+    notes: list[str] = []
+    planned = []
+    for pub, findings, display in units:
+        plan = plan_workbook(ReadResult(pub, findings, display), display, ChartFormat.SVG, font, kinds={FlowKind.EXTERNAL})
+        notes += [tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}", u=display, f=r.flow_id,
+                     r="；".join(f.message for f in r.findings)) for r in plan.refused]
+        planned.append(plan)
+    jobs = [job for plan in planned for job in plan.jobs]
+    out: list[dict[str, str]] = [{} for _ in units]
+    if not jobs:
+        return out, notes
+    try:
+        outcomes = iter(render_all(jobs, folder, ChartFormat.SVG, font, force=force, dot=find_dot()))
+    except GraphvizMissing:
+        return out, [*notes, tr("没有安装 Graphviz，外部流程图未绘制", "Graphviz is not installed: no flowcharts drawn")]
+    for i, plan in enumerate(planned):
+        for chart, job in zip(plan.charts, plan.jobs, strict=True):
+            outcome = next(outcomes)
             if outcome.status in (Status.WRITTEN, Status.UNCHANGED):
-                out[chart.flow_id] = strip_svg((Path(tmp) / job.name).read_text(encoding="utf-8"))
+                out[i][chart.flow_id] = strip_svg((folder / job.name).read_text(encoding="utf-8"))
             else:
-                notes.append(tr("流程 {f} 未绘制：{r}", "flow {f} not drawn: {r}", f=chart.flow_id, r=outcome.message))
+                notes.append(tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}", u=units[i][2],
+                                f=chart.flow_id, r=outcome.message))
     return out, notes
 
 
@@ -122,18 +129,20 @@ def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bo
     pages: list[PublicUnit] = []
     used: set[str] = set()
     labels = _labels()
+    public = []
     for u in units:
         if u.workbook is None or u.errors:
             result.refused.append((u.display, max(u.errors, 1)))
             continue
-        pub = public_workbook(u.workbook, fields)
-        charts, notes = _charts(pub, u.findings, u.display, config.font if config else None) \
-            if "html" in formats and "guide.chart" in fields else ({}, [])
-        result.notes += [f"{u.display}：{n}" for n in notes]
-        page = public_unit(pub, fields, charts, labels)
+        public.append((public_workbook(u.workbook, fields), u.findings, u.display))
+    charts: list[dict[str, str]] = [{} for _ in public]
+    if public and "html" in formats and "guide.chart" in fields:
+        charts, result.notes = _charts(public, out_dir / "flowcharts", config.font if config else None, force)
+    for (pub, _findings, display), unit_charts in zip(public, charts, strict=True):
+        page = public_unit(pub, fields, unit_charts, labels)
         page.file_stem = unique_name(safe_name(page.code, "unit").lower(), used)
         if not page.confirmed:
-            result.unconfirmed.append(u.display)
+            result.unconfirmed.append(display)
         pages.append(page)
     if not pages:
         return result
