@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.conftest import EXAMPLES
 
 from lianfang.board.assessment import DEFAULT_WEIGHTS, Assessment, Criterion, Facts, score, shares
 from lianfang.board.campaign import (
@@ -23,7 +24,6 @@ from lianfang.board.campaign import (
     phase_state,
 )
 from lianfang.board.load import BoardError, load_board
-from tests.conftest import EXAMPLES
 
 AS_OF = date(2026, 10, 15)
 

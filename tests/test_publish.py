@@ -7,11 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.conftest import EXAMPLES, ROOT
 
 from lianfang.io.reader import read_workbook
 from lianfang.publish.fields import PUBLIC_FIELDS, PublishConfig
 from lianfang.publish.view import public_workbook
-from tests.conftest import EXAMPLES, ROOT
 
 ARTEFACTS = ROOT / "build" / "test-artifacts"
 

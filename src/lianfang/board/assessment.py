@@ -13,14 +13,14 @@ before 公示, 定期轮岗交流) and can be reweighted or switched off (weight
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lianfang.i18n import tr
 
 
-class Criterion(str, Enum):
+class Criterion(StrEnum):
     COVERAGE = "coverage"
     HIGH_PHASES = "high_phases"
     MEASURES_DONE = "measures_done"

@@ -16,14 +16,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lianfang.i18n import tr
 
 
-class Expectation(str, Enum):
+class Expectation(StrEnum):
     """What a unit must have done for a phase to count as done."""
 
     SUBMITTED = "submitted"  # its workbook is there and readable
@@ -46,7 +46,7 @@ EXPECTATION_TEXT: dict[Expectation, tuple[str, str]] = {
 }
 
 
-class PhaseState(str, Enum):
+class PhaseState(StrEnum):
     DONE = "done"  # expectation met (on time, as far as lianfang can tell)
     DONE_LATE = "done_late"  # met, but its date (确认日期) is after the phase's end
     ON_TIME = "on_time"  # the phase is open and not yet met

@@ -31,7 +31,12 @@ class Sources:
 
 
 def _sources(target: Path | None) -> Sources:
-    from lianfang.handbook.config import HandbookConfigError, _is_workbook, is_config_file, load_project
+    from lianfang.handbook.config import (
+        HandbookConfigError,
+        _is_workbook,
+        is_config_file,
+        load_project,
+    )
 
     if target is None:
         target = Path("handbook.yaml") if Path("handbook.yaml").is_file() else Path(".")

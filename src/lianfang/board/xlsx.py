@@ -12,6 +12,7 @@ from openpyxl import Workbook as XlsxBook
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang.board.campaign import PhaseState
@@ -47,6 +48,7 @@ def _sheet(ws: Worksheet, title: str, subtitle: str, headers: list[tuple[str, fl
         cell.border = _BORDER
         cell.alignment = _CENTER
         ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[HEADER_ROW].height = 32  # two lines of a wrapped header
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -75,7 +77,7 @@ def render_xlsx(board: Board, pictures: list[Picture]) -> bytes:
     ws.title = tr("工作进度", "Status")
     subtitle = "\n".join(headline(board))
     _sheet(ws, board.title, subtitle, [
-        (tr("单位", "Unit"), 24), (tr("文件", "File"), 22), (tr("状态", "Status"), 8), (tr("错误", "Errors"), 6),
+        (tr("单位", "Unit"), 20), (tr("文件", "File"), 18), (tr("状态", "Status"), 8), (tr("错误", "Errors"), 6),
         (tr("警告", "Warnings"), 6), *((tr(f"{lv}风险", lv), 6) for lv in LEVELS), (tr("一对一覆盖", "Coverage"), 9),
         (tr("措施 已落实/落实中/未落实", "Measures done/doing/todo"), 12), (tr("逾期措施", "Overdue"), 7),
         (tr("待轮岗", "Rotation due"), 7), (tr("发回未改", "Returned open"), 7), (tr("考核得分", "Score"), 8)])
@@ -125,7 +127,8 @@ def render_xlsx(board: Board, pictures: list[Picture]) -> bytes:
             scale = 600 / image.width  # about the width of an A4 page's printable area, in pixels
             image.width, image.height = int(image.width * scale), int(image.height * scale)
             ws.add_image(image, f"A{row + 1}")
-            row += 2 + int(image.height / 20) + 1  # default rows are 20 px high
+            row += 3 + int(image.height / 20)  # default rows are 20 px high; one spare row between charts
+            ws.row_breaks.append(Break(id=row - 1))  # one chart a printed page: none is cut by a page break
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
