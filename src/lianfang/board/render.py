@@ -84,7 +84,7 @@ def render_text(board: Board, console_width: int = 80) -> str:
     console.print(main)
     phases = Table(pad_edge=False, box=None, header_style="bold")
     phases.add_column(tr("单位", "unit"), no_wrap=True)
-    for i, p in enumerate(board.phases, 1):
+    for i in range(1, len(board.phases) + 1):
         phases.add_column(f"{i}", justify="center", no_wrap=True)
     for r in board.rows:
         phases.add_row(r.code or r.file, *(STATE_MARK[c.state] for c in r.phases))

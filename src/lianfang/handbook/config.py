@@ -39,8 +39,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from lianfang.board.assessment import Assessment
 from lianfang.board.campaign import Campaign
 from lianfang.i18n import tr
-from lianfang.publish.fields import PublishConfig
 from lianfang.io.encoding import EncodingProblem, decode_text
+from lianfang.publish.fields import PublishConfig
 
 CONFIG_NAME = "handbook.yaml"
 FORMATS = ("md", "xlsx")

@@ -132,19 +132,17 @@ def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, str], l
         if f.kind is not FlowKind.EXTERNAL:
             continue
         power = powers.get(f.power)
-        rows: list[tuple[str, str]] = []
-
-        def add(key: str, label: str, value) -> None:
-            if key in fields and value:
-                rows.append((label, "、".join(value) if isinstance(value, list) else str(value)))
-
-        add("guide.subject", labels["subject"], f.subject or (power.subject if power else None))
-        add("guide.basis", labels["basis"], f.basis or (power.basis if power else None))
-        add("guide.materials", labels["materials"], f.materials)
-        add("guide.time_limit", labels["time_limit"], power.time_limit if power else None)
-        add("guide.place", labels["place"], f.place)
-        add("guide.fee", labels["fee"], f.fee)
-        add("guide.phone", labels["phone"], f.phone)
+        values = (
+            ("guide.subject", "subject", f.subject or (power.subject if power else None)),
+            ("guide.basis", "basis", f.basis or (power.basis if power else None)),
+            ("guide.materials", "materials", f.materials),
+            ("guide.time_limit", "time_limit", power.time_limit if power else None),
+            ("guide.place", "place", f.place),
+            ("guide.fee", "fee", f.fee),
+            ("guide.phone", "phone", f.phone),
+        )
+        rows = [(labels[label], "、".join(value) if isinstance(value, list) else str(value))
+                for key, label, value in values if key in fields and value]
         lines = list(f.supervision) if "guide.supervision" in fields else []
         supervision += [s for s in lines if s not in supervision]
         guides.append(PublicGuide(
