@@ -325,3 +325,18 @@ def test_a_yaml_key_that_looks_like_a_table_is_named():
     assert "是否应为「risks」（风险点）" in messages[("LF106", 4)]
     assert "「风险点（修订）」，是否就是它" in messages[("LF101", 1)]
     assert messages[("LF106", 6)] == "未知的顶层键「units」，已忽略"  # English keys are not guessed at
+
+
+@pytest.mark.parametrize(("field", "written", "guess"), [
+    ("level", "较高", "高"), ("level", "高风险点", "高"), ("phase", "事前预防阶段", "前期预防"),
+    ("level", "中高", None), ("category", "廉洁", None),
+])
+def test_lf104_names_the_choice_a_value_holds(field, written, guess):
+    from lianfang.io.format import MEASURES, RISKS
+    from lianfang.io.values import Problem, coerce
+
+    spec = (MEASURES if field == "phase" else RISKS).by_key[field]
+    with pytest.raises(Problem) as e:
+        coerce(spec, written)
+    assert e.value.code == "LF104" and "可选：" in e.value.message
+    assert e.value.message.endswith(f"（是否应为「{guess}」？）") if guess else "是否应为" not in e.value.message

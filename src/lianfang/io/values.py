@@ -307,6 +307,22 @@ def _bad_date(spec: FieldSpec, raw: Any) -> Problem:
 
 def _bad_enum(spec: FieldSpec, raw: Any) -> Problem:
     choices = "、".join(spec.vocab.choices())
-    return Problem("LF104", tr("「{h}」的值「{v}」不在可选范围内，可选：{c}",
-                               "{h} ({k}): {v!r} is not one of: {c}",
-                               h=spec.header, k=spec.key, v=as_text(raw) if not isinstance(raw, list | dict) else str(raw), c=choices))
+    text = as_text(raw) if not isinstance(raw, list | dict) else str(raw)
+    message = tr("「{h}」的值「{v}」不在可选范围内，可选：{c}", "{h} ({k}): {v!r} is not one of: {c}",
+                 h=spec.header, k=spec.key, v=text, c=choices)
+    guess = _guess_member(spec, text) if not isinstance(raw, list | dict) else None
+    if guess is not None:
+        message += tr("（是否应为「{g}」？）", " (did you mean {g!r}?)", g=guess)
+    return Problem("LF104", message)
+
+
+def _guess_member(spec: FieldSpec, text: str) -> str | None:
+    """The one choice this value holds or is part of, by its Chinese name or alias (``高风险点``
+    → 高, ``事前预防阶段`` → 前期预防), None when there is no such choice or more than one."""
+    folded = re.sub(r"[\s\u3000]+", "", text).casefold()
+    if not folded:
+        return None
+    names = {m.value: m.value for m in spec.vocab}
+    names.update((alias, value) for alias, value in spec.vocab.aliases().items() if len(alias) >= 2 and not alias.isascii())
+    hits = {value for name, value in names.items() if name.casefold() in folded or folded in name.casefold()}
+    return hits.pop() if len(hits) == 1 else None
