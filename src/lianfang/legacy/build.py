@@ -21,7 +21,7 @@ from lianfang.legacy.grid import Grid
 from lianfang.legacy.headers import ColumnMap, Role, header_key, match_role
 from lianfang.legacy.phases import infer_phase
 from lianfang.legacy.report import ImportReport, Kind
-from lianfang.legacy.split import Item, is_none, phase_prefix, split_numbered, split_phases
+from lianfang.legacy.split import Item, is_heading, is_none, phase_prefix, split_numbered, split_phases
 from lianfang.model.vocab import MeasureStatus, Phase, PostTier, PowerKind, PowerLevel, RiskCategory, RiskLevel, UnitStatus
 from lianfang.model.workbook import ID_RE, Measure, Post, PowerItem, RiskPoint, Unit, Workbook
 
@@ -271,6 +271,23 @@ class _TableReader:
         self.row_risks: dict[int, list[_Risk]] = {}  # grid row -> the risk points it started
         self.last_risks: list[_Risk] = []
         self.blank: list[int] = []
+        self.numbered = self._numbered_columns()
+
+    def _numbered_columns(self) -> set[int]:
+        """Measure columns where some cell starts a numbered list: there ``1.5万元…`` alone is
+        item 1, ``5万元…`` (elsewhere it stays a decimal number)."""
+        out = set()
+        g = self.grid
+        for role in (Role.MEASURES, *PHASE_COLUMNS):
+            c = self.cols.get(role)
+            if c is None:
+                continue
+            for r in range(self.h.start, len(g.rows)):
+                if any(items and items[0].label for _, text in split_phases(g.rows[r][c])
+                       for items in [split_numbered(text)[1]]):
+                    out.add(c)
+                    break
+        return out
 
     def v(self, r: int, role: Role) -> str:
         c = self.cols.get(role)
@@ -498,6 +515,16 @@ class _TableReader:
     def _has_measures(self, values: dict[Role, str]) -> bool:
         return any(values.get(role) and not is_none(values[role]) for role in (Role.MEASURES, *PHASE_COLUMNS))
 
+    def _with_lead(self, r: int, c: int, lead: str, items: list[Item]) -> list[Item]:
+        """Text before the first numbered measure: a measure of its own, unless it only names
+        the list (``措施：``), which is reported and left out."""
+        if not lead:
+            return items
+        if is_heading(lead):
+            self.b.report.add(Kind.SKIPPED, self.grid.where(r, c), tr("列表标题「{t}」不是措施，未导入", "list heading {t!r} is no measure, not imported", t=lead))
+            return items
+        return [Item("", lead), *items]
+
     def _measure_items(self, r: int, values: dict[Role, str]) -> list[tuple[Item, Phase | None, str, int]]:
         """(item, phase or None, how the phase is known, column) for every measure of the row."""
         out: list[tuple[Item, Phase | None, str, int]] = []
@@ -506,9 +533,8 @@ class _TableReader:
             c = self.cols[Role.MEASURES]
             segments = split_phases(values[Role.MEASURES])
             for phase, text in segments:
-                lead, items = split_numbered(text)
-                if lead:
-                    items = [Item("", lead), *items]
+                lead, items = split_numbered(text, numbered=c in self.numbered)
+                items = self._with_lead(r, c, lead, items)
                 for item in items:
                     p, body = phase_prefix(item.text)
                     how = "words" if (p or phase) else ""
@@ -522,9 +548,8 @@ class _TableReader:
             if not text or is_none(text):
                 continue
             c = self.cols[role]
-            _lead, items = split_numbered(text)
-            if _lead:
-                items = [Item("", _lead), *items]
+            lead, items = split_numbered(text, numbered=c in self.numbered)
+            items = self._with_lead(r, c, lead, items)
             if len(items) > 1:
                 self.b.report.add(Kind.SPLIT, self.grid.where(r, c), tr("拆成 {n} 条措施", "split into {n} measures", n=len(items)))
             out.extend((item, phase, "column", c) for item in items)

@@ -34,8 +34,11 @@ _MARKER = re.compile(
     r"|(?P<circled>[\u2460-\u2473])"
     r"|(?P<cn>(?P<c>[一二三四五六七八九十]{1,3})、)"
     r"|(?P<arabic>(?<![\d.．A-Za-z])(?P<a>\d{1,2})(?:[.．](?![\d%％])|[、)）]))"
+    # ``1.5万元``: a decimal number, or item 1 whose text starts with 5 — decided by what follows
+    r"|(?P<decimal>(?<![\d.．A-Za-z])(?P<a1>1)[.．](?=\d))"
 )
-_STYLES = ("dotted", "paren", "cnparen", "circled", "cn", "arabic")
+_STYLES = ("dotted", "paren", "cnparen", "circled", "cn", "arabic", "decimal")
+_LIST_STYLES = ("dotted", "paren", "cnparen", "circled", "cn", "arabic")
 # what may stand right before a marker that starts an item
 _BOUNDARY = set("\n\r；;。，,：:!！?？ \t\u3000】）)")
 # before these a number is a quantity or a reference, never a marker
@@ -56,6 +59,7 @@ class _Marker:
     start: int
     end: int
     at_boundary: bool
+    ambiguous: bool = False  # ``1.5…``: item 1 only if a 2 follows (or the column is numbered)
 
 
 def is_none(text: str) -> bool:
@@ -78,15 +82,18 @@ def _markers(text: str) -> list[_Marker]:
             number = ord(m.group("circled")) - 0x2460 + 1
         elif style == "cn":
             number = _cn_number(m.group("c"))
-        else:
+        elif style == "arabic":
             number = int(m.group("a"))
+        else:
+            number = 1
         if number <= 0:
             continue
         before = text[:m.start()].rstrip(" \t\u3000")
         prev = before[-1:] if before else ""
         if prev in _NOT_BEFORE:
             continue
-        out.append(_Marker(style, number, minor, m.start(), m.end(), not before or prev in _BOUNDARY))
+        ambiguous = style == "decimal"
+        out.append(_Marker("arabic" if ambiguous else style, number, minor, m.start(), m.end(), not before or prev in _BOUNDARY, ambiguous))
     return out
 
 
@@ -131,17 +138,18 @@ def _sequence(markers: list[_Marker], style: str) -> list[_Marker]:
     return best
 
 
-def split_numbered(text: str, depth: int = 0) -> tuple[str, list[Item]]:
+def split_numbered(text: str, depth: int = 0, numbered: bool = False) -> tuple[str, list[Item]]:
     """``(lead, items)``: the text before the first marker, and the numbered items.
 
-    A cell without a list gives ``("", [Item("", text)])``."""
+    A cell without a list gives ``("", [Item("", text)])``. ``numbered``: the column's other
+    cells are numbered lists, so a cell that is only ``1.5万元以上…`` is item 1, ``5万元以上…``."""
     text = text.strip()
     if not text:
         return "", []
     markers = _markers(text)
-    runs = [run for style in _STYLES if (run := _sequence(markers, style))]
+    runs = [run for style in _LIST_STYLES if (run := _sequence(markers, style))]
     # a run is a list when it has two items, or one item that starts the cell
-    runs = [r for r in runs if len(r) >= 2 or r[0].start == 0]
+    runs = [r for r in runs if len(r) >= 2 or (r[0].start == 0 and (numbered or not r[0].ambiguous))]
     if not runs:
         return "", [Item("", text)]
     run = min(runs, key=lambda r: (r[0].start, -len(r)))
@@ -154,7 +162,7 @@ def split_numbered(text: str, depth: int = 0) -> tuple[str, list[Item]]:
         inner_lead, inner = split_numbered(body, depth + 1) if depth < 2 else ("", [Item("", body)])
         if len(inner) >= 2 or (inner and inner[0].label):
             # an item that is itself a list: its lead text is an item of its own, so nothing is lost
-            if inner_lead and _is_heading(inner_lead):
+            if inner_lead and is_heading(inner_lead):
                 lead = _join(lead, inner_lead)  # ``措施：`` names the list, it is not an item
             elif inner_lead:
                 items.append(Item(label, inner_lead))
@@ -164,7 +172,7 @@ def split_numbered(text: str, depth: int = 0) -> tuple[str, list[Item]]:
     return lead, items
 
 
-def _is_heading(text: str) -> bool:
+def is_heading(text: str) -> bool:
     """A few words ending in a colon (``措施：``, ``防控措施:``): the name of the list that follows."""
     return text.endswith(("：", ":")) and len(text) <= 10
 
