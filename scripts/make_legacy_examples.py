@@ -83,6 +83,7 @@ def chcdc_docx() -> bytes:
     header = ["序号", "岗位", "职权事项", "廉政风险点", "风险等级", "防控措施", "责任人", "备注"]
     table = d.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.autofit = False
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
     widths = [Cm(1.0), Cm(2.8), Cm(3.0), Cm(6.0), Cm(1.4), Cm(9.0), Cm(2.2), Cm(1.6)]
@@ -132,6 +133,8 @@ def chcdc_docx() -> bytes:
     note = "注：风险等级经中心党支部委员会会议集体研究确定；防控措施的责任人对措施落实负直接责任。"
     cells = row([note] + [""] * (len(header) - 1))
     cells[0].merge(cells[-1]).text = note
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     for r in table.rows:
         for cell, width in zip(r.cells, widths, strict=True):
             cell.width = width
@@ -198,9 +201,20 @@ def chyy_xlsx() -> bytes:
         if len(by_post) > 1 or seq > 1:
             ws.merge_cells(start_row=5, start_column=2, end_row=r - 1, end_column=2)
         for row in ws.iter_rows(min_row=3, max_row=r - 1, max_col=len(header)):
+            lines = 1
             for cell in row:
                 cell.border = border
                 cell.alignment = wrap
+                if isinstance(cell.value, str):
+                    width = widths[cell.column - 1]
+                    lines = max(lines, sum(len(part) * 2 // max(width - 2, 1) + 1 for part in cell.value.split("\n")))
+            if row[0].row > 4:
+                ws.row_dimensions[row[0].row].height = 14 * lines + 4
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "3:4"
         r += 1  # a blank spacer row
         put(r, 1, "注：风险等级 ★★★ 为高，★★ 为中，★ 为低；“—”表示该阶段暂无措施。")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(header))
