@@ -703,6 +703,8 @@ def parse_level(text: str) -> RiskLevel | None:
         return None
     if t in _LEVEL_WORDS:
         return _LEVEL_WORDS[t]
+    if t.upper() in ("H", "M", "L"):
+        return {"H": RiskLevel.HIGH, "M": RiskLevel.MEDIUM, "L": RiskLevel.LOW}[t.upper()]
     if set(t) <= {"★", "☆"} and "★" in t:
         return {3: RiskLevel.HIGH, 2: RiskLevel.MEDIUM, 1: RiskLevel.LOW}.get(t.count("★"))
     return RiskLevel.parse(t)

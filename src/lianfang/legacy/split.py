@@ -2,13 +2,13 @@
 
 Numbering styles recognised (docs/import.md): ``1.`` ``1、`` ``1．`` ``1)`` ``1）`` (arabic),
 ``(1)`` ``（1）`` (bracketed), ``①…⑳`` (circled), ``一、`` (Chinese numerals), ``（一）``, and
-``1.1`` ``1.2`` (two-level, kept as the label for pairing risks with measures).
+``1.1`` ``1.2`` (two-level, kept as the label for pairing risks with measures; at least two).
 
 A list is only a list when its numbers run 1, 2, 3… in order: ``1、5万元以上的…`` is one item
-(``5万`` is no marker: a marker ends in its punctuation), and a marker inside the text
-(``第2.3条``, ``共3、4批``) does not start an item unless it is the next number of a list that
-has begun and stands at the start of a line or after ``；`` ``。`` ``，`` ``：`` or a space — or,
-for numbers written straight after the text, is the exact next number. A single ``1.`` at the
+(``5万`` is no marker: a marker ends in its punctuation). ``1.`` ``1、`` and ``一、`` start an item
+only at the start of the cell or after a line break, ``；`` ``。`` ``，`` ``：`` or a space, so
+``第2.3条`` and ``分2、3批`` stay text; ``（2）`` ``②`` and ``1.2`` are markers wherever they stand.
+A single ``1.`` at the
 start of a cell is stripped (one numbered measure). When several styles occur, the one that
 starts first is the outer list and each of its items is split again (``一、依据… 二、措施：1.…
 2.…`` gives the items ``依据…``, ``1.…`` and ``2.…``, labelled ``1``, ``2.1``, ``2.2``).
@@ -35,9 +35,10 @@ _MARKER = re.compile(
     r"|(?P<cn>(?P<c>[一二三四五六七八九十]{1,3})、)"
     r"|(?P<arabic>(?<![\d.．A-Za-z])(?P<a>\d{1,2})(?:[.．](?![\d%％])|[、)）]))"
     # ``1.5万元``: a decimal number, or item 1 whose text starts with 5 — decided by what follows
-    r"|(?P<decimal>(?<![\d.．A-Za-z])(?P<a1>1)[.．](?=\d))"
+    r"|(?P<decimal>(?<![\d.．A-Za-z])(?P<a1>\d{1,2})[.．](?=\d))"
 )
 _STYLES = ("dotted", "paren", "cnparen", "circled", "cn", "arabic", "decimal")
+_NEED_BOUNDARY = ("arabic", "cn")  # (1) ① 1.1 are markers wherever they stand; 1. 一、 only after a break
 _LIST_STYLES = ("dotted", "paren", "cnparen", "circled", "cn", "arabic")
 # what may stand right before a marker that starts an item
 _BOUNDARY = set("\n\r；;。，,：:!！?？ \t\u3000】）)")
@@ -85,15 +86,16 @@ def _markers(text: str) -> list[_Marker]:
         elif style == "arabic":
             number = int(m.group("a"))
         else:
-            number = 1
+            number = int(m.group("a1"))
         if number <= 0:
             continue
         before = text[:m.start()].rstrip(" \t\u3000")
         prev = before[-1:] if before else ""
-        if prev in _NOT_BEFORE:
-            continue
+        if prev in _NOT_BEFORE and style in ("arabic", "cn", "decimal", "dotted"):
+            continue  # ``第2.3条``, ``共3、4批``: a number, not a marker
         ambiguous = style == "decimal"
-        out.append(_Marker("arabic" if ambiguous else style, number, minor, m.start(), m.end(), not before or prev in _BOUNDARY, ambiguous))
+        boundary = not before or prev in _BOUNDARY or text[m.start() - 1] in " \t\u3000"
+        out.append(_Marker("arabic" if ambiguous else style, number, minor, m.start(), m.end(), boundary, ambiguous))
     return out
 
 
@@ -125,6 +127,8 @@ def _sequence(markers: list[_Marker], style: str) -> list[_Marker]:
             continue
         run = [first]
         for m in mine[i + 1:]:
+            if not m.at_boundary and (style in _NEED_BOUNDARY or m.ambiguous):
+                continue  # ``分2、3批``: a bare number mid-sentence is text
             last = run[-1]
             if style == "dotted":
                 follows = (m.number == last.number and m.minor == last.minor + 1) or (m.number == last.number + 1 and m.minor == 1)
@@ -149,7 +153,8 @@ def split_numbered(text: str, depth: int = 0, numbered: bool = False) -> tuple[s
     markers = _markers(text)
     runs = [run for style in _LIST_STYLES if (run := _sequence(markers, style))]
     # a run is a list when it has two items, or one item that starts the cell
-    runs = [r for r in runs if len(r) >= 2 or (r[0].start == 0 and (numbered or not r[0].ambiguous))]
+    # (a lone ``1.1…`` is no list: more likely item 1 starting with a number, or a decimal)
+    runs = [r for r in runs if len(r) >= 2 or (r[0].start == 0 and r[0].style != "dotted" and (numbered or not r[0].ambiguous))]
     if not runs:
         return "", [Item("", text)]
     run = min(runs, key=lambda r: (r[0].start, -len(r)))
