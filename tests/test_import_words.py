@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lianfang.legacy.build import infer_tier, parse_level
 from lianfang.legacy.headers import CONTAINS, EXACT, ColumnMap, Role, match_role, parse_role
 from lianfang.legacy.phases import DEFAULT_PHASE, KEYWORDS, infer_phase
-from lianfang.legacy.split import Item, is_none, phase_prefix, split_numbered, split_phases
+from lianfang.legacy.split import Item, is_none, parse_phase, phase_prefix, split_numbered, split_phases
 from lianfang.model.vocab import Phase, PostTier, RiskLevel
 
 # -- header vocabulary ------------------------------------------------------------------------
@@ -180,6 +180,13 @@ def test_an_unnumbered_cell_is_one_item(text):
 ])
 def test_split_phases(cell, segments):
     assert split_phases(cell) == segments
+
+
+@pytest.mark.parametrize(("text", "phase"), [("前期预防", Phase.PREVENT), ("事前", Phase.PREVENT), ("事前防范", Phase.PREVENT),
+                                             ("事中监督", Phase.MONITOR), ("中期", Phase.MONITOR), ("监控", Phase.MONITOR),
+                                             ("后期处置", Phase.HANDLE), ("事后", Phase.HANDLE), ("处置", Phase.HANDLE), ("全程", None)])
+def test_phase_cells(text, phase):
+    assert parse_phase(text) is phase
 
 
 def test_phase_prefix_of_one_item():

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from lianfang.i18n import tr
 from lianfang.legacy.grid import Grid
-from lianfang.legacy.headers import ColumnMap, Role, header_key, match_role
+from lianfang.legacy.headers import EXACT, ColumnMap, Role, header_key, match_role
 from lianfang.legacy.phases import infer_phase
 from lianfang.legacy.report import ImportReport, Kind
-from lianfang.legacy.split import Item, is_heading, is_none, phase_prefix, split_numbered, split_phases
+from lianfang.legacy.split import Item, is_heading, is_none, parse_phase, phase_prefix, split_numbered, split_phases
 from lianfang.model.vocab import MeasureStatus, Phase, PostTier, PowerKind, PowerLevel, RiskCategory, RiskLevel, UnitStatus
 from lianfang.model.workbook import ID_RE, Measure, Post, PowerItem, RiskPoint, Unit, Workbook
 
@@ -30,6 +30,8 @@ DEFAULT_CODE = "UNIT"
 DEFAULT_LEVEL = RiskLevel.MEDIUM
 TODO_TEXT = "待补充"  # a required text the legacy table does not have (the report lists each)
 PHASE_COLUMNS = {Role.PREVENT: Phase.PREVENT, Role.MONITOR: Phase.MONITOR, Role.HANDLE: Phase.HANDLE}
+_NOTE_HEADERS = frozenset({"备注", "说明"})
+_EXACT_PHASES = {header_key(k): v for k, v in EXACT.items() if v in PHASE_COLUMNS}
 # roles of which a table reads one column; a second such column goes to the note
 _SINGLE = frozenset(Role) - {Role.NOTE, Role.IGNORE, Role.SEQ}
 
@@ -71,6 +73,7 @@ class _Header:
     roles: dict[int, Role]  # column -> role
     extra: dict[int, str]  # column -> header text of a column with no role (its text goes to the note)
     keys: dict[int, str]  # column -> cleaned header text, to recognise a repeated header row
+    texts: dict[int, str]  # column -> its header as written (the sub-header under a merged 防控措施)
 
 
 @dataclass
@@ -124,7 +127,7 @@ class _Builder:
                         tr("表头在此行，数据自第 {r} 行起", "header on this row, data from row {r}", r=header.start + 1 + (grid.row0 if not grid.docx else 0)))
         self._front_matter(grid, header.row)
         for c, role in sorted(header.roles.items()):
-            self.report.add(Kind.COLUMN, grid.where(header.row, c), f"「{grid.rows[header.row][c]}」→ {role.label}")
+            self.report.add(Kind.COLUMN, grid.where(header.row, c), f"「{header.texts.get(c) or grid.rows[header.row][c]}」→ {role.label}")
         for c, text in sorted(header.extra.items()):
             self.report.add(Kind.COLUMN, grid.where(header.row, c),
                             tr("「{h}」无对应字段，内容记入风险点备注", "{h!r} has no field; its text goes to the risk point's note", h=text))
@@ -351,7 +354,10 @@ class _TableReader:
                 self._measures(r, values, risks, continued=True)
                 return
         risk_text = self._risk_text(values)
-        if not risk_text or is_none(risk_text):
+        if is_none(risk_text):
+            b.report.add(Kind.SKIPPED, where, tr("风险点写作「{t}」（无），未导入", "risk point written {t!r} (none), not imported", t=risk_text))
+            return
+        if not risk_text:
             if self.last_risks and self._has_measures(values):
                 b.report.add(Kind.ASSUMED, where, tr("本行没有风险点，措施归入上一行的风险点", "no risk point on this row; its measures go to the risk points above"))
                 self._measures(r, values, self.last_risks, continued=True)
@@ -496,11 +502,12 @@ class _TableReader:
 
     def _row_notes(self, r: int, values: dict[Role, str]):
         g = self.grid
-        if values.get(Role.NOTE) and not is_none(values[Role.NOTE]):
-            yield values[Role.NOTE]
         for c in self.note_cols:
-            if c != self.cols.get(Role.NOTE) and g.rows[r][c].strip() and not is_none(g.rows[r][c]):
-                yield f"{g.rows[self.h.row][c].strip() or tr('第{n}列', 'column {n}', n=c + 1)}：{g.rows[r][c].strip()}"
+            text = g.rows[r][c].strip()
+            if text and not is_none(text):
+                header = self.h.texts.get(c, "")
+                # a 备注 column is the note itself; any other column mapped here keeps its header
+                yield text if header_key(header) in _NOTE_HEADERS else f"{header}：{text}"
         for c, header in self.h.extra.items():
             text = g.rows[r][c].strip()
             if text and not is_none(text):
@@ -528,7 +535,7 @@ class _TableReader:
     def _measure_items(self, r: int, values: dict[Role, str]) -> list[tuple[Item, Phase | None, str, int]]:
         """(item, phase or None, how the phase is known, column) for every measure of the row."""
         out: list[tuple[Item, Phase | None, str, int]] = []
-        row_phase = Phase.parse(values.get(Role.PHASE, "")) if values.get(Role.PHASE) else None
+        row_phase = parse_phase(values.get(Role.PHASE, "")) if values.get(Role.PHASE) else None
         if Role.MEASURES in self.cols and values[Role.MEASURES] and not is_none(values[Role.MEASURES]):
             c = self.cols[Role.MEASURES]
             segments = split_phases(values[Role.MEASURES])
@@ -636,16 +643,16 @@ def find_header(grid: Grid, cmap: ColumnMap) -> _Header | None:
 
     for r in range(min(len(grid.rows), HEADER_SEARCH_ROWS)):
         roles = _roles(grid, r, cmap, letter)
+        texts = {c: grid.rows[r][c].strip() for c in roles}
         found = set(roles.values())
         if not found & {Role.RISK, Role.FORM}:
             continue
         start = r + 1
-        if start < len(grid.rows):
-            below = {c: role for c, role in _roles(grid, start, cmap, letter, under=r).items()
-                     if role in PHASE_COLUMNS and len(header_key(grid.rows[start][c])) <= 8}
-            if below:
-                roles.update(below)
-                start += 1
+        below = _phase_subheader(grid, r, roles) if start < len(grid.rows) else {}
+        if below:
+            roles.update(below)
+            texts.update({c: grid.rows[start][c].strip() for c in below})
+            start += 1
         roles = _single_roles(grid, r, roles)
         found = set(roles.values())
         if not found & {Role.MEASURES, Role.LEVEL, Role.CATEGORY, *PHASE_COLUMNS}:
@@ -656,8 +663,26 @@ def find_header(grid: Grid, cmap: ColumnMap) -> _Header | None:
         extra = {c: grid.rows[r][c].strip() for c in range(grid.width)
                  if c not in roles and grid.rows[r][c].strip() and grid.anchor(r, c) == (r, c)}
         keys = {c: header_key(grid.rows[r][c]) for c in roles}
-        return _Header(r, start, roles, extra, keys)
+        return _Header(r, start, roles, extra, keys, texts)
     return None
+
+
+def _phase_subheader(grid: Grid, r: int, roles: dict[int, Role]) -> dict[int, Role]:
+    """The phase columns named on the row below a 防控措施 header merged across them: every
+    non-empty cell of that row is a phase word (事前预防, 事中, 后期处置…) under a measures header,
+    or the header above merged down."""
+    below: dict[int, Role] = {}
+    row = r + 1
+    for c, text in enumerate(grid.rows[row]):
+        if not text.strip():
+            continue
+        if grid.anchor(row, c)[0] <= r:
+            continue  # the header cell above, merged down
+        role = _EXACT_PHASES.get(header_key(text))
+        if role is None or roles.get(c) is not Role.MEASURES:
+            return {}
+        below[c] = role
+    return below
 
 
 def _roles(grid: Grid, r: int, cmap: ColumnMap, letter, under: int | None = None) -> dict[int, Role]:

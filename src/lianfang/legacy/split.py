@@ -227,6 +227,15 @@ def split_phases(text: str) -> list[tuple[Phase | None, str]]:
     return out
 
 
+def parse_phase(text: str) -> Phase | None:
+    """A phase cell: 前期预防 or any alias of version 1.1 (事前, 事中监督, 后期, 预防, 监控, 处置…)."""
+    t = re.sub(r"[\s\u3000]+", "", text)
+    phase = Phase.parse(t)
+    if phase is None and len(t) <= 6 and t[:2] in PHASE_WORDS:
+        phase = PHASE_WORDS[t[:2]]
+    return phase or {"预防": Phase.PREVENT, "监控": Phase.MONITOR, "处置": Phase.HANDLE}.get(t)
+
+
 def phase_prefix(text: str) -> tuple[Phase | None, str]:
     """A phase heading at the very start of one item (``事前：…``), and the rest."""
     m = _PHASE_HEADING.match(text)
