@@ -35,7 +35,7 @@ _EXACT_PHASES = {header_key(k): v for k, v in EXACT.items() if v in PHASE_COLUMN
 # roles of which a table reads one column; a second such column goes to the note
 _SINGLE = frozenset(Role) - {Role.NOTE, Role.IGNORE, Role.SEQ}
 
-_WORDS = re.compile(r"[\u4e00-\u9fff]{4}")  # four Chinese characters in a row: words, not an ID or a count
+_WORDS = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character: words, not an ID or a count
 _NOTE_ROW = re.compile(r"^\s*(注|说明|备注[：:]|填表说明)")
 _SECTION_PREFIX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．])\s*")
 _LEVEL_COUNT = re.compile(r"(\d+)\s*(?:个)?\s*(高|中|低)")
