@@ -165,7 +165,11 @@ def chyy_xlsx() -> bytes:
     widths = [6, 12, 16, 12, 36, 8, 30, 30, 30, 14]
     for dept, by_post in _groups(wb).items():
         ws = book.create_sheet(dept[:31])
-        put = lambda r, c, v: set_text(ws.cell(r, c), v) if v else None  # noqa: E731
+
+        def put(r: int, c: int, v: str, ws=ws) -> None:
+            if v:
+                set_text(ws.cell(r, c), v)
+
         put(1, 1, f"{wb.unit.name}岗位廉政风险防控一览表")
         ws.cell(1, 1).font = Font(bold=True, size=14)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))

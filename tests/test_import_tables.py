@@ -7,15 +7,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from legacy_fixtures import write_docx, write_ods, write_xlsx
 
+from legacy_fixtures import write_docx, write_ods, write_xlsx
 from lianfang.config import Settings
 from lianfang.io.xlsx_writer import write_xlsx as write_workbook
 from lianfang.legacy.build import ImportOptions, NoTableError, import_tables
 from lianfang.legacy.grid import LegacyFileError, read_legacy
 from lianfang.legacy.headers import ColumnMap
 from lianfang.legacy.report import Kind
-from lianfang.model.vocab import Phase, PostTier, RiskCategory, RiskLevel
+from lianfang.model.vocab import PostTier, RiskCategory, RiskLevel
 from lianfang.report import check_workbook
 
 

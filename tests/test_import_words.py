@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 from lianfang.legacy.build import infer_tier, parse_level
 from lianfang.legacy.headers import CONTAINS, EXACT, ColumnMap, Role, match_role, parse_role
 from lianfang.legacy.phases import DEFAULT_PHASE, KEYWORDS, infer_phase
-from lianfang.legacy.split import Item, is_none, parse_phase, phase_prefix, split_numbered, split_phases
+from lianfang.legacy.split import (
+    Item,
+    is_none,
+    parse_phase,
+    phase_prefix,
+    split_numbered,
+    split_phases,
+)
 from lianfang.model.vocab import Phase, PostTier, RiskLevel
 
 # -- header vocabulary ------------------------------------------------------------------------

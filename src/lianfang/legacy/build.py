@@ -21,8 +21,25 @@ from lianfang.legacy.grid import Grid
 from lianfang.legacy.headers import EXACT, ColumnMap, Role, header_key, match_role
 from lianfang.legacy.phases import infer_phase
 from lianfang.legacy.report import ImportReport, Kind
-from lianfang.legacy.split import Item, is_heading, is_none, parse_phase, phase_prefix, split_numbered, split_phases
-from lianfang.model.vocab import MeasureStatus, Phase, PostTier, PowerKind, PowerLevel, RiskCategory, RiskLevel, UnitStatus
+from lianfang.legacy.split import (
+    Item,
+    is_heading,
+    is_none,
+    parse_phase,
+    phase_prefix,
+    split_numbered,
+    split_phases,
+)
+from lianfang.model.vocab import (
+    MeasureStatus,
+    Phase,
+    PostTier,
+    PowerKind,
+    PowerLevel,
+    RiskCategory,
+    RiskLevel,
+    UnitStatus,
+)
 from lianfang.model.workbook import ID_RE, Measure, Post, PowerItem, RiskPoint, Unit, Workbook
 
 HEADER_SEARCH_ROWS = 30  # a title, a 填报单位 line and a note may stand above the header
