@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from legacy_fixtures import write_docx, write_ods, write_xlsx
 from lianfang.config import Settings
@@ -335,3 +337,51 @@ def test_word_tables_over_the_row_limit_are_refused(tmp_path, monkeypatch):
     path = write_docx(tmp_path / "big.docx", [[["岗位", "风险点"]] + [["a", "b"]] * 5])
     with pytest.raises(LegacyFileError, match="过大"):
         read_legacy(path)
+
+
+def test_xls_with_merged_cells():
+    # tests/fixtures/legacy/small.xls: nothing in Python writes .xls, so this one was saved once by
+    # LibreOffice (soffice --convert-to xls) from an .xlsx of these rows: a merged title, 科室 and
+    # 岗位 merged down over two risk points, numbered measures
+    path = Path(__file__).resolve().parent / "fixtures" / "legacy" / "small.xls"
+    wb, report = run(path)
+    assert wb.unit.name == "某卫生院"
+    assert [(p.name, p.department) for p in wb.posts] == [("药剂员", "药房")]
+    assert [(r.description, r.level.value, r.post) for r in wb.risks] == [("收受药品回扣", "高", "GW-01"), ("调剂差错隐瞒不报", "低", "GW-01")]
+    assert [(m.risk, m.description) for m in wb.measures] == [("FX-001", "签订承诺书"), ("FX-001", "每月处方点评公示"), ("FX-002", "双人核对")]
+
+
+# -- any grid at all --------------------------------------------------------------------------------
+
+_CELLS = st.one_of(
+    st.sampled_from(["", "", "序号", "科室", "岗位", "职权", "风险点", "表现形式", "风险等级", "风险类别", "防控措施", "事前", "事中",
+                     "事后", "责任人", "备注", "高", "★★", "一级", "1中2低", "—", "/", "一、中心领导", "注：说明", "防控阶段",
+                     "1.甲风险\n2.乙风险", "1.1措施\n2.1措施", "（1）公开（2）审核", "事前：学习 事后：问责", "风险等级：高"]),
+    st.text(alphabet="采购审批风险措施科长1.、（）：；\n ", max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELLS, min_size=1, max_size=7), min_size=1, max_size=8),
+       st.lists(st.tuples(st.integers(0, 7), st.integers(0, 6), st.integers(0, 7), st.integers(0, 6)), max_size=3))
+def test_any_grid_gives_a_workbook_or_a_refusal(rows, merges):
+    from lianfang.legacy.grid import Grid
+
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    anchors = {}
+    for r1, c1, r2, c2 in merges:
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            for c in range(c1, min(c2, width - 1) + 1):
+                if (r, c) != (r1, c1) and r1 < len(rows) and c1 < width:
+                    anchors[(r, c)] = (r1, c1)
+                    rows[r][c] = rows[r1][c1]
+    try:
+        wb, report = import_tables([Grid("f.xlsx", "S", False, rows, anchors)], ImportOptions(), ["f.xlsx"])
+    except NoTableError:
+        return
+    # every record is a valid model record, every measure answers a risk point that exists
+    assert all(m.risk in wb.risks_by_id for m in wb.measures)
+    assert len({r.id for r in wb.risks}) == len(wb.risks)
+    assert all(r.description.strip() for r in wb.risks)
+    assert report.counts["risks"] == len(wb.risks)
