@@ -385,3 +385,19 @@ def test_any_grid_gives_a_workbook_or_a_refusal(rows, merges):
     assert len({r.id for r in wb.risks}) == len(wb.risks)
     assert all(r.description.strip() for r in wb.risks)
     assert report.counts["risks"] == len(wb.risks)
+
+
+def test_word_cells_of_huge_spans_are_counted_as_they_are_made(tmp_path, monkeypatch):
+    import lianfang.legacy.grid as grid_module
+
+    monkeypatch.setattr(grid_module, "MAX_SHEET_CELLS", 500)
+    row = '<w:tr>' + '<w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr><w:p/></w:tc>' * 20 + '</w:tr>'
+    document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+                f'<w:tbl>{row * 3}</w:tbl></w:body></w:document>').encode()
+    path = _docx_with(tmp_path, "spans.docx", "word/document.xml", document)
+    with pytest.raises(LegacyFileError, match="过大"):
+        read_legacy(path)
+    monkeypatch.setattr(grid_module, "MAX_SHEET_CELLS", 5000)
+    (grid,) = read_legacy(path)
+    assert grid.width == 20 * grid_module.MAX_SPAN  # each span capped

@@ -43,6 +43,7 @@ from lianfang.io.xlsx_reader import (
 DOCX_SUFFIXES = (".docx",)
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 LEGACY_SUFFIXES = DOCX_SUFFIXES + SHEET_SUFFIXES
+MAX_SPAN = 64  # Word tables have at most 63 columns; a larger gridSpan is capped
 
 
 class LegacyFileError(Exception):
@@ -186,14 +187,10 @@ def _docx_grids(data: bytes, display: str) -> list[Grid]:
             if text:
                 before.append(text)
         elif child.tag == qn("w:tbl"):
-            grid = _docx_table(child, qn, display, len(grids) + 1)
+            grid = _docx_table(child, qn, display, len(grids) + 1, MAX_SHEET_CELLS - cells, row_cap)
             grid.before = before
             before = []
             cells += len(grid.rows) * grid.width
-            if len(grid.rows) > row_cap or cells > MAX_SHEET_CELLS:
-                raise LegacyFileError(tr("Word 文档中的表格过大（超过 {m} 个单元格或 {r} 行），已拒绝读取",
-                                         "the tables of the Word document are too large (over {m} cells or {r} rows); refused",
-                                         m=MAX_SHEET_CELLS, r=row_cap))
             grids.append(grid)
     return grids
 
@@ -217,19 +214,21 @@ def _text(element: Any, qn: Any) -> str:
     return "\n".join(out).strip()
 
 
-def _docx_table(tbl: Any, qn: Any, display: str, number: int) -> Grid:
+def _docx_table(tbl: Any, qn: Any, display: str, number: int, budget: int, row_cap: int) -> Grid:
     """One Word table as a grid: ``gridSpan`` repeats a cell to the right, ``vMerge`` continue
-    repeats the cell above; both are recorded as anchors."""
+    repeats the cell above; both are recorded as anchors. The cells are counted as they are
+    made, so a table of huge spans is refused before it fills the memory (``budget``: the cells
+    the document may still have)."""
     rows: list[list[str]] = []
     anchors: dict[tuple[int, int], tuple[int, int]] = {}
     tc_tag = qn("w:tc")
     for r, tr_el in enumerate(tbl.iterchildren(qn("w:tr"))):
-        row: list[str] = [""] * _int_attr(tr_el, qn, "w:trPr", "w:gridBefore")
+        row: list[str] = [""] * min(_int_attr(tr_el, qn, "w:trPr", "w:gridBefore"), MAX_SPAN)
         for tc in tr_el.iter(tc_tag):
             if tc.getparent() is not tr_el and tc.getparent().tag != qn("w:sdtContent"):
                 continue  # a cell of a nested table
             c = len(row)
-            span = max(1, min(_int_attr(tc, qn, "w:tcPr", "w:gridSpan") or 1, 512))
+            span = max(1, min(_int_attr(tc, qn, "w:tcPr", "w:gridSpan") or 1, MAX_SPAN))
             vmerge = _vmerge(tc, qn)
             if vmerge == "continue" and r > 0 and c < len(rows[r - 1]):
                 top = anchors.get((r - 1, c), (r - 1, c))
@@ -242,6 +241,11 @@ def _docx_table(tbl: Any, qn: Any, display: str, number: int) -> Grid:
                     anchors[(r, c + k)] = (r, c)
             row.extend([text] * span)
         rows.append(row)
+        budget -= len(row)
+        if budget < 0 or len(rows) > row_cap:
+            raise LegacyFileError(tr("Word 文档中的表格过大（超过 {m} 个单元格或 {r} 行），已拒绝读取",
+                                     "the tables of the Word document are too large (over {m} cells or {r} rows); refused",
+                                     m=MAX_SHEET_CELLS, r=row_cap))
     width = max((len(r) for r in rows), default=0)
     for row in rows:
         row.extend([""] * (width - len(row)))
