@@ -401,3 +401,31 @@ def test_word_cells_of_huge_spans_are_counted_as_they_are_made(tmp_path, monkeyp
     monkeypatch.setattr(grid_module, "MAX_SHEET_CELLS", 5000)
     (grid,) = read_legacy(path)
     assert grid.width == 20 * grid_module.MAX_SPAN  # each span capped
+
+
+def test_the_housing_bureau_layout(tmp_path):
+    """序号 | 单位/科室 | 风险类别 | 风险点 | 廉政风险主要内容及表现形式 | 风险等级 | 防控措施 | 部门负责人 | 责任领导,
+    the department and the two people merged down."""
+    rows = [["序号", "单位/科室", "风险类别", "风险点", "廉政风险主要内容及表现形式", "风险等级", "防控措施", "部门负责人", "责任领导"],
+            ["1", "建管科", "岗位职责风险", "施工许可", "对不符合条件的项目违规发放施工许可证", "高", "1.公开许可条件；2.集体审核", "王科长", "李副局长"],
+            ["2", "", "业务流程风险", "质量监督", "1.监督检查走过场\n2.收受施工单位财物", "中", "1.1两人以上检查\n2.1签订廉洁承诺书", "", ""]]
+    wb, report = run(write_xlsx(tmp_path / "zjj.xlsx", {"S": rows}, {"S": [(2, 2, 3, 2), (2, 8, 3, 8), (2, 9, 3, 9)]}))
+    assert [(r.description, r.category.value, r.level.value) for r in wb.risks] == [
+        ("施工许可：对不符合条件的项目违规发放施工许可证", "岗位职责", "高"),
+        ("质量监督：监督检查走过场", "业务流程", "中"),
+        ("质量监督：收受施工单位财物", "业务流程", "中")]
+    assert all(r.note == "责任领导：李副局长" for r in wb.risks)
+    assert {m.owner for m in wb.measures} == {"王科长"}
+    assert measures_of(wb, "FX-003") == [("前期预防", "签订廉洁承诺书")]
+    assert wb.posts[0].name == wb.posts[0].department == "建管科"  # no 岗位 column: the post is the department
+
+
+def test_a_duty_list_names_its_powers_by_content(tmp_path):
+    """责任清单: 序号 | 责任主体 | 职权内容 | 风险点 | 风险等级 | 防控措施 | 责任人."""
+    rows = [["序号", "责任主体", "职权内容", "风险点", "风险等级", "防控措施", "责任人", "法律依据"],
+            ["1", "医政科", "医疗机构执业登记", "违规登记", "高", "—", "科长", "《医疗机构管理条例》第九条"]]
+    wb, _ = run(write_xlsx(tmp_path / "qd.xlsx", {"S": rows}))
+    assert [(p.name, p.content, p.subject, p.basis) for p in wb.powers] == [
+        ("医疗机构执业登记", "医疗机构执业登记", "医政科", "《医疗机构管理条例》第九条")]
+    assert wb.risks[0].power == "QL-01" and wb.measures == []
+    assert wb.risks[0].note == "责任人：科长"  # no measure to carry it: kept on the risk point

@@ -392,7 +392,8 @@ class _TableReader:
 
         dept = values.get(Role.DEPARTMENT) or self.section
         post_name = values.get(Role.POST, "")
-        power_name = values.get(Role.POWER, "")
+        # a 责任清单 names the power by its content (职权内容) only
+        power_name = values.get(Role.POWER, "") or values.get(Role.POWER_CONTENT, "")
         duty = values.get(Role.DUTY, "")
         if is_none(post_name):
             post_name = ""
@@ -467,7 +468,7 @@ class _TableReader:
 
     def _risk_text(self, values: dict[Role, str]) -> str:
         name, form = values.get(Role.RISK, ""), values.get(Role.FORM, "")
-        if name and form and not is_none(form) and not form.startswith(name) and name not in form:
+        if name and form and not is_none(form) and not form.startswith(name):
             return f"{name}：{form}" if len(split_numbered(form)[1]) <= 1 else form
         return form or name
 
@@ -533,8 +534,16 @@ class _TableReader:
             yield tr("责任领导：", "leader in charge: ") + values[Role.LEADER]
         if values.get(Role.STAGE) and not is_none(values[Role.STAGE]):
             yield tr("环节：", "stage: ") + values[Role.STAGE]
+        if not (values.get(Role.POWER) or values.get(Role.POWER_CONTENT)):
+            for role in (Role.BASIS, Role.POWER_KIND):  # read into the power, when the row has one
+                if values.get(role) and not is_none(values[role]):
+                    yield f"{self.h.texts.get(self.cols[role], role.label)}：{values[role]}"
 
     # -- measures -----------------------------------------------------------------------
+
+    def _measure_labels(self) -> list[tuple[Role, str]]:
+        return [(role, self.h.texts.get(self.cols[role], role.label)) for role in (Role.OWNER, Role.OWNER_DEPT, Role.DUE, Role.STATUS)
+                if role in self.cols]
 
     def _has_measures(self, values: dict[Role, str]) -> bool:
         return any(values.get(role) and not is_none(values[role]) for role in (Role.MEASURES, *PHASE_COLUMNS))
@@ -584,7 +593,11 @@ class _TableReader:
         items = self._measure_items(r, values)
         if not items:
             if not continued:
+                # the measure fields of a row without measures are kept on its risk points
+                kept = [f"{label}：{values[role]}" for role, label in self._measure_labels()
+                        if values.get(role) and not is_none(values[role])]
                 for risk in risks:
+                    risk.notes.extend(kept)
                     if not risk.measures:
                         b.report.add(Kind.TODO, g.where(r), tr("原表没有防控措施，须补充", "no measure in the table; one must be added"), risk.record["id"])
             return
