@@ -20,7 +20,7 @@ from lianfang.i18n import tr
 from lianfang.legacy.grid import Grid
 from lianfang.legacy.headers import EXACT, ColumnMap, Role, header_key, match_role
 from lianfang.legacy.phases import infer_phase
-from lianfang.legacy.report import ImportReport, Kind
+from lianfang.legacy.report import Entry, ImportReport, Kind
 from lianfang.legacy.split import (
     Item,
     is_heading,
@@ -117,7 +117,7 @@ class _Builder:
 
     # -- ids ----------------------------------------------------------------------------
 
-    def _risk_id(self, wanted: str | None) -> str:
+    def new_risk_id(self, wanted: str | None) -> str:
         if wanted and ID_RE.match(wanted) and wanted not in self.used_risk_ids:
             self.used_risk_ids.add(wanted)
             return wanted
@@ -127,7 +127,7 @@ class _Builder:
         self.used_risk_ids.add(rid)
         return rid
 
-    def _default(self, table: str, what: str, obj: str) -> None:
+    def default(self, table: str, what: str, obj: str) -> None:
         self.defaults.setdefault((table, what), []).append(obj)
 
     # -- a table ------------------------------------------------------------------------
@@ -211,14 +211,14 @@ class _Builder:
             content = values.get(Role.POWER_CONTENT) or values.get(Role.DUTY) or ""
             if not content:
                 content = name
-                self._default("powers", tr("职权内容未填，暂用职权名称", "no power content; the name is used"), qid)
+                self.default("powers", tr("职权内容未填，暂用职权名称", "no power content; the name is used"), qid)
             basis = values.get(Role.BASIS) or ""
             if not basis:
                 basis = TODO_TEXT
-                self._default("powers", tr("法律依据未填，已填「{t}」", "no legal basis; {t!r} filled in", t=TODO_TEXT), qid)
+                self.default("powers", tr("法律依据未填，已填「{t}」", "no legal basis; {t!r} filled in", t=TODO_TEXT), qid)
             subject = dept or name
             level = PowerLevel.DEPARTMENT if dept else PowerLevel.UNIT
-            self._default("powers", tr("权力层级按默认填「{l}」，办理主体填所在部门", "power level defaulted to {l!r}, handled by its department",
+            self.default("powers", tr("权力层级按默认填「{l}」，办理主体填所在部门", "power level defaulted to {l!r}, handled by its department",
                                        l=level.value), qid)
             power = self.powers[key] = {"id": qid, "name": name, "kind": kind, "content": content, "level": level,
                                         "subject": subject, "posts": [], "basis": basis, "notes": notes}
@@ -315,10 +315,13 @@ class _TableReader:
 
     def read(self) -> None:
         g = self.grid
+        blank_at = 0
         for r in range(self.h.start, len(g.rows)):
             row = g.rows[r]
             texts = [t.strip() for t in row]
             if not any(texts):
+                if not self.blank:
+                    blank_at = len(self.b.report.entries)  # the entry goes where the first blank row is
                 self.blank.append(r)
                 continue
             if self._repeated_header(r):
@@ -336,9 +339,9 @@ class _TableReader:
                 continue
             self._data_row(r)
         if self.blank:
-            self.b.report.add(Kind.SKIPPED, g.where(self.blank[0]),
-                              tr("空行 {n} 行：{rows}", "{n} blank row(s): {rows}", n=len(self.blank),
-                                 rows=_row_list(g, self.blank)))
+            self.b.report.entries.insert(blank_at, Entry(Kind.SKIPPED, g.where(self.blank[0]),
+                                                         tr("空行 {n} 行：{rows}", "{n} blank row(s): {rows}", n=len(self.blank),
+                                                            rows=_row_list(g, self.blank))))
 
     def _repeated_header(self, r: int) -> bool:
         keys = self.h.keys
@@ -433,17 +436,17 @@ class _TableReader:
                 owner = m.group(1)
                 text = _tidy(text[:m.start()] + text[m.end():])
             wanted = values.get(Role.RISK_ID) if len(items) == 1 else None
-            rid = b._risk_id(wanted)
+            rid = b.new_risk_id(wanted)
             lv, lv_note = level
             if lv is None:
                 lv = DEFAULT_LEVEL
-                b._default("risks", tr("风险等级未填或无法识别，按「{l}」填写", "no readable level; {l!r} used", l=DEFAULT_LEVEL.value), rid)
+                b.default("risks", tr("风险等级未填或无法识别，按「{l}」填写", "no readable level; {l!r} used", l=DEFAULT_LEVEL.value), rid)
             if lv_note:
                 notes.append(lv_note)
             cat, cat_note = categories[k]
             if cat is None:
                 cat = RiskCategory.PROCESS if power_id else RiskCategory.DUTY
-                b._default("risks", tr("风险类别未填或无法识别，按「{c}」填写", "no readable category; {c!r} used", c=cat.value), rid)
+                b.default("risks", tr("风险类别未填或无法识别，按「{c}」填写", "no readable category; {c!r} used", c=cat.value), rid)
             if cat_note:
                 notes.append(cat_note)
             record = {"id": rid, "power": power_id, "post": post_id, "category": cat, "description": text or risk_text, "level": lv}
@@ -638,7 +641,7 @@ class _TableReader:
         if not owner:
             post = next((p for p in b.posts.values() if p["id"] == risk.record["post"]), None)
             owner = post["name"] if post else (values.get(Role.DEPARTMENT) or self.section or TODO_TEXT)
-            b._default("measures", tr("责任人未填，暂填岗位或部门名称", "no owner; the post or department is filled in"), mid)
+            b.default("measures", tr("责任人未填，暂填岗位或部门名称", "no owner; the post or department is filled in"), mid)
         if phase is None:
             phase, words = infer_phase(text)
             b.report.add(Kind.PHASE, g.where(r, c),
