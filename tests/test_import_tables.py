@@ -429,3 +429,17 @@ def test_a_duty_list_names_its_powers_by_content(tmp_path):
         ("医疗机构执业登记", "医疗机构执业登记", "医政科", "《医疗机构管理条例》第九条")]
     assert wb.risks[0].power == "QL-01" and wb.measures == []
     assert wb.risks[0].note == "责任人：科长"  # no measure to carry it: kept on the risk point
+
+
+def test_title_and_header_repeated_on_every_printed_page(tmp_path):
+    title, filled = "某中心岗位廉政风险防控一览表", "填报单位（盖章）：某中心　　日期：2026年3月"
+    header = ["序号", "岗位", "风险点", "风险等级", "防控措施"]
+    rows = [[title], [filled], header, ["1", "会计", "虚列支出", "高", "审计抽查"],
+            [title], [filled], header, ["2", "出纳", "挪用公款", "高", "每日对账"]]
+    merges = {"S": [(1, 1, 1, 5), (2, 1, 2, 5), (5, 1, 5, 5), (6, 1, 6, 5)]}
+    wb, report = run(write_xlsx(tmp_path / "pages.xlsx", {"S": rows}, merges))
+    assert [(r.description, wb.posts_by_id[r.post].department) for r in wb.risks] == [("虚列支出", "待补充"), ("挪用公款", "待补充")]
+    skipped = entries(report, Kind.SKIPPED)
+    assert ("pages.xlsx S 第5行", "重复的标题或填报单位行（每页重复）：" + title) in skipped
+    assert ("pages.xlsx S 第6行", "重复的标题或填报单位行（每页重复）：填报单位（盖章）：某中心 日期：2026年3月") in skipped
+    assert ("pages.xlsx S 第7行", "重复的表头行（跨页表格）") in skipped

@@ -332,6 +332,10 @@ class _TableReader:
             if len(distinct) == 1 and _NOTE_ROW.match(first):
                 self.b.report.add(Kind.SKIPPED, g.where(r), tr("注释行，未导入：", "note row, not imported: ") + _short(first))
                 continue
+            if len(distinct) <= 2 and all(_is_front_matter(t) for t in distinct):
+                self.b.report.add(Kind.SKIPPED, g.where(r), tr("重复的标题或填报单位行（每页重复）：", "repeated title or 填报单位 line (on every page): ")
+                                  + _short(" ".join(distinct)))
+                continue
             if len(distinct) == 1 and self._section_row(r, first):
                 dept = _SECTION_PREFIX.sub("", first).strip()
                 self.section = dept
@@ -776,6 +780,13 @@ def infer_tier(department: str, name: str) -> PostTier:
     if any(w in name for w in _MIDDLE_WORDS):
         return PostTier.MIDDLE
     return PostTier.OTHER
+
+
+def _is_front_matter(text: str) -> bool:
+    """A title (``…一览表``, ``…风险…表/清单``) or a 填报单位/日期 line, as printed above each page."""
+    t = text.strip()
+    return bool(_FILLED_BY.search(t)) or bool(re.match(r"^(?:填报|报送)?日期\s*[：:]", t)) or (
+        len(t) <= 80 and (t.endswith("一览表") or ("风险" in t and t.endswith(("表", "清单")))))
 
 
 def _note(notes: list[str]) -> str | None:
