@@ -13,6 +13,8 @@ Merge = tuple[int, int, int, int]  # first row, first column, last row, last col
 def write_xlsx(path: Path, sheets: dict[str, list[list[str]]], merges: dict[str, list[Merge]] | None = None) -> Path:
     from openpyxl import Workbook
 
+    from lianfang.io.excel_text import set_text
+
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
@@ -20,7 +22,7 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[str]]], merges: dict[str,
         for r, row in enumerate(rows, 1):
             for c, value in enumerate(row, 1):
                 if value != "":
-                    ws.cell(r, c).value = value
+                    set_text(ws.cell(r, c), value)  # text as typed, even "=…"
         for r1, c1, r2, c2 in (merges or {}).get(name, []):
             ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
     book.save(path)

@@ -443,3 +443,16 @@ def test_title_and_header_repeated_on_every_printed_page(tmp_path):
     assert ("pages.xlsx S 第5行", "重复的标题或填报单位行（每页重复）：" + title) in skipped
     assert ("pages.xlsx S 第6行", "重复的标题或填报单位行（每页重复）：填报单位（盖章）：某中心 日期：2026年3月") in skipped
     assert ("pages.xlsx S 第7行", "重复的表头行（跨页表格）") in skipped
+
+
+def test_formulas_in_a_legacy_table_stay_text(tmp_path):
+    import openpyxl
+
+    rows = [["岗位", "风险点", "防控措施"], ["会计", '=HYPERLINK("http://x","点我")', "+cmd|' /C calc'!A0"]]
+    wb, _ = run(write_xlsx(tmp_path / "f.xlsx", {"S": rows}))
+    assert wb.risks[0].description == '=HYPERLINK("http://x","点我")'
+    out = tmp_path / "unit.xlsx"
+    write_workbook(wb, out, force=True)
+    book = openpyxl.load_workbook(out)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+"]
+    assert cells and all(c.data_type == "s" for c in cells)
