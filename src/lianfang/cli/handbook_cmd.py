@@ -113,15 +113,15 @@ def _formats(values: list[str] | None) -> list[str] | None:
             if item and item not in out:
                 out.append(item)
     for item in out:
-        if item not in ("md", "xlsx"):
-            fail(tr("未知的格式「{f}」（可选：md、xlsx）", "unknown format {f!r} (choose from md, xlsx)", f=item))
+        if item not in ("md", "xlsx", "docx", "pdf"):
+            fail(tr("未知的格式「{f}」（可选：md、xlsx、docx、pdf）", "unknown format {f!r} (choose from md, xlsx, docx, pdf)", f=item))
     return out or None
 
 
 def build(
     target: Annotated[Path | None, typer.Argument(metavar="[CONFIG | UNIT]", help=tr("handbook.yaml、含它的文件夹或一个单位工作簿（默认 ./handbook.yaml）", "handbook.yaml, a folder holding one, or one unit workbook (default ./handbook.yaml)"), show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=tr("输出文件夹（默认取 handbook.yaml 的 output）", "output folder (default: output in handbook.yaml)"), show_default=False)] = None,
-    formats: Annotated[list[str] | None, typer.Option("--format", help=tr("输出格式，逗号分隔：md、xlsx（默认两者）", "formats, comma-separated: md, xlsx (default both)"), show_default=False)] = None,
+    formats: Annotated[list[str] | None, typer.Option("--format", help=tr("输出格式，逗号分隔：md、xlsx、docx、pdf（默认 md,xlsx,docx；pdf 需要 LibreOffice）", "formats, comma-separated: md, xlsx, docx, pdf (default md,xlsx,docx; pdf needs LibreOffice)"), show_default=False)] = None,
     templates: Annotated[Path | None, typer.Option("--templates", help=tr("自己的模板文件夹：同名模板覆盖内置模板", "your template folder: a template of the same name overrides the built-in one"), show_default=False)] = None,
     force: ForceOption = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help=tr("并行任务数（默认 0：每个 CPU 一个）", "parallel jobs (default 0: one per CPU)"))] = 0,

@@ -28,10 +28,10 @@ from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, write_atomic
 
 CACHE_NAME = ".lianfang-cache.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: PNG at 200 dpi
 MAX_CACHE_BYTES = 32 * 1024 * 1024
 DOT_TIMEOUT = 120  # seconds for one chart
-PNG_DPI = "150"  # legible when printed
+PNG_DPI = "200"  # legible when printed (the Word handbook embeds these)
 
 
 class ChartFormat(StrEnum):

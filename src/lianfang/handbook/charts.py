@@ -92,23 +92,32 @@ def draw(
     force: bool = False,
     workers: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    fmt: ChartFormat = ChartFormat.SVG,
 ) -> tuple[dict[tuple[int, str], str], list[ChartSkip], int]:
     """Render into ``out_dir/flowcharts``: (unit, flow) → file, the failures, and how many were unchanged.
+
+    ``fmt`` PNG draws the raster copies the Word handbook embeds, beside the SVGs (same names).
 
     Raises ``flowchart.render.GraphvizMissing`` without Graphviz, ``OutputError`` when the folder
     cannot be made.
     """
     if not jobs:
         return {}, [], 0
-    outcomes = render_all([j.job for j in jobs], out_dir / FOLDER, ChartFormat.SVG, font or DEFAULT_FONT,
+    render_jobs = [j.job if fmt is ChartFormat.SVG else Job(_with_suffix(j.job.name, fmt), j.job.source) for j in jobs]
+    outcomes = render_all(render_jobs, out_dir / FOLDER, fmt, font or DEFAULT_FONT,
                           force=force, workers=workers, dot=find_dot(), on_done=on_done)
     drawn: dict[tuple[int, str], str] = {}
     failed: list[ChartSkip] = []
     unchanged = 0
     for job, outcome in zip(jobs, outcomes, strict=True):
         if outcome.status in (Status.WRITTEN, Status.UNCHANGED):
-            drawn[(job.unit, job.flow_id)] = job.target
+            drawn[(job.unit, job.flow_id)] = f"{FOLDER}/{outcome.job.name}"
             unchanged += outcome.status is Status.UNCHANGED
         else:
             failed.append(ChartSkip(job.unit, job.flow_id, outcome.message))
     return drawn, failed, unchanged
+
+
+def _with_suffix(name: str, fmt: ChartFormat) -> str:
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem}.{fmt.value}"
