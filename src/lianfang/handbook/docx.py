@@ -25,6 +25,7 @@ import copy
 import io
 import re
 import struct
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,7 +42,6 @@ from lianfang.handbook.context import (
     UnitView,
 )
 from lianfang.handbook.filters import percent
-from lianfang.handbook.reproducible import normalise_zip
 from lianfang.i18n import tr
 
 TEMPLATE_NAME = "handbook.docx"
@@ -404,12 +404,18 @@ def png_size(path: Path) -> tuple[int, int] | None:
 
 
 class ImageTable:
-    """Pictures added to the document once each, with fixed, sequential names and IDs."""
+    """Pictures added to the document once each, with fixed, sequential names and IDs.
+
+    python-docx's own ``get_or_add_image`` hashes every picture already in the document for
+    each new one (quadratic: minutes for 500 charts); these are named ``lf-chart<N>.png`` in
+    order, and a chart used twice is added once by its path.
+    """
 
     def __init__(self, document_part):
         self.part = document_part
         self.added: dict[Path, tuple[str, int, int, int]] = {}
         self.count = 0
+        self.files = 0
 
     def add(self, path: Path) -> tuple[str, int, int, int] | None:
         if path in self.added:
@@ -419,7 +425,18 @@ class ImageTable:
         size = png_size(path)
         if size is None:
             return None
-        rid, _image = self.part.get_or_add_image(str(path))
+        from docx.image.image import Image
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PackURI
+        from docx.parts.image import ImagePart
+
+        try:
+            image = Image.from_blob(path.read_bytes())
+        except Exception:  # noqa: BLE001 - a damaged PNG is reported as unreadable, not a traceback
+            return None
+        self.files += 1
+        part = ImagePart.from_image(image, PackURI(f"/word/media/lf-chart{self.files}.png"))
+        rid = self.part.relate_to(part, RT.IMAGE)
         self.count += 1
         self.added[path] = (rid, size[0], size[1], self.count)
         return rid, size[0], size[1], self.count
@@ -824,13 +841,44 @@ def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template
     naive = when.replace(tzinfo=None)
     props.created = naive
     props.modified = naive
-    out = io.BytesIO()
-    document.save(out)
+    data = _package_bytes(document, when)
     if clean.removed and warnings is not None:
         warnings.append(tr("Word 手册：删除了 {n} 个 XML 无法容纳的控制字符（{w}）",
                            "Word handbook: removed {n} control characters XML cannot hold ({w})",
                            n=clean.removed, w="、".join(clean.where) or "?"))
-    return normalise_zip(out.getvalue(), when)
+    return data
+
+
+def _package_bytes(document, when: datetime) -> bytes:
+    """The .docx zip as python-docx's PackageWriter lays it out, but reproducible and quick.
+
+    Every entry is dated ``when`` (python-docx would use the current time) and pictures are
+    stored, not deflated (PNG is compressed already; deflating it again costs seconds per
+    hundred charts and saves nothing).
+    """
+    from docx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM  # noqa: F401 - keeps python-docx's import order
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = document.part.package
+    parts = list(package.iter_parts())
+    stamp = max(when, datetime(1980, 1, 1, tzinfo=when.tzinfo)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        def put(name: str, data: bytes, stored: bool = False) -> None:
+            info = zipfile.ZipInfo(name.lstrip("/"), date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            z.writestr(info, data)
+
+        put(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
+        put(PACKAGE_URI.rels_uri.membername, package.rels.xml)
+        for part in parts:
+            put(part.partname.membername, part.blob, stored=part.partname.ext in ("png", "jpeg", "jpg"))
+            if len(part.rels):
+                put(part.partname.rels_uri.membername, part.rels.xml)
+    return out.getvalue()
 
 
 def _settings(document) -> None:

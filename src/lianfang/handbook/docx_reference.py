@@ -68,7 +68,8 @@ def _pstyle(sid: str, name: str, *, font: str, size: int, based: str | None = "N
     if outline is not None:
         ppr += f'<w:outlineLvl w:val="{outline}"/>'
     rpr = _fonts(font) + ("<w:b/><w:bCs/>" if bold else "") + f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-    return (f'<w:style w:type="paragraph" w:styleId="{sid}"><w:name w:val="{name}"/>'
+    default = ' w:default="1"' if sid == "Normal" else ""
+    return (f'<w:style w:type="paragraph"{default} w:styleId="{sid}"><w:name w:val="{name}"/>'
             + (f'<w:basedOn w:val="{based}"/>' if based else "")
             + (f'<w:next w:val="{nxt}"/>' if nxt else "")
             + (f'<w:uiPriority w:val="{ui}"/>' if ui is not None else "")
@@ -108,7 +109,7 @@ def styles_xml() -> str:
         _pstyle("LfTableHead", "lf table header", font=HEI, size=SIZE_5, based="LfTableText", jc="center", line=240),
         _pstyle("LfTableTitle", "lf table title", font=HEI, size=SIZE_4, jc="center", indent=False, keep_next=True,
                 before=120, after=120, line=300),
-        _pstyle("LfFigure", "lf figure", font=SONG, size=SIZE_5, jc="center", indent=False, keep_next=True, line=240),
+        _pstyle("LfFigure", "lf figure", font=SONG, size=SIZE_5, jc="center", indent=False, line=240),
         _pstyle("LfNote", "lf note", font=FANGSONG, size=SIZE_S4, indent=False, before=60, after=60, line=300),
         _pstyle("LfSign", "lf signature line", font=FANGSONG, size=SIZE_S4, indent=False, before=240, after=240,
                 line=300),
