@@ -16,5 +16,10 @@ done
 echo "demo: converted examples into build/demo/"
 $LF flowchart examples/units/*.yaml -o build/demo/flowcharts  # the .xlsx beside each .yaml is the same unit
 echo "demo: drew every example flow into build/demo/flowcharts/"
-$LF handbook build examples/handbook.yaml -o build/handbook
-echo "demo: the handbook of the examples is build/handbook/handbook.md and build/handbook/handbook.xlsx"
+if command -v soffice >/dev/null 2>&1; then
+  $LF handbook build examples/handbook.yaml -o build/handbook --format md,xlsx,docx,pdf
+  echo "demo: the handbook of the examples is build/handbook/handbook.{md,xlsx,docx,pdf}"
+else
+  $LF handbook build examples/handbook.yaml -o build/handbook
+  echo "demo: the handbook of the examples is build/handbook/handbook.{md,xlsx,docx} (install LibreOffice for the PDF: make print-check)"
+fi

@@ -16,10 +16,10 @@ from lianfang.discover import display_path
 from lianfang.findings import FileReport, Severity
 from lianfang.i18n import tr
 
-HELP_ZH = """汇编廉政风险防控管理工作手册（附件1 四“整理文件资料，汇编工作手册”）：八个部分，Markdown 和 Excel 两种格式。
+HELP_ZH = """汇编廉政风险防控管理工作手册（附件1 四“整理文件资料，汇编工作手册”）：八个部分，Markdown、Excel 和 Word 格式（装有 LibreOffice 时另可生成 PDF）。
 
 示例：lianfang handbook init 手册；cd 手册；lianfang handbook build"""
-HELP_EN = """Compile the integrity-risk handbook (附件1 四): eight parts, in Markdown and Excel.
+HELP_EN = """Compile the integrity-risk handbook (附件1 四): eight parts, in Markdown, Excel and Word (and PDF with LibreOffice).
 
 Example: lianfang handbook init handbook; cd handbook; lianfang handbook build"""
 
@@ -35,28 +35,31 @@ Refuses a folder that exists and is not empty, unless --force.
 
 Example: lianfang handbook init health-handbook --organisation 巢湖市卫生局"""
 
-BUILD_HELP_ZH = """生成手册：handbook.md（含 flowcharts/ 流程图和 attachments/ 附件）和 handbook.xlsx。
+BUILD_HELP_ZH = """生成手册：handbook.md（含 flowcharts/ 流程图和 attachments/ 附件）、handbook.xlsx 和 handbook.docx
+（按公文格式排版的 Word 文件，模板为 templates/handbook.docx）；--format 加 pdf 时用 LibreOffice 另存 handbook.pdf。
 
 参数可以是 handbook.yaml（或含它的文件夹），也可以是一个单位工作簿（生成该单位自己的手册，输出到 ./handbook/）；
 不给参数时使用当前文件夹的 handbook.yaml。先按规则目录校验每个单位（设置取自 lianfang.toml）：有错误即列出问题、
 不生成手册（退出状态 1）；加 --force 则照常生成，并在手册末尾附“校验问题”附录（目录中有链接），退出状态仍为 1。
-lianfang 自己生成且未被改动的 handbook.md、handbook.xlsx 可直接重新生成；其他同名文件只有加 --force 才覆盖。
+lianfang 自己生成且未被改动的手册文件可直接重新生成；其他同名文件只有加 --force 才覆盖。
 相同输入总是生成字节相同的文件（时间取 SOURCE_DATE_EPOCH，未设置时取手册年度的 1 月 1 日）。未变化的单位、
 流程图和手册本身都从输出文件夹的缓存读取，不重复生成。
 
-示例：lianfang handbook build；lianfang handbook build units/chyy.xlsx -o 手册/ --format md"""
-BUILD_HELP_EN = """Build the handbook: handbook.md (with flowcharts/ and attachments/) and handbook.xlsx.
+示例：lianfang handbook build；lianfang handbook build units/chyy.xlsx -o 手册/ --format docx,pdf"""
+BUILD_HELP_EN = """Build the handbook: handbook.md (with flowcharts/ and attachments/), handbook.xlsx and handbook.docx
+(laid out as an official document, template templates/handbook.docx); with pdf in --format, LibreOffice
+also makes handbook.pdf.
 
 The argument is a handbook.yaml (or a folder holding one) or a single unit workbook (that unit's own
 handbook, written to ./handbook/); without one, ./handbook.yaml. Every unit is validated first (settings
 from lianfang.toml): on an error the findings are listed and nothing is built (exit 1); with --force the
 handbook is built anyway with a findings appendix linked from its contents, and the exit status is still 1.
-A handbook.md or handbook.xlsx that lianfang wrote and nobody edited is rebuilt freely; any other file of
+A handbook file that lianfang wrote and nobody edited is rebuilt freely; any other file of
 that name is only replaced with --force. The same inputs always give byte-identical files (times from
 SOURCE_DATE_EPOCH, else 1 January of the handbook's year). Unchanged units, charts and the handbook itself
 come from a cache in the output folder and are not made again.
 
-Example: lianfang handbook build; lianfang handbook build units/chyy.xlsx -o out/ --format md"""
+Example: lianfang handbook build; lianfang handbook build units/chyy.xlsx -o out/ --format docx,pdf"""
 
 
 def init(
