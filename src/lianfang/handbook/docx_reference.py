@@ -38,6 +38,8 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PLACEHOLDERS = ("{{title}}", "{{organisation}}", "{{year}}")
 
+# lines of table text and pictures keep their own height even when the office turns on a line grid
+NO_GRID = '<w:snapToGrid w:val="0"/>'
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _NS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
@@ -49,20 +51,26 @@ def _fonts(east_asia: str, latin: str = LATIN) -> str:
 def _pstyle(sid: str, name: str, *, font: str, size: int, based: str | None = "Normal", nxt: str | None = None,
             bold: bool = False, jc: str | None = None, indent: bool | None = None, outline: int | None = None,
             keep_next: bool = False, page_break: bool = False, before: int = 0, after: int = 0,
-            line: int | None = None, ui: int | None = None, extra_ppr: str = "") -> str:
+            line: int | None = None, ui: int | None = None, tabs: str = "", grid: bool = True,
+            ind: str | None = None) -> str:
+    # w:pPr children in the schema's order (Word rejects a document whose order is wrong)
     ppr = ""
     if keep_next:
         ppr += "<w:keepNext/>"
     if page_break:
         ppr += "<w:pageBreakBefore/>"
+    ppr += tabs
+    if not grid:
+        ppr += NO_GRID
     spacing = f'<w:spacing w:before="{before}" w:after="{after}"'
     spacing += f' w:line="{line}" w:lineRule="auto"/>' if line else "/>"
     ppr += spacing
-    if indent is True:
+    if ind is not None:
+        ppr += ind
+    elif indent is True:
         ppr += '<w:ind w:firstLineChars="200" w:firstLine="560"/>'
     elif indent is False:
         ppr += '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
-    ppr += extra_ppr
     if jc:
         ppr += f'<w:jc w:val="{jc}"/>'
     if outline is not None:
@@ -100,21 +108,23 @@ def styles_xml() -> str:
         _pstyle("TOCHeading", "TOC Heading", font=HEI, size=SIZE_3, nxt="Normal", jc="center", indent=False,
                 before=240, after=360, line=360, ui=39),
         _pstyle("TOC1", "toc 1", font=HEI, size=SIZE_4, nxt="Normal", indent=False, before=60, line=300, ui=39,
-                extra_ppr=toc_tabs),
+                tabs=toc_tabs),
         _pstyle("TOC2", "toc 2", font=FANGSONG, size=SIZE_4, nxt="Normal", indent=False, line=300, ui=39,
-                extra_ppr=toc_tabs + '<w:ind w:left="560"/>'),
+                tabs=toc_tabs, ind='<w:ind w:left="560"/>'),
         _pstyle("LfCover", "lf cover line", font=KAI, size=SIZE_3, jc="center", indent=False, before=120, after=120),
-        _pstyle("LfTableText", "lf table text", font=SONG, size=SIZE_5, indent=False, jc="left", line=240),
-        _pstyle("LfTableSmall", "lf table text small", font=SONG, size=SIZE_S5, indent=False, jc="left", line=240),
+        _pstyle("LfTableText", "lf table text", font=SONG, size=SIZE_5, indent=False, jc="left", line=240,
+                grid=False),
+        _pstyle("LfTableSmall", "lf table text small", font=SONG, size=SIZE_S5, indent=False, jc="left", line=240,
+                grid=False),
         _pstyle("LfTableHead", "lf table header", font=HEI, size=SIZE_5, based="LfTableText", jc="center", line=240),
         _pstyle("LfTableTitle", "lf table title", font=HEI, size=SIZE_4, jc="center", indent=False, keep_next=True,
                 before=120, after=120, line=300),
-        _pstyle("LfFigure", "lf figure", font=SONG, size=SIZE_5, jc="center", indent=False, line=240),
+        _pstyle("LfFigure", "lf figure", font=SONG, size=SIZE_5, jc="center", indent=False, line=240, grid=False),
         _pstyle("LfNote", "lf note", font=FANGSONG, size=SIZE_S4, indent=False, before=60, after=60, line=300),
         _pstyle("LfSign", "lf signature line", font=FANGSONG, size=SIZE_S4, indent=False, before=240, after=240,
                 line=300),
         _pstyle("LfList", "lf list", font=FANGSONG, size=SIZE_4, indent=False, line=360,
-                extra_ppr='<w:ind w:left="560" w:hanging="280"/>'),
+                ind='<w:ind w:left="560" w:hanging="280"/>'),
         _pstyle("Header", "header", font=SONG, size=SIZE_S5, jc="center", indent=False),
         _pstyle("Footer", "footer", font=SONG, size=SIZE_4, jc="center", indent=False),
     ]
@@ -158,7 +168,7 @@ def section_xml(*, landscape: bool = False, title_page: bool = False, footer_rid
         mar = (f'<w:pgMar w:top="{m["top"]}" w:right="{m["right"]}" w:bottom="{m["bottom"]}" w:left="{m["left"]}" '
                f'w:header="{HEADER_DIST}" w:footer="{FOOTER_DIST}" w:gutter="0"/>')
     return (f"<w:sectPr>{refs}{size}{mar}" + ("<w:titlePg/>" if title_page else "")
-            + '<w:docGrid w:type="lines" w:linePitch="312"/></w:sectPr>')
+            + '<w:docGrid w:linePitch="312"/></w:sectPr>')
 
 
 def _p(text: str, style: str) -> str:
