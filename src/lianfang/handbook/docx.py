@@ -63,6 +63,8 @@ PART_HEADING_RESERVE = 1300
 
 # characters XML 1.0 cannot hold (tab, newline and carriage return can)
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# an empty paragraph that takes (almost) no room: after a table, or holding a section break
+_TINY = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
@@ -209,6 +211,7 @@ class _Body:
         self.headings: list[tuple[int, str, str]] = []  # (level, escaped text, bookmark)
         self.images = images
         self.fresh_page = True  # nothing written since the last page or section break
+        self.pending_break = False  # the next paragraph starts a page
         self.toc_at: int | None = None
 
     @property
@@ -222,14 +225,16 @@ class _Body:
             return
         self.sections.append(self.landscape)
         # the ending section's w:sectPr, replaced by a copy of the template's in render_docx
-        self.out.append("<w:p><w:pPr><w:sectPr/></w:pPr></w:p>")
+        self.out.append(f"<w:p><w:pPr>{_TINY}<w:sectPr/></w:pPr></w:p>")
+        self.pending_break = False
         self.landscape = landscape
         self.fresh_page = True
 
     def page_break(self) -> None:
+        """The next heading starts a page (as a property of it: a break paragraph after a table
+        that ends a page would leave that page's successor blank)."""
         if not self.fresh_page:
-            self.out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
-            self.fresh_page = True
+            self.pending_break = True
 
     # text
     def heading(self, level: int, text: str, *, new_page: bool = False) -> None:
@@ -241,11 +246,17 @@ class _Body:
         n = len(self.headings)
         # Heading 1 starts a page by its style; after a section break that page is already new
         ppr = '<w:pageBreakBefore w:val="0"/>' if level == 1 and self.fresh_page and self.out else ""
+        if self.pending_break and level != 1:
+            ppr = "<w:pageBreakBefore/>"
+        self.pending_break = False
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="Heading{level}"/>{ppr}</w:pPr>'
                         f'<w:bookmarkStart w:id="{n}" w:name="{mark}"/>{_runs(text)}<w:bookmarkEnd w:id="{n}"/></w:p>')
         self.fresh_page = False
 
     def para(self, text: str, style: str = "Normal", **kw) -> None:
+        if self.pending_break:
+            kw["ppr"] = "<w:pageBreakBefore/>" + kw.get("ppr", "")
+            self.pending_break = False
         self.out.append(_para(text, style, **kw))
         self.fresh_page = False
 
@@ -308,7 +319,7 @@ class _Body:
             out.append("</w:tr>")
         out.append("</w:tbl>")
         # a paragraph after every table: two tables in a row would merge into one
-        out.append('<w:p><w:pPr><w:pStyle w:val="LfNote"/><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>')
+        out.append(f'<w:p><w:pPr><w:pStyle w:val="LfNote"/>{_TINY}</w:pPr></w:p>')
         self.fresh_page = False
 
     # images
