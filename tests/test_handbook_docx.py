@@ -16,13 +16,18 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.shared import Emu
 
 from lianfang import palette
 from lianfang.handbook import docx_reference
 from lianfang.handbook.build import BuildError, BuildOptions, build_handbook
 from lianfang.handbook.context import UnitInput, build_context
-from lianfang.handbook.docx import TEMPLATE_NAME, Cleaner, DocxProblem, default_template, render_docx
+from lianfang.handbook.docx import (
+    TEMPLATE_NAME,
+    Cleaner,
+    DocxProblem,
+    default_template,
+    render_docx,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "handbook"
@@ -187,8 +192,13 @@ def test_every_chart_is_embedded_and_fits_its_section(doc, built: Path):
     # embedded as pictures, 200 dpi PNGs (never larger than their natural size)
     media = [n for n in zipfile.ZipFile(built / "handbook.docx").namelist() if n.startswith("word/media/")]
     assert len(media) == len(charts)
+    # never enlarged beyond 200 dpi, never distorted
     for shape in doc.inline_shapes:
-        assert shape.width <= Emu(10**9)
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        image = doc.part.related_parts[blip.embed].image
+        natural_w = image.px_width * 914400 // 200
+        assert shape.width <= natural_w + 1
+        assert abs(shape.width / shape.height - image.px_width / image.px_height) < 0.01
 
 
 def test_footer_page_numbers_with_dashes(doc):

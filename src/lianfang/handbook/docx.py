@@ -867,7 +867,6 @@ def _package_bytes(document, when: datetime) -> bytes:
     stored, not deflated (PNG is compressed already; deflating it again costs seconds per
     hundred charts and saves nothing).
     """
-    from docx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM  # noqa: F401 - keeps python-docx's import order
     from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
     from docx.opc.pkgwriter import _ContentTypesItem
 
