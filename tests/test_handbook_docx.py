@@ -369,3 +369,12 @@ def test_the_demo_handbook_prints(tmp_path: Path):
     text = "\n".join(reader.pages[i].extract_text() for i in range(1, 5))
     numbers = [int(m.group(2)) for m in re.finditer(r"(第[一二三四五六七八]部分)[^\n]*?\.{3,}\s*(\d+)", text)]
     assert len(numbers) >= 6 and numbers == sorted(numbers) and numbers[-1] > 50, numbers
+
+
+def test_markdown_documents_become_headings_lists_and_text(doc):
+    paras = [(p.style.style_id, p.text) for p in doc.paragraphs]
+    assert ("Heading2", "法律法规目录") in paras
+    assert ("Heading3", "法律") in paras
+    assert ("LfList", "・《中华人民共和国药品管理法》") in paras
+    # a code fence's line is text, not a heading
+    assert ("LfNote", "# 代码块里的井号不是标题") in paras
