@@ -40,6 +40,7 @@ FONT_ALIASES = {
     "楷体": SERIF, "楷体_GB2312": SERIF, "KaiTi": SERIF, "KaiTi_GB2312": SERIF,
     "黑体": SANS, "SimHei": SANS, "微软雅黑": SANS, "Microsoft YaHei": SANS,
 }
+BOLD_FACES = ("方正小标宋简体", "方正小标宋_GBK", "小标宋")
 
 
 class PdfProblem(Exception):
@@ -67,6 +68,10 @@ def fontconfig_file(folder: Path) -> Path:
     aliases = "".join(
         f"<alias binding=\"same\"><family>{name}</family><prefer><family>{face}</family></prefer></alias>"
         for name, face in FONT_ALIASES.items())
+    # 小标宋 is a heavy face: its stand-in is the bold cut
+    aliases += "".join(
+        f'<match target="pattern"><test name="family"><string>{name}</string></test>'
+        '<edit name="weight" mode="assign"><const>bold</const></edit></match>' for name in BOLD_FACES)
     system = "/etc/fonts/fonts.conf"
     include = f"<include ignore_missing=\"yes\">{system}</include>" if Path(system).is_file() else ""
     path = folder / "fonts.conf"

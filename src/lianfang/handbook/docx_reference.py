@@ -52,7 +52,7 @@ def _pstyle(sid: str, name: str, *, font: str, size: int, based: str | None = "N
             bold: bool = False, jc: str | None = None, indent: bool | None = None, outline: int | None = None,
             keep_next: bool = False, page_break: bool = False, before: int = 0, after: int = 0,
             line: int | None = None, ui: int | None = None, tabs: str = "", grid: bool = True,
-            ind: str | None = None) -> str:
+            ind: str | None = None, exact: bool = False) -> str:
     # w:pPr children in the schema's order (Word rejects a document whose order is wrong)
     ppr = ""
     if keep_next:
@@ -63,7 +63,7 @@ def _pstyle(sid: str, name: str, *, font: str, size: int, based: str | None = "N
     if not grid:
         ppr += NO_GRID
     spacing = f'<w:spacing w:before="{before}" w:after="{after}"'
-    spacing += f' w:line="{line}" w:lineRule="auto"/>' if line else "/>"
+    spacing += f' w:line="{line}" w:lineRule="{"exact" if exact else "auto"}"/>' if line else "/>"
     ppr += spacing
     if ind is not None:
         ppr += ind
@@ -112,11 +112,13 @@ def styles_xml() -> str:
         _pstyle("TOC2", "toc 2", font=FANGSONG, size=SIZE_4, nxt="Normal", indent=False, line=300, ui=39,
                 tabs=toc_tabs, ind='<w:ind w:left="560"/>'),
         _pstyle("LfCover", "lf cover line", font=KAI, size=SIZE_3, jc="center", indent=False, before=120, after=120),
-        _pstyle("LfTableText", "lf table text", font=SONG, size=SIZE_5, indent=False, jc="left", line=240,
-                grid=False),
-        _pstyle("LfTableSmall", "lf table text small", font=SONG, size=SIZE_S5, indent=False, jc="left", line=240,
-                grid=False),
-        _pstyle("LfTableHead", "lf table header", font=HEI, size=SIZE_5, based="LfTableText", jc="center", line=240),
+        # exact line heights: CJK fonts' own line gap (about 1.45 em) would make tall rows taller
+        _pstyle("LfTableText", "lf table text", font=SONG, size=SIZE_5, indent=False, jc="left", line=280,
+                exact=True, grid=False),
+        _pstyle("LfTableSmall", "lf table text small", font=SONG, size=SIZE_S5, indent=False, jc="left", line=230,
+                exact=True, grid=False),
+        _pstyle("LfTableHead", "lf table header", font=HEI, size=SIZE_5, based="LfTableText", jc="center", line=280,
+                exact=True, grid=False),
         _pstyle("LfTableTitle", "lf table title", font=HEI, size=SIZE_4, jc="center", indent=False, keep_next=True,
                 before=120, after=120, line=300),
         _pstyle("LfFigure", "lf figure", font=SONG, size=SIZE_5, jc="center", indent=False, line=240, grid=False),
