@@ -189,9 +189,14 @@ def test_every_chart_is_embedded_and_fits_its_section(doc, built: Path):
                 assert int(ext.get("cx")) <= tw and int(ext.get("cy")) <= th
     charts = sorted(built.glob("flowcharts/*.png"))
     assert n == len(charts) > 0
-    # embedded as pictures, 200 dpi PNGs (never larger than their natural size)
-    media = [n for n in zipfile.ZipFile(built / "handbook.docx").namelist() if n.startswith("word/media/")]
-    assert len(media) == len(charts)
+    # each chart embedded once as PNG (what every reader draws) and once as SVG (Word 2016+ draws it)
+    z = zipfile.ZipFile(built / "handbook.docx")
+    media = [n for n in z.namelist() if n.startswith("word/media/")]
+    assert len([n for n in media if n.endswith(".png")]) == len(charts)
+    assert len([n for n in media if n.endswith(".svg")]) == len(charts)
+    assert 'ContentType="image/svg+xml"' in z.read("[Content_Types].xml").decode()
+    xml = z.read("word/document.xml").decode()
+    assert xml.count("<asvg:svgBlip ") == n
     # never enlarged beyond 200 dpi, never distorted
     for shape in doc.inline_shapes:
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip

@@ -53,6 +53,8 @@ _NAMESPACES = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
 )
+SVG_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # Office 2016's extension: an SVG beside the PNG
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 EMU_PER_TWIP = 635
 EMU_PER_INCH = 914400
 CHART_DPI = 200  # flowchart PNGs are rendered at this resolution (flowchart.render.PNG_DPI)
@@ -323,15 +325,21 @@ class _Body:
         self.fresh_page = False
 
     # images
-    def image(self, path: Path, description: str, reserve: int = CHART_RESERVE) -> bool:
+    def image(self, path: Path, description: str, reserve: int = CHART_RESERVE, svg: Path | None = None) -> bool:
         """A chart, centred, as large as the text area allows (never enlarged); False if unreadable.
 
-        ``reserve`` (twips) is kept free on the page for what precedes the chart.
+        ``reserve`` (twips) is kept free on the page for what precedes the chart. ``svg``, the
+        same chart as SVG, is added as the vector version Word 2016+ draws (``asvg:svgBlip``);
+        WPS, older Word and LibreOffice draw the PNG.
         """
-        picture = self.images.add(path)
-        if picture is None:
+        added = self.images.add(path, svg)
+        if added is None:
             return False
-        rid, px_w, px_h, n = picture
+        picture, n = added
+        px_w, px_h = picture.px_w, picture.px_h
+        vector = ("" if picture.svg_rid is None else
+                  f'<a:extLst><a:ext uri="{SVG_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{picture.svg_rid}"/>'
+                  "</a:ext></a:extLst>")
         cx, cy = px_w * EMU_PER_INCH // CHART_DPI, px_h * EMU_PER_INCH // CHART_DPI
         g = self.geometry
         max_w, max_h = g.text_width * EMU_PER_TWIP, (g.text_height - reserve) * EMU_PER_TWIP
@@ -345,7 +353,7 @@ class _Body:
             '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
             '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
             f'<pic:nvPicPr><pic:cNvPr id="{n}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
-            f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:blipFill><a:blip r:embed="{picture.rid}">{vector}</a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
             f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
             "</wp:inline></w:drawing></w:r></w:p>")
@@ -414,33 +422,48 @@ def png_size(path: Path) -> tuple[int, int] | None:
     return (width, height) if width and height else None
 
 
+@dataclass(frozen=True, slots=True)
+class Picture:
+    rid: str  # the PNG's relationship
+    svg_rid: str | None  # the SVG's, when there is one (Word 2016+ draws it, others the PNG)
+    px_w: int
+    px_h: int
+
+
 class ImageTable:
     """Pictures added to the document once each, with fixed, sequential names and IDs.
 
     python-docx's own ``get_or_add_image`` hashes every picture already in the document for
-    each new one (quadratic: minutes for 500 charts); these are named ``lf-chart<N>.png`` in
-    order, and a chart used twice is added once by its path.
+    each new one (quadratic: minutes for 500 charts); these are named ``lf-chart<N>.png`` (and
+    ``.svg``) in order, and a chart used twice is added once by its path.
     """
 
     def __init__(self, document_part):
         self.part = document_part
-        self.added: dict[Path, tuple[str, int, int, int]] = {}
-        self.count = 0
+        self.added: dict[Path, Picture] = {}
+        self.count = 0  # drawings placed: their IDs
         self.files = 0
 
-    def add(self, path: Path) -> tuple[str, int, int, int] | None:
-        if path in self.added:
-            rid, px_w, px_h, _ = self.added[path]
-            self.count += 1
-            return rid, px_w, px_h, self.count
-        size = png_size(path)
-        if size is None:
-            return None
+    def add(self, path: Path, svg: Path | None = None) -> tuple[Picture, int] | None:
+        """The picture of a PNG (with its SVG twin, if readable) and the next drawing ID."""
+        if path not in self.added:
+            picture = self._add(path, svg)
+            if picture is None:
+                return None
+            self.added[path] = picture
+        self.count += 1
+        return self.added[path], self.count
+
+    def _add(self, path: Path, svg: Path | None) -> Picture | None:
         from docx.image.image import Image
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
         from docx.parts.image import ImagePart
 
+        size = png_size(path)
+        if size is None:
+            return None
         try:
             image = Image.from_blob(path.read_bytes())
         except Exception:  # noqa: BLE001 - a damaged PNG is reported as unreadable, not a traceback
@@ -448,9 +471,15 @@ class ImageTable:
         self.files += 1
         part = ImagePart.from_image(image, PackURI(f"/word/media/lf-chart{self.files}.png"))
         rid = self.part.relate_to(part, RT.IMAGE)
-        self.count += 1
-        self.added[path] = (rid, size[0], size[1], self.count)
-        return rid, size[0], size[1], self.count
+        svg_rid = None
+        try:
+            blob = svg.read_bytes() if svg is not None else b""
+        except OSError:
+            blob = b""
+        if blob.lstrip()[:5] in (b"<?xml", b"<svg ", b"<!DOC"):
+            svg_part = Part(PackURI(f"/word/media/lf-chart{self.files}.svg"), "image/svg+xml", blob, self.part.package)
+            svg_rid = self.part.relate_to(svg_part, RT.IMAGE)
+        return Picture(rid, svg_rid, size[0], size[1])
 
 
 # -- the parts ------------------------------------------------------------------------------
@@ -674,7 +703,7 @@ def _flow(body: _Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int 
     body.para(clean(tr("职权：{i} {n}", "Power: {i} {n}", i=f.power_id, n=f.power)), "LfNote")
     if chart is None:
         body.para(clean(tr("（流程图未绘制）", "(no chart drawn)")), "LfNote")
-    elif not body.image(chart, clean(f.name), reserve):
+    elif not body.image(chart, clean(f.name), reserve, svg=out_dir / f.image if f.image else None):
         body.para(clean(tr("（流程图未能读取：{p}）", "(the chart could not be read: {p})", p=f.print_image)), "LfNote")
     if f.external:
         for label, value in ((tr("办理主体", "Handled by"), f.subject), (tr("办理依据", "Legal basis"), f.basis),
