@@ -7,6 +7,9 @@ conversion therefore runs with a fontconfig file of its own that includes the sy
 each office font to the Noto CJK face of the same kind (serif for 宋体/仿宋/楷体/小标宋, sans
 for 黑体), so the PDF looks like the printed document and embeds real CJK fonts (no Type 3).
 
+The charts go into the PDF losslessly (LibreOffice would make JPEGs of them by default, which
+blurs the lines and small text of a flowchart).
+
 LibreOffice does not update fields when it converts (``--convert-to pdf`` prints the table of
 contents as the .docx caches it). So the conversion runs a small Basic macro instead: it opens
 the document hidden, updates every index (the table of contents, with LibreOffice's own page
@@ -93,9 +96,14 @@ Sub LianfangPdf(src As String, dst As String)
     oIdx.getByIndex(i).update()
   Next i
   oDoc.getTextFields().refresh()
-  Dim out(0) As New com.sun.star.beans.PropertyValue
+  Dim filterData(0) As New com.sun.star.beans.PropertyValue
+  filterData(0).Name = "UseLosslessCompression"
+  filterData(0).Value = True
+  Dim out(1) As New com.sun.star.beans.PropertyValue
   out(0).Name = "FilterName"
   out(0).Value = "writer_pdf_Export"
+  out(1).Name = "FilterData"
+  out(1).Value = filterData()
   oDoc.storeToURL(ConvertToURL(dst), out())
   oDoc.close(True)
 End Sub
