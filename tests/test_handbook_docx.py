@@ -210,10 +210,15 @@ def test_footer_page_numbers_with_dashes(doc):
     footer = doc.sections[-1].footer._element
     assert any("PAGE" in (t.text or "") for t in footer.iter(f"{W}instrText"))
     assert _text(footer).startswith("— ") and _text(footer).endswith(" —")
+    # odd pages on the right, even pages on the left (GB/T 9704 7.5), one character in
+    assert doc.settings.odd_and_even_pages_header_footer
+    assert footer.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "right"
+    even = doc.sections[-1].even_page_footer._element
+    assert even.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "left" and "PAGE" in even.xml
     # every section after the cover shows it (Word inherits; each section names it)
     for s in doc.sections[1:]:
         assert not s.different_first_page_header_footer
-        assert "PAGE" in s.footer._element.xml
+        assert "PAGE" in s.footer._element.xml and "PAGE" in s.even_page_footer._element.xml
 
 
 def test_core_properties(doc):

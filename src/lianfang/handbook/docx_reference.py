@@ -156,7 +156,9 @@ def styles_xml() -> str:
 def section_xml(*, landscape: bool = False, title_page: bool = False, footer_rid: str = "rIdFooter",
                 first_footer_rid: str | None = None) -> str:
     """A ``w:sectPr``: A4, the GB/T 9704 margins (turned with the page when landscape), the footer."""
-    refs = f'<w:footerReference w:type="default" r:id="{footer_rid}"/>'
+    # GB/T 9704: odd pages number on the right, even pages on the left (a bound booklet)
+    refs = (f'<w:footerReference w:type="even" r:id="rIdFooterEven"/>'
+            f'<w:footerReference w:type="default" r:id="{footer_rid}"/>')
     if title_page and first_footer_rid:
         refs += f'<w:footerReference w:type="first" r:id="{first_footer_rid}"/>'
     m = MARGINS
@@ -190,18 +192,20 @@ def document_xml() -> str:
     return _XML + f"<w:document {_NS}><w:body>{cover}{section_xml()}</w:body></w:document>"
 
 
-def footer_xml(page_number: bool = True) -> str:
+def footer_xml(page_number: bool = True, side: str = "right") -> str:
+    """A footer: ``— 1 —`` one character in from the outer edge (GB/T 9704 7.5), or empty."""
     if not page_number:
         return _XML + f'<w:ftr {_NS}><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr></w:p></w:ftr>'
     fld = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
-    return (_XML + f'<w:ftr {_NS}><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+    ind = '<w:ind w:right="280"/>' if side == "right" else '<w:ind w:left="280"/>'
+    return (_XML + f'<w:ftr {_NS}><w:p><w:pPr><w:pStyle w:val="Footer"/>{ind}<w:jc w:val="{side}"/></w:pPr>'
             f'<w:r><w:t xml:space="preserve">— </w:t></w:r>{fld}<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>')
 
 
 def settings_xml() -> str:
     # updateFields: Word and WPS refresh the table of contents (and page references) on opening
-    return (_XML + f'<w:settings {_NS}><w:defaultTabStop w:val="420"/>'
+    return (_XML + f'<w:settings {_NS}><w:defaultTabStop w:val="420"/><w:evenAndOddHeaders/>'
             '<w:characterSpacingControl w:val="compressPunctuation"/><w:updateFields w:val="true"/><w:compat>'
             '<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>'
             '</w:compat></w:settings>')
@@ -227,6 +231,7 @@ _CT = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/cont
        '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
        '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
        '<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+       '<Override PartName="/word/footer3.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
        '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
        "</Types>")
@@ -241,6 +246,7 @@ _DOC_RELS = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/pac
              '<Relationship Id="rIdFonts" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>'
              '<Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
              '<Relationship Id="rIdFooterFirst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>'
+             '<Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer3.xml"/>'
              "</Relationships>")
 _CORE = (_XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
          'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
@@ -259,7 +265,8 @@ def make_reference() -> bytes:
         ("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("docProps/core.xml", _CORE), ("docProps/app.xml", _APP),
         ("word/document.xml", document_xml()), ("word/_rels/document.xml.rels", _DOC_RELS),
         ("word/styles.xml", styles_xml()), ("word/settings.xml", settings_xml()), ("word/fontTable.xml", font_table_xml()),
-        ("word/footer1.xml", footer_xml(True)), ("word/footer2.xml", footer_xml(False)),
+        ("word/footer1.xml", footer_xml(True, "right")), ("word/footer2.xml", footer_xml(False)),
+        ("word/footer3.xml", footer_xml(True, "left")),
     ]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
