@@ -366,7 +366,7 @@ def test_the_demo_handbook_prints(tmp_path: Path):
     assert result.built
     assert sorted(p.name for p in (tmp_path / "out").glob("handbook.*")) == ["handbook.docx", "handbook.pdf"]
     reader = PdfReader(tmp_path / "out" / "handbook.pdf")
-    assert 120 <= len(reader.pages) <= 320, len(reader.pages)
+    assert 120 <= len(reader.pages) <= 320, len(reader.pages)  # the examples: about 140
     for page in reader.pages:
         size = sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height))))
         assert size in ([595, 842], [595, 841], [596, 842])
