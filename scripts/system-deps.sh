@@ -14,6 +14,8 @@ if ! command -v fc-list >/dev/null 2>&1; then
 elif [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
   need+=(fonts-wqy-microhei)
 fi
+# headless Chromium: the test that loads the published pages in a real browser
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
 if [ "${LIANFANG_PRINT_DEPS:-0}" = 1 ]; then
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
   command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
