@@ -18,9 +18,10 @@ from lianfang.cli.common import (
     fail,
     out,
 )
+from lianfang.config import Settings
 from lianfang.discover import DiscoveryError, display_path, find_workbooks, is_workbook_name
 from lianfang.findings import FileReport
-from lianfang.flowchart import DEFAULT_FONT, WorkbookCharts, plan_workbook
+from lianfang.flowchart import DEFAULT_FONT, PageSize, WorkbookCharts, plan_workbook
 from lianfang.flowchart.render import (
     ChartFormat,
     GraphvizMissing,
@@ -34,8 +35,8 @@ from lianfang.flowchart.render import (
 )
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError
-from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import FlowKind
+from lianfang.report import check_workbook
 
 HELP_ZH = """用 Graphviz 绘制权力运行流程图：内部流程图按责任主体分泳道，标出环节时限和风险点（▲，按等级着色），图下附风险点及防控措施表；外部流程图画出办理程序，附办事指南（办理主体、依据、材料、时限、地点、电话、收费、监督渠道）。
 
@@ -116,6 +117,15 @@ def flowchart(
     flow: Annotated[list[str] | None, typer.Option("--flow", help=tr("只画这些流程（流程编号，或 单位代码:流程编号），可重复", "draw only these flows (flow ID, or UNITCODE:FLOWID); repeatable"), show_default=False)] = None,
     output_format: Annotated[str, typer.Option("--format", help=tr("输出格式：svg、png、pdf、dot", "output format: svg, png, pdf, dot"))] = "svg",
     output: Annotated[Path, typer.Option("--output", "-o", help=tr("输出文件夹", "output folder"))] = Path("flowcharts"),
+    page: Annotated[str, typer.Option("--page", help=tr(
+        "纸张：a4、a3 或 none。svg/png 按纸张可打印范围定尺寸，pdf 是真实纸张（横竖取能印得更大的一种）；"
+        "一页印不下（字小于 8 磅）的流程分页，用 ①→ 连接",
+        "paper: a4, a3 or none. svg/png are sized for the printable area, pdf is a real sheet (portrait or "
+        "landscape, whichever prints larger); a flow that does not fit one page at 8 pt text is split over "
+        "pages joined by ①→ marks"))] = "a4",
+    with_table: Annotated[bool, typer.Option("--with-table", help=tr(
+        "另附风险点及防控措施表：svg/png 为 …_table 文件，pdf 为图后的一页",
+        "also draw the risk points and their measures as a table: …_table files for svg/png, pages after the chart in pdf"))] = False,
     font: Annotated[str, typer.Option("--font", help=tr("字体（可写多个，逗号分隔，依次尝试）", "font family (a comma-separated list is tried in order)"))] = DEFAULT_FONT,
     force: ForceOption = False,
     lang: LangOption = None,
@@ -126,6 +136,11 @@ def flowchart(
     except ValueError:
         fail(tr("未知的输出格式「{f}」（可选：{c}）", "unknown format {f!r} (choose from {c})",
                 f=output_format, c="、".join(f.value for f in ChartFormat)))
+    try:
+        paper = PageSize(page.strip().lower())
+    except ValueError:
+        fail(tr("未知的纸张「{p}」（可选：{c}）", "unknown paper {p!r} (choose from {c})",
+                p=page, c="、".join(p.value for p in PageSize)))
     font = font.strip()
     if not font or any(c in '\\"<>' or ord(c) < 32 for c in font):
         fail(tr("--font 应为字体名称，可用逗号分隔多个（不能为空，不能含 \\ \" < >）",
@@ -143,8 +158,11 @@ def flowchart(
         fail(str(e))
 
     plans: list[WorkbookCharts] = []
+    settings = Settings()  # the catalogue's severities: a flow is drawn when validate finds no error in it
     for w in files:
-        plans.append(plan_workbook(read_workbook(w.path), w.display, fmt, font, kinds, wanted))
+        checked = check_workbook(w.path, settings, w.display)
+        plans.append(plan_workbook(checked.workbook, checked.report.findings, w.display, fmt, font, kinds, wanted,
+                                   unit=checked.report.unit, page=paper, table=with_table))
 
     unmatched = [w for w in wanted if not any(w in p.matched for p in plans)]
     if unmatched:
@@ -178,7 +196,8 @@ def flowchart(
 
     def report(outcome: Outcome) -> None:
         if outcome.status is Status.WRITTEN:
-            console.print(escape(display_path(outcome.path)), highlight=False)
+            for path in outcome.files:
+                console.print(escape(display_path(path)), highlight=False)
 
     try:
         outcomes = render_all(jobs, output, fmt, font, force=force, dot=dot, on_done=report)

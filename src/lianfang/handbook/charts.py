@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lianfang.findings import Finding
-from lianfang.flowchart import DEFAULT_FONT, plan_workbook
+from lianfang.flowchart import DEFAULT_FONT, PageSize, plan_workbook
 from lianfang.flowchart.render import ChartFormat, Job, Outcome, Status, find_dot, render_all
 from lianfang.i18n import tr
-from lianfang.io.build import ReadResult
 from lianfang.model.workbook import Workbook
 
 FOLDER = "flowcharts"
@@ -67,7 +66,7 @@ def plan(units: list[tuple[Workbook, list[Finding], str]], font: str | None = No
     skipped: list[ChartSkip] = []
     owner: dict[str, int] = {}
     for i, (wb, findings, display) in enumerate(units):
-        planned = plan_workbook(ReadResult(wb, findings, display), display, ChartFormat.SVG, font or DEFAULT_FONT)
+        planned = plan_workbook(wb, findings, display, ChartFormat.SVG, font or DEFAULT_FONT, page=PageSize.A4)
         for f in planned.findings:
             skipped.append(ChartSkip(i, None, f.message))
         for refusal in planned.refused:
