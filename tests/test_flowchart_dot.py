@@ -168,9 +168,13 @@ def test_start_and_end_are_visible_beside_the_first_and_last_step(internal_dot):
 def test_branch_labels_and_the_loop_back_does_not_rank(internal_dot):
     assert re.search(r's2 -> s3 \[label="材料齐全"', internal_dot)
     assert re.search(r's3 -> s5 \[label="不同意"', internal_dot)
-    back = next(line for line in internal_dot.splitlines() if "s2 -> s1" in line)
-    assert 'label="需补正"' in back and "constraint=false" in back and "style=dashed" in back
-    assert sum("constraint=false" in line for line in internal_dot.splitlines()) == 1
+    # the loop back s2 → s1 is laid out down from s1 with its arrowhead turned: it does not rank
+    back = next(line for line in internal_dot.splitlines() if "需补正" in line)
+    assert back.strip().startswith("s1 -> s2 [") and "dir=back" in back and "style=dashed" in back
+    assert sum("dir=back" in line for line in internal_dot.splitlines()) == 1
+    free = to_dot(chart_of(FIXTURE, "LC-01"), turn_loops=False, loop_label_at_start=True)
+    back = next(line for line in free.splitlines() if "需补正" in line)
+    assert back.strip().startswith("s2 -> s1 [") and "constraint=false" in back and 'taillabel="需补正"' in back
 
 
 def test_the_risk_table_is_not_in_the_chart(internal_dot, external_dot):

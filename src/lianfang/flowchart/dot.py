@@ -197,12 +197,16 @@ def connector(number: int) -> str:
     return chr(0x2460 + number - 1) if 1 <= number <= 20 else f"({number})"
 
 
-def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wrap: float = 1.0) -> str:
+def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wrap: float = 1.0,
+           turn_loops: bool = True, loop_label_at_start: bool = False) -> str:
     """DOT source of ``chart`` (or of one page of it); ``font`` is a Graphviz ``fontname``.
 
     ``wrap`` multiplies the widths the boxes' text is wrapped at (``WIDE``: a tall, narrow chart
-    becomes shorter; ``NARROW``: a wide one narrower). The risk table is not part of the chart:
-    ``risk_table_dot`` draws it.
+    becomes shorter; ``NARROW``: a wide one narrower). A loop back is laid out as an edge down
+    from the earlier step with its arrowhead turned (``turn_loops``), or left out of the ranking
+    (``constraint=false``), its condition in the middle or where it leaves its step
+    (``loop_label_at_start``): ``dot`` routes each better in some charts, and ``flowchart.render``
+    takes one that hides no label. The risk table is not part of the chart: ``risk_table_dot``.
     """
     name = "_".join(p for p in (chart.unit_code, chart.flow_id, chart.kind.name.lower()) if p)
     if part is not None:
@@ -323,7 +327,15 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
         if e.condition:
             attrs["label"] = plain(e.condition)
         if e.back and e.head in keys:
-            attrs.update(constraint="false", style="dashed", color=MUTED, fontcolor=MUTED)
+            attrs.update(style="dashed", color=MUTED, fontcolor=MUTED, labelfontcolor=MUTED)
+            if loop_label_at_start and e.condition:
+                attrs["headlabel" if turn_loops else "taillabel"] = attrs.pop("label")
+                attrs["labelfontname"] = font
+            if turn_loops:  # the rows stay: the earlier step is above the later one already
+                attrs["dir"] = "back"
+                g.edge(e.head, e.tail, **attrs)
+                continue
+            attrs["constraint"] = "false"
         g.edge(e.tail, head, **attrs)
     for n in ends:
         g.edge(n.key, END_KEY, tooltip=plain(f"{_node_name(chart, n.key)} → {tr('结束', 'End')}"))

@@ -35,18 +35,19 @@ from lianfang.flowchart.dot import (
     NARROW,
     WIDE,
     WIDER,
+    Part,
     risk_table_dot,
     risk_table_lines,
     risk_table_rows,
     to_dot,
 )
-from lianfang.flowchart.graph import Chart
+from lianfang.flowchart.geometry import read_layout
+from lianfang.flowchart.graph import Chart, step_ranks
 from lianfang.flowchart.pages import (
     PageSize,
     fit,
     readable,
     split,
-    step_ranks,
     table_pages,
 )
 from lianfang.i18n import tr
@@ -276,29 +277,58 @@ def _drawing(suffix: str, source: str, dot: str | None) -> Drawing:
     return Drawing(suffix, source, svg, *svg_size(svg))
 
 
+def _score(d: Drawing, page: PageSize) -> tuple[bool, bool, int, float]:
+    """Better drawings first: no label hidden and no arrow through a lane's title, readable on
+    the page, fewer arrows across boxes, printed larger."""
+    layout = read_layout(d.svg)
+    return (layout.problems() == 0, readable(d.width, d.height, page), -len(layout.edges_through_boxes()),
+            fit(d.width, d.height, page).scale)
+
+
+def _good(score: tuple[bool, bool, int, float]) -> bool:
+    return score[0] and score[1] and score[2] == 0
+
+
+def _best(chart: Chart, job: Job, dot: str | None, part: Part | None = None, suffix: str = "",
+          wraps: tuple[float, ...] = (1.0, WIDER, WIDE, NARROW)) -> tuple[Drawing, float]:
+    """The first way of drawing (wrap width × how loops are laid out) that is clean and readable
+    on the page, else the best of them; tried in order, so a chart that is fine as first drawn
+    costs one run of ``dot``."""
+    best: tuple[tuple[bool, bool, int, float], Drawing, float] | None = None
+    loops = any(e.back for e in chart.edges)
+    for wrap in wraps:
+        for turn, at_start in ((True, False), (True, True), (False, False), (False, True)) if loops else ((True, False),):
+            d = _drawing(suffix, to_dot(chart, job.font, part, wrap, turn, at_start), dot)
+            score = _score(d, job.page)
+            if _good(score):
+                return d, wrap
+            if best is None or score > best[0]:
+                best = (score, d, wrap)
+    assert best is not None
+    return best[1], best[2]
+
+
 def drawings(job: Job, dot: str | None) -> list[Drawing]:
-    """The pages of ``job``: the chart (split when it does not fit the page at >= 8 pt), then
-    the risk table when asked for (cut into pages of whole rows the same way)."""
-    whole = _drawing("", job.source, dot)
+    """The pages of ``job``: the chart (drawn another way, or split, when it hides a label or
+    does not fit the page at >= 8 pt), then the risk table when asked for (cut into pages of
+    whole rows the same way)."""
     chart = job.chart
-    out = [whole]
-    if chart is not None and not readable(whole.width, whole.height, job.page):
-        # a tall, narrow flow may fit with longer lines in its boxes, a wide one with shorter
-        # lines; else it is split by rows
-        wrap = 1.0
-        for factor in (WIDER, WIDE, NARROW):
-            other = _drawing("", to_dot(chart, job.font, wrap=factor), dot)
-            if fit(other.width, other.height, job.page).scale > fit(out[0].width, out[0].height, job.page).scale + 1e-6:
-                out, wrap = [other], factor
-            if readable(out[0].width, out[0].height, job.page):
-                break
-        if not readable(out[0].width, out[0].height, job.page):
-            rows = max(step_ranks(chart).values()) + 1
-            for pages in range(2, rows + 1):
-                parts = split(chart, pages)
-                out = [_drawing("" if p.index == 1 else f"_p{p.index}", to_dot(chart, job.font, p, wrap), dot) for p in parts]
-                if all(readable(d.width, d.height, job.page) for d in out):
-                    break
+    if chart is None:
+        out = [_drawing("", job.source, dot)]
+    else:
+        first = _drawing("", job.source, dot)
+        if _good(_score(first, job.page)):
+            out = [first]
+        else:
+            whole, wrap = _best(chart, job, dot)
+            out = [whole]
+            if not readable(whole.width, whole.height, job.page):
+                rows = max(step_ranks(chart).values()) + 1
+                for pages in range(2, rows + 1):
+                    out = [_best(chart, job, dot, p, "" if p.index == 1 else f"_p{p.index}", (wrap,))[0]
+                           for p in split(chart, pages)]
+                    if all(readable(d.width, d.height, job.page) for d in out):
+                        break
     if job.table and chart is not None and chart.risks:
         lines = [risk_table_lines(r) for r in risk_table_rows(chart)]
         table = [_drawing("_table", risk_table_dot(chart, job.font), dot)]
@@ -350,8 +380,7 @@ def pdf_document(pages: list[tuple[bytes, object, PageSize]]) -> bytes:
     scaled, centred across and set at the top margin; with no page, each at its own size."""
     import io
 
-    from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf._page import PageObject
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
     from lianfang.flowchart.pages import MARGIN
 
