@@ -38,24 +38,26 @@ from lianfang.io.atomic import OutputError
 from lianfang.model.vocab import FlowKind
 from lianfang.report import check_workbook
 
-HELP_ZH = """用 Graphviz 绘制权力运行流程图：内部流程图按责任主体分泳道，标出环节时限和风险点（▲，按等级着色），图下附风险点及防控措施表；外部流程图画出办理程序，附办事指南（办理主体、依据、材料、时限、地点、电话、收费、监督渠道）。
+HELP_ZH = """用 Graphviz 绘制权力运行流程图：内部流程图每个责任主体（科室）一条泳道，框内写岗位和时限，风险点标为 ▲FX-01 高（等级写成文字，黑白打印也看得出）；外部流程图画出办理程序，旁附办事指南（办理主体、依据、材料、时限、地点、电话、收费、监督渠道）。
 
-每个流程一个文件，命名为 单位代码_流程编号_internal.svg 或 _external.svg，默认写入 flowcharts/。
+默认按 A4 出图（--page a4）：pdf 为 A4 纸（横竖取印得更大的一种），svg/png 按可打印范围定尺寸；一页印不下（字小于 8 磅）的流程分页，用 ①→ 连接。风险点及防控措施表不在图中，加 --with-table 另出一张（pdf 为图后一页）。
+每个流程一个文件，命名为 单位代码_流程编号_internal.svg 或 _external.svg，默认写入 flowcharts/；分页的图另有 _p2、_p3…，表为 _table。
 不给 UNIT 时：当前文件夹有 handbook.yaml 则画其 units 列出的单位，否则画当前文件夹中的全部工作簿。
-引用有误的流程（环节、风险点、职权不存在）不画并列出原因，其余流程照画。
+校验（validate）在某流程或其环节上报错误的，该流程不画并列出这些错误，其余流程照画。
 内容未变的图不重新生成；不是 lianfang 生成的同名文件只有加 --force 才覆盖。
 退出状态：0 全部画好；1 有流程因工作簿问题未画；2 命令无法执行（如未安装 Graphviz）。
 
-示例：lianfang flowchart 单位.xlsx；lianfang flowchart units/ --internal --format png -o 图/；lianfang flowchart 单位.yaml --flow LC-01 --format dot"""
-HELP_EN = """Draw the power-operation flowcharts with Graphviz: internal charts have a swimlane per responsible body, time limits and risk points (▲, coloured by level), with the risk points and their measures below; external charts show the procedure with the applicant's guide (handling body, basis, materials, time limit, place, phone, fee, supervision channels).
+示例：lianfang flowchart 单位.xlsx；lianfang flowchart units/ --internal --format pdf --with-table -o 图/；lianfang flowchart 单位.yaml --flow LC-01 --format dot"""
+HELP_EN = """Draw the power-operation flowcharts with Graphviz: internal charts have a swimlane per responsible body (department), the post and time limit in each box, and risk points marked ▲FX-01 high (the level in words, so black-and-white prints keep it); external charts show the procedure with the applicant's guide beside it (handling body, basis, materials, time limit, place, phone, fee, supervision channels).
 
-One file per flow, named UNITCODE_FLOWID_internal.svg or _external.svg, in flowcharts/ by default.
+Charts are made for A4 by default (--page a4): pdf is an A4 sheet (portrait or landscape, whichever prints larger), svg/png are sized for the printable area; a flow that does not fit one page at 8 pt text is split over pages joined by ①→ marks. The risk points and their measures are not in the chart: --with-table draws them as a table of their own (a page after the chart in pdf).
+One file per flow, named UNITCODE_FLOWID_internal.svg or _external.svg, in flowcharts/ by default; further pages are _p2, _p3…, the table _table.
 Without UNIT: the units listed in ./handbook.yaml if there is one, else every workbook in the current folder.
-A flow with broken references (unknown step, risk point or power) is not drawn and the reasons are listed; the other flows are drawn.
+A flow on which validate finds an error (in the flow or one of its steps) is not drawn and those errors are listed; the other flows are drawn.
 A chart that did not change is not rendered again; a file of the same name that lianfang did not write is only replaced with --force.
 Exit status: 0 all drawn; 1 some flow was not drawn because of the workbook; 2 the command could not run (e.g. Graphviz missing).
 
-Example: lianfang flowchart unit.xlsx; lianfang flowchart units/ --internal --format png -o charts/; lianfang flowchart unit.yaml --flow LC-01 --format dot"""
+Example: lianfang flowchart unit.xlsx; lianfang flowchart units/ --internal --format pdf --with-table -o charts/; lianfang flowchart unit.yaml --flow LC-01 --format dot"""
 
 HANDBOOK_CONFIG = "handbook.yaml"
 

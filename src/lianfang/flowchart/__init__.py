@@ -113,9 +113,14 @@ def plan_workbook(wb: Workbook | None, findings: list[Finding], display: str, fm
             _no_code_finding()]
         return out
     flows, out.matched = select_flows(wb, kinds, wanted)
+    by_flow: dict[str | None, list[Finding]] = {}  # one pass over the findings, not one per flow
+    for f in findings:
+        if f.object:
+            by_flow.setdefault(f.object.split("/", 1)[0], []).append(f)
     for flow in flows:
         first = flow.id is not None and wb.flows_by_id.get(flow.id) is flow
-        scoped = flow_findings(flow, findings, first)
+        candidates = by_flow.get(flow.id, []) if flow.id is not None else findings
+        scoped = flow_findings(flow, candidates, first)
         errors = [f for f in scoped if f.severity is Severity.ERROR]
         if not errors and first:
             try:

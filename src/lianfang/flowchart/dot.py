@@ -111,6 +111,10 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def _text_width(text: str) -> int:
+    return sum(_width(c) for c in text)
+
+
 def wrap_even(text: str, width: int) -> list[str]:
     """``wrap``, with the lines of a paragraph about equally long (a step's name: 书面告知不予 /
     许可理由, not 书面告知不予许可理 / 由), never more lines than ``wrap`` gives."""
@@ -229,7 +233,7 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
             "tooltip": plain(_flow_title(chart)),
         },
         node_attr={"fontname": font, "fontsize": str(TEXT_PT), "shape": "box", "style": "rounded,filled",
-                   "fillcolor": "white", "color": INK, "margin": "0.08,0.02", "height": "0.3", "width": "0.6"},
+                   "fillcolor": "white", "color": INK, "margin": "0.08,0.04", "height": "0.3", "width": "0.6"},
         edge_attr={"fontname": font, "fontsize": str(TEXT_PT), "arrowsize": "0.7", "color": INK},
     )
     terminal = {"shape": "oval", "style": "filled", "fillcolor": HEADER_FILL, "penwidth": "1.2",
@@ -276,7 +280,7 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
         top_rank = min(ranks[k] for k in keys)
         top_lines = max(_step_label(by_key[k], chart, lane_of_body(chart, k), wrap).count("<BR/>") + 1
                         for k in keys if ranks[k] == top_rank)
-        top_height = f"{max(0.3, (top_lines * LINE_PT + 3) / 72):.2f}"
+        top_height = f"{max(0.3, (top_lines * LINE_PT + 6) / 72):.2f}"
         # Lanes are columns under a row of titles: each column starts in the top row (an invisible
         # anchor there), its title above it, where no arrow runs; the steps below.
         for lane in lanes:
@@ -430,14 +434,21 @@ def _step_label(node: Node, chart: Chart, lane: str | None, wrap: float = 1.0) -
         detail.append(role)
     if node.time_limit:
         detail.append(tr("时限{t}", "time limit {t}", t=clean(node.time_limit)))
-    if detail:  # one line where it fits: every line of every box costs height on the page
-        lines.append(html_text(" · ".join(detail), int(LINE_WIDTH * wrap)))
+    width = int(LINE_WIDTH * wrap)
+    text = " · ".join(detail)
+    marks: list[str] = []
     if node.risks:
         levels = {r.id: r.level for r in chart.risks}
         marks = [f'<FONT COLOR="{LEVEL_INK[levels[r]] if levels.get(r) else INK}">{escape_html(mark_text(r, levels.get(r)))}</FONT>'
                  for r in node.risks]
-        per_line = MARKS_PER_LINE + (wrap > 1) - (wrap < 1)
-        lines += ["  ".join(marks[i:i + per_line]) for i in range(0, len(marks), per_line)]
+        shown = "  ".join(mark_text(r, levels.get(r)) for r in node.risks)
+        if wrap >= WIDE and text and _text_width(f"{text}  {shown}") <= width:
+            # the wide drawing of a long flow: who, when and the marks on one line
+            return "<BR/>".join([*lines, escape_html(text) + "  " + "  ".join(marks)])
+    if detail:  # one line where it fits: every line of every box costs height on the page
+        lines.append(html_text(text, width))
+    per_line = MARKS_PER_LINE + (wrap > 1) - (wrap < 1)
+    lines += ["  ".join(marks[i:i + per_line]) for i in range(0, len(marks), per_line)]
     return "<BR/>".join(lines)
 
 

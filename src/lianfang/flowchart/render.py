@@ -290,21 +290,30 @@ def _good(score: tuple[bool, bool, int, float]) -> bool:
 
 
 def _best(chart: Chart, job: Job, dot: str | None, part: Part | None = None, suffix: str = "",
-          wraps: tuple[float, ...] = (1.0, WIDER, WIDE, NARROW)) -> tuple[Drawing, float]:
-    """The first way of drawing (wrap width × how loops are laid out) that is clean and readable
-    on the page, else the best of them; tried in order, so a chart that is fine as first drawn
-    costs one run of ``dot``."""
-    best: tuple[tuple[bool, bool, int, float], Drawing, float] | None = None
-    loops = any(e.back for e in chart.edges)
+          wraps: tuple[float, ...] = (1.0, WIDER, WIDE, NARROW), first: Drawing | None = None) -> tuple[Drawing, float]:
+    """A way of drawing that is clean and readable on the page, else the best one found.
+
+    First the size: the wrap widths in order, until one is readable. Then, at that width, the
+    other ways of laying out loops until one hides no label. So a chart that is fine as first
+    drawn costs one run of ``dot``, and one that is too wide for any page at most seven.
+    """
+    tried: list[tuple[tuple[bool, bool, int, float], Drawing, float]] = []
+
+    def attempt(wrap: float, turn: bool = True, at_start: bool = False) -> bool:
+        reuse = first is not None and wrap == 1.0 and turn and not at_start and not tried
+        d = first if reuse else _drawing(suffix, to_dot(chart, job.font, part, wrap, turn, at_start), dot)
+        tried.append((_score(d, job.page), d, wrap))
+        return _good(tried[-1][0])
+
     for wrap in wraps:
-        for turn, at_start in ((True, False), (True, True), (False, False), (False, True)) if loops else ((True, False),):
-            d = _drawing(suffix, to_dot(chart, job.font, part, wrap, turn, at_start), dot)
-            score = _score(d, job.page)
-            if _good(score):
-                return d, wrap
-            if best is None or score > best[0]:
-                best = (score, d, wrap)
-    assert best is not None
+        if attempt(wrap) or tried[-1][0][1]:
+            break
+    size = max(tried, key=lambda t: (t[0][1], t[0][3]))  # readable, then largest
+    if not _good(size[0]) and any(e.back for e in chart.edges):
+        for turn, at_start in ((True, True), (False, False), (False, True)):
+            if attempt(size[2], turn, at_start):
+                break
+    best = max(tried, key=lambda t: t[0])
     return best[1], best[2]
 
 
@@ -320,7 +329,7 @@ def drawings(job: Job, dot: str | None) -> list[Drawing]:
         if _good(_score(first, job.page)):
             out = [first]
         else:
-            whole, wrap = _best(chart, job, dot)
+            whole, wrap = _best(chart, job, dot, first=first)
             out = [whole]
             if not readable(whole.width, whole.height, job.page):
                 rows = max(step_ranks(chart).values()) + 1

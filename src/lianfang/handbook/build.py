@@ -386,7 +386,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font)
     reporter.start("charts", len(chart_jobs))
     try:
-        drawn, failed, unchanged = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
+        drawn, failed, unchanged, pages = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
                                                    workers=jobs, on_done=lambda _o: reporter.advance("charts"))
     except GraphvizMissing:
         raise BuildError(missing_dot_message()) from None
@@ -420,7 +420,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     except ReproducibilityError as e:
         raise BuildError(str(e)) from None
     digest = _digest(project, options, formats, templates, result.units, inputs, documents, appendix is not None, when)
-    files = sorted(drawn.values()) + attachments.written
+    files = sorted(drawn.values()) + sorted(pages) + attachments.written
     if digest is not None and manifest.fresh(digest, names):
         result.unchanged = True  # the same inputs made these very files: nothing to write
         outputs = dict(manifest.outputs)

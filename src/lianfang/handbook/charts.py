@@ -91,23 +91,26 @@ def draw(
     force: bool = False,
     workers: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
-) -> tuple[dict[tuple[int, str], str], list[ChartSkip], int]:
-    """Render into ``out_dir/flowcharts``: (unit, flow) → file, the failures, and how many were unchanged.
+) -> tuple[dict[tuple[int, str], str], list[ChartSkip], int, list[str]]:
+    """Render into ``out_dir/flowcharts``: (unit, flow) → file (its first page), the failures, how
+    many were unchanged, and the further pages of charts split over pages (A4, as Word prints).
 
     Raises ``flowchart.render.GraphvizMissing`` without Graphviz, ``OutputError`` when the folder
     cannot be made.
     """
     if not jobs:
-        return {}, [], 0
+        return {}, [], 0, []
     outcomes = render_all([j.job for j in jobs], out_dir / FOLDER, ChartFormat.SVG, font or DEFAULT_FONT,
                           force=force, workers=workers, dot=find_dot(), on_done=on_done)
     drawn: dict[tuple[int, str], str] = {}
     failed: list[ChartSkip] = []
+    pages: list[str] = []
     unchanged = 0
     for job, outcome in zip(jobs, outcomes, strict=True):
         if outcome.status in (Status.WRITTEN, Status.UNCHANGED):
             drawn[(job.unit, job.flow_id)] = job.target
+            pages += [f"{FOLDER}/{p.name}" for p in outcome.files[1:]]
             unchanged += outcome.status is Status.UNCHANGED
         else:
             failed.append(ChartSkip(job.unit, job.flow_id, outcome.message))
-    return drawn, failed, unchanged
+    return drawn, failed, unchanged, pages
