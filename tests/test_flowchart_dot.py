@@ -152,6 +152,7 @@ def test_the_role_stays_on_the_box():
     assert role_on_box("医政科", "医政科") == ""
     assert role_on_box("行政审批承办员", "医政科") == "行政审批承办员"
     assert role_on_box("医政科、药剂科", "医政科") == "医政科、药剂科"
+    assert role_on_box("院党委会或院长办公会", "院党委会") == "院党委会或院长办公会"
     assert role_on_box("政务窗口", None) == "政务窗口"  # external charts: who handles the step
 
 
@@ -222,9 +223,9 @@ def test_tooltips_name_steps_lanes_and_arrows_in_chinese(internal_dot):
 def test_external_chart_has_the_applicants_panel_beside_the_steps(external_dot):
     assert "cluster_lane" not in external_dot and "subgraph cluster_panel" in external_dot
     cards = "\n".join(statement(external_dot, f"panel{i}") for i in range(1, 9))
-    for text in ("办理主体", "医政科", "《中华人民共和国医师法》第十三条", "1. 医师执业注册申请审核表",
-                 "3. 健康体检证明", "20个工作日", "办理地点", "（未填写）", "0551-87654321", "不收费",
-                 "1. 监督电话：0551-12345678", "2. 局纪检组"):
+    for text in ("办理主体", "医政科", "《中华人民共和国医师法》第十三条", "1.\u00a0医师执业注册申请审核表",
+                 "3.\u00a0健康体检证明", "20个工作日", "办理地点", "（未填写）", "0551-87654321", "不收费",
+                 "1.\u00a0监督电话：0551-12345678", "2.\u00a0局纪检组"):  # a number stays with its item
         assert text in cards, text
     assert "title=" not in cards
     assert "办事指南" in external_dot

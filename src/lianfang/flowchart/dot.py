@@ -74,7 +74,7 @@ def clean(text: str | None) -> str:
 
 
 # never at the start of a line (禁则)
-_CLOSING = frozenset("，。、；：！？）》」』】〕,.;:!?)]}%·")
+_CLOSING = frozenset("，。、；：！？）》」』】〕,.;:!?)]}%·\u00a0")
 
 
 def _width(ch: str) -> int:
@@ -84,8 +84,9 @@ def _width(ch: str) -> int:
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` display columns; written line breaks are kept.
 
-    Breaks at the last space when a line of Latin text overflows, anywhere in Chinese text;
-    closing punctuation hangs at the end of a line rather than starting the next one.
+    Breaks at the last space when a line of Latin text overflows, anywhere in Chinese text (so
+    ``4. 注册前6个月内…`` does not leave ``4.`` alone on a line); closing punctuation hangs at the
+    end of a line rather than starting the next one, and a no-break space holds.
     """
     lines: list[str] = []
     for para in text.split("\n"):
@@ -95,7 +96,7 @@ def wrap(text: str, width: int) -> list[str]:
             w = _width(ch)
             if used + w > width and line and ch not in _CLOSING:
                 cut = line.rfind(" ")
-                if ch != " " and cut > 0:
+                if ch != " " and cut > 0 and _width(ch) == 1:  # Latin text: at the last space
                     lines.append(line[:cut])
                     line = line[cut + 1:]
                 else:
@@ -435,7 +436,7 @@ def _step_label(node: Node, chart: Chart, lane: str | None, wrap: float = 1.0) -
     if node.time_limit:
         detail.append(tr("时限{t}", "time limit {t}", t=clean(node.time_limit)))
     width = int(LINE_WIDTH * wrap)
-    text = " · ".join(detail)
+    text = "\u00a0· ".join(detail)  # the dot stays with what precedes it
     marks: list[str] = []
     if node.risks:
         levels = {r.id: r.level for r in chart.risks}
@@ -460,7 +461,7 @@ def role_on_box(actor: str, lane: str | None) -> str:
         return actor
     if actor == body:
         return ""
-    if actor.startswith(body) and len(actor) > len(body) and actor[len(body)] not in "、，,；;":
+    if actor.startswith(body) and len(actor) > len(body) and actor[len(body)] not in "、，,；;/或":
         return actor[len(body):]
     return actor
 
@@ -549,7 +550,7 @@ def _panel_card(row: PanelRow, width: int = PANEL_WIDTH) -> str:
     if not row.values:
         value = f'<FONT COLOR="{MUTED}">{escape_html(tr("（未填写）", "(not given)"))}</FONT>'
     elif row.field in ("materials", "supervision") and len(row.values) > 1:
-        value = "<BR/>".join(html_text(f"{i}. {clean(v)}", width) for i, v in enumerate(row.values, start=1))
+        value = "<BR/>".join(html_text(f"{i}.\u00a0{clean(v)}", width) for i, v in enumerate(row.values, start=1))
     else:
         value = "<BR/>".join(html_text(v, width) for v in row.values)
     return (f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" BGCOLOR="white" COLOR="{INK}">'
