@@ -48,6 +48,7 @@ def create_app() -> typer.Typer:
     from lianfang.cli import (
         convert_cmd,
         coverage_cmd,
+        diff_cmd,
         flowchart_cmd,
         git_setup_cmd,
         init_cmd,
@@ -65,6 +66,7 @@ def create_app() -> typer.Typer:
         ("rules", rules_cmd, rules_cmd.rules),
         ("schema", schema_cmd, schema_cmd.schema),
         ("git-setup", git_setup_cmd, git_setup_cmd.git_setup),
+        ("diff", diff_cmd, diff_cmd.diff),
     ):
         app.command(name, help=tr(module.HELP_ZH, module.HELP_EN))(func)
     from lianfang.cli import handbook_cmd
