@@ -63,8 +63,9 @@ class _Differ:
         m = self.maps.get(table, {})
         return [m.get(r, r) for r in refs]
 
-    def add(self, kind: str, table: str, new_id, old_id, field=None, old=None, new=None, risk=None, label=None) -> None:
-        self.changes.append(Change(kind, table, new_id, old_id, field, value(old), value(new), risk, label))
+    def add(self, kind: str, table: str, new_id, old_id, field=None, old=None, new=None, risk=None, label=None,
+            old_risk=None) -> None:
+        self.changes.append(Change(kind, table, new_id, old_id, field, value(old), value(new), risk, label, old_risk))
 
     def fields(self, prefix: str, table: str, o, n, names: Iterable[str], *, risk=None, label=None,
                refs: dict[str, tuple[str, bool]] | None = None, ids: tuple[str, str] | None = None) -> None:
@@ -136,7 +137,7 @@ class _Differ:
         for n in m.added:
             self.add("risk.added", "risks", n.id, None, None, None, n.level, n.id, n.description)
         for o in m.removed:
-            self.add("risk.removed", "risks", None, o.id, None, o.level, None, o.id, o.description)
+            self.add("risk.removed", "risks", None, o.id, None, o.level, None, None, o.description, old_risk=o.id)
 
     def _risk_pair(self, o: RiskPoint, n: RiskPoint) -> None:
         add, rid, label = self.add, n.id, n.description
@@ -169,7 +170,9 @@ class _Differ:
         for n in m.added:
             self.add("measure.added", "measures", n.id, None, None, None, n.phase, n.risk, n.description)
         for o in m.removed:
-            self.add("measure.removed", "measures", None, o.id, None, o.phase, None, self.mapped("risks", o.risk), o.description)
+            survived = o.risk in self.maps["risks"]
+            self.add("measure.removed", "measures", None, o.id, None, o.phase, None, self.maps["risks"][o.risk] if survived else None,
+                     o.description, old_risk=None if survived else o.risk)
 
     def _measure_pair(self, o: Measure, n: Measure) -> None:
         add, rid, label = self.add, n.risk, n.description
@@ -253,11 +256,12 @@ class _Differ:
         self.institutions()
         self.alerts()
         # the risk points changes belong to, in the new file's order, then removed ones in the old
-        labels = self.diff.risk_labels
-        wanted = {c.risk for c in self.changes if c.risk is not None}
-        for r in (*self.new.risks, *self.old.risks):
-            if r.id in wanted and r.id not in labels:
-                labels[r.id] = r.description or ""
+        for risks, labels, attr in ((self.new.risks, self.diff.risk_labels, "risk"),
+                                    (self.old.risks, self.diff.old_risk_labels, "old_risk")):
+            wanted = {getattr(c, attr) for c in self.changes} - {None}
+            for r in risks:
+                if r.id in wanted and r.id not in labels:
+                    labels[r.id] = r.description or ""
         return self.diff
 
 

@@ -92,6 +92,7 @@ class Change:
     new: Value = None
     risk: str | None = None
     label: str | None = None
+    old_risk: str | None = None
 
     @property
     def key(self) -> str | None:
@@ -100,7 +101,7 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "table": self.table, "id": self.id, "old_id": self.old_id, "field": self.field,
-                "old": self.old, "new": self.new, "risk": self.risk, "label": self.label}
+                "old": self.old, "new": self.new, "risk": self.risk, "old_risk": self.old_risk, "label": self.label}
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +125,10 @@ class WorkbookDiff:
     changes: list[Change] = field(default_factory=list)
     # table -> {old ID: new ID} for every matched pair
     id_maps: dict[str, dict[str, str]] = field(default_factory=dict)
-    # risk ID (new, else old) -> its 风险描述, to head a group of changes
+    # the risk points changes belong to -> their 风险描述, to head a group of changes: by new ID in
+    # the new file's order, and removed ones by old ID in the old file's order
     risk_labels: dict[str, str] = field(default_factory=dict)
+    old_risk_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:

@@ -46,11 +46,11 @@ def render_text(diff: WorkbookDiff) -> str:
                 indent = "    "
             for c in g.changes:
                 if is_long_text(c):
-                    lines.append(f"{indent}- {describe_head(c)}")
+                    lines.append(f"{indent}- {describe_head(c, g.key)}")
                     lines.append(f"{indent}    {tr('旧', 'old')}{tr('：', ': ')}{show(c.old)}")
                     lines.append(f"{indent}    {tr('新', 'new')}{tr('：', ': ')}{show(c.new)}")
                 else:
-                    lines.append(f"{indent}- {describe(c)}")
+                    lines.append(f"{indent}- {describe(c, g.key)}")
     return "\n".join(lines) + "\n"
 
 
@@ -66,7 +66,7 @@ def render_markdown(diff: WorkbookDiff) -> str:
         for g in sec.groups:
             for c in g.changes:
                 obj = g.heading or ""
-                change = describe_head(c) if is_long_text(c) else what(c)
+                change = describe_head(c, g.key) if is_long_text(c) else what(c, g.key)
                 old = show(c.old) if c.field is not None else ""
                 new = show(c.new) if c.field is not None else ""
                 lines.append(f"| {mdcell(obj)} | {mdcell(change)} | {mdcell(old)} | {mdcell(new)} |")

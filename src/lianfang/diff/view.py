@@ -99,15 +99,15 @@ def name_of(c: Change) -> str:
     return f"{object_word(c.table)} {ident}"
 
 
-def describe(c: Change) -> str:
-    """One change in a sentence (without the group's heading)."""
+def describe(c: Change, group: str | None = None) -> str:
+    """One change in a sentence; the object is not named again when it is the group's own."""
     kind = c.kind
-    prefix = _prefix(c)
+    prefix = "" if c.key == group else _prefix(c)
     if kind.endswith(".added"):
         extra = tr("（{v}）", " ({v})", v=c.new) if isinstance(c.new, str) else ""
         return prefix + tr("新增{x}", "added{x}", x=extra) + (quoted(c.label) if c.label else "")
     if kind.endswith(".removed"):
-        extra = tr("（原为{v}）", " (was {v})", v=c.old) if isinstance(c.old, str) else ""
+        extra = tr("（{v}）", " ({v})", v=c.old) if isinstance(c.old, str) else ""
         return prefix + tr("删除{x}", "removed{x}", x=extra) + (quoted(c.label) if c.label else "")
     if kind.endswith(".renumbered"):
         return prefix + tr("重新编号 {a} → {b}", "renumbered {a} → {b}", a=c.old_id, b=c.id)
@@ -129,19 +129,21 @@ def _prefix(c: Change) -> str:
     return "" if c.table in ("risks", "unit") else name_of(c) + tr("：", ": ")
 
 
-def what(c: Change) -> str:
-    """What changed, without the values (a table's old and new columns hold them)."""
+def what(c: Change, group: str | None = None) -> str:
+    """What changed, without the values (a table's old and new columns hold them); the object is
+    not named again when it is the group's own (``group`` its key)."""
     if c.field is None:
-        return describe(c)
+        return describe(c, group)
+    prefix = "" if c.key == group else _prefix(c)
     words = {"risk.upgraded": tr("升级", "upgraded"), "risk.downgraded": tr("降级", "downgraded"),
              "power.abolished": tr("废止", "abolished"),
              "measure.moved": tr("改挂风险点", "moved to another risk point"),
              "post.rotated": tr("轮岗：", "rotation: ") + field_word(c.table, c.field)}
     if c.kind.endswith(".renumbered"):
-        return _prefix(c) + tr("重新编号", "renumbered")
+        return prefix + tr("重新编号", "renumbered")
     if c.kind == "risk.moved":
         return tr("改挂职权", "moved to another power") if c.field == "power" else tr("改挂岗位", "moved to another post")
-    return _prefix(c) + (words.get(c.kind) or field_word(c.table, c.field))
+    return prefix + (words.get(c.kind) or field_word(c.table, c.field))
 
 
 def is_long_text(c: Change) -> bool:
@@ -149,19 +151,21 @@ def is_long_text(c: Change) -> bool:
     return c.field in ("description", "content", "detail", "basis", "procedure") or c.kind == "unit.criteria"
 
 
-def describe_head(c: Change) -> str:
+def describe_head(c: Change, group: str | None = None) -> str:
     """The first line of a long-text change: what changed, the texts follow."""
-    return _prefix(c) + tr("{f}修改", "{f} changed", f=field_word(c.table, c.field))
+    return ("" if c.key == group else _prefix(c)) + tr("{f}修改", "{f} changed", f=field_word(c.table, c.field))
 
 
-def group_key(c: Change) -> str | None:
+def group_key(c: Change) -> tuple[str, str | None]:
+    """(namespace, ID) of the object a change is grouped under: a removed risk point's old ID
+    must not meet the new risk point that took its number."""
     if c.table in ("risks", "measures"):
-        return c.risk
+        return ("old", c.old_risk) if c.risk is None and c.old_risk is not None else ("new", c.risk)
     if c.table == "steps":
-        return (c.key or "").split("/", 1)[0]
+        return ("new", (c.key or "").split("/", 1)[0])
     if c.table == "unit":
-        return None
-    return c.key
+        return ("new", None)
+    return ("new", c.key)
 
 
 def sections(diff: WorkbookDiff) -> list[Section]:
@@ -171,21 +175,25 @@ def sections(diff: WorkbookDiff) -> list[Section]:
     groups: dict[tuple[str, str | None], Group] = {}
     for c in diff.changes:
         sec = out[table_section[c.table]]
-        k = group_key(c)
-        g = groups.get((sec.key, k))
+        space, k = group_key(c)
+        g = groups.get((sec.key, space, k))
         if g is None:
-            g = groups[(sec.key, k)] = Group(k, _heading(sec.key, k, c, diff))
+            g = groups[(sec.key, space, k)] = Group(k, _heading(sec.key, space, k, c, diff))
             sec.groups.append(g)
         g.changes.append(c)
-    risk_rank = {rid: i for i, rid in enumerate(diff.risk_labels)}
-    out["risks"].groups.sort(key=lambda g: risk_rank.get(g.key or "", len(risk_rank)))
+    rank = {("new", rid): i for i, rid in enumerate(diff.risk_labels)}
+    rank.update({("old", rid): len(rank) + i for i, rid in enumerate(diff.old_risk_labels)})
+    out["risks"].groups.sort(key=lambda g: rank.get(group_key(g.changes[0]), len(rank)))
     return [s for s in out.values() if s.groups]
 
 
-def _heading(section: str, key: str | None, c: Change, diff: WorkbookDiff) -> str | None:
+def _heading(section: str, space: str, key: str | None, c: Change, diff: WorkbookDiff) -> str | None:
     if key is None or section == "unit":
         return None
     if section == "risks":
+        if space == "old":
+            label = diff.old_risk_labels.get(key)
+            return tr("（已删除）风险点 {k}", "(removed) risk point {k}", k=key) + (quoted(short(label)) if label else "")
         label = diff.risk_labels.get(key)
         return f"{object_word('risks')} {key}" + (quoted(short(label)) if label else "")
     if section == "flows":

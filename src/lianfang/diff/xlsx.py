@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang import palette
 from lianfang.diff.model import WorkbookDiff
-from lianfang.diff.view import counts_rows, describe, describe_head, is_long_text, sections, show, side_line, title, what
+from lianfang.diff.view import counts_rows, describe_head, is_long_text, sections, show, side_line, title, what
 from lianfang.handbook.reproducible import build_time, normalise_zip
 from lianfang.i18n import tr
 from lianfang.io.excel_text import set_text
@@ -120,7 +120,7 @@ def render_xlsx(diff: WorkbookDiff) -> bytes:
         for g in sec.groups:
             for c in g.changes:
                 n += 1
-                change = describe_head(c) if is_long_text(c) else (what(c) if c.field is not None else describe(c))
+                change = describe_head(c, g.key) if is_long_text(c) else what(c, g.key)
                 old = show(c.old) if c.field is not None else ""
                 new = show(c.new) if c.field is not None else ""
                 values = [n, sec.title, g.heading or "", change, old, new]
