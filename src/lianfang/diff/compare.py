@@ -75,7 +75,7 @@ class _Differ:
         new_id, old_id = ids or (n.id, o.id)
         for name in names:
             a, b = getattr(o, name), getattr(n, name)
-            if value(a) == value(b):
+            if a == b or value(a) == value(b):  # the raw comparison first: most fields are unchanged
                 continue
             if name in refs:  # changed only if it names other objects, not merely their new IDs
                 target, many = refs[name]
@@ -107,7 +107,7 @@ class _Differ:
             self._renumbered("post", "posts", o, n, n.name)
             for name in ("holders", "since"):
                 a, b = getattr(o, name), getattr(n, name)
-                if value(a) != value(b):
+                if a != b and value(a) != value(b):
                     self.add("post.rotated", "posts", n.id, o.id, name, a, b, label=n.name)
             self.fields("post", "posts", o, n, ("name", "department", "tier", "key", "note"), label=n.name)
         self._added_removed("post", "posts", m, lambda p: p.name)
@@ -181,7 +181,7 @@ class _Differ:
             add("measure.reworded", "measures", n.id, o.id, "description", o.description, n.description, rid, label)
         for name, kind in (("phase", "measure.rephased"), ("status", "measure.status"), ("due", "measure.due")):
             a, b = getattr(o, name), getattr(n, name)
-            if value(a) != value(b):
+            if a != b and value(a) != value(b):
                 add(kind, "measures", n.id, o.id, name, a, b, rid, label)
         if self.moved("risks", o.risk, n.risk):
             add("measure.moved", "measures", n.id, o.id, "risk", o.risk, n.risk, rid, label)
