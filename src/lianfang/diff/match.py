@@ -3,7 +3,8 @@
 The passes, each over what the earlier ones left unpaired:
 
 1. same ID and the same text: unchanged or edited in other fields;
-2. the same text under another ID: renumbered (in file order when a text repeats);
+2. the same text (white space and punctuation aside) under another ID: renumbered (in file
+   order when a text repeats);
 3. same ID and similar text (ratio ≥ ``THRESHOLD``): reworded;
 4. similar text under another ID, compared only inside a block (a risk point's power, then its
    post; a measure's risk point, then its owner), most similar pairs first: renumbered and
@@ -43,7 +44,13 @@ class Matching(Generic[R]):
     id_map: dict[str, str] = field(default_factory=dict)  # old ID -> new ID, matched pairs only
 
 
-_norm_cache: dict[str, str] = {}
+def _drop_table() -> dict[int, None]:
+    """White space and punctuation of the Basic Multilingual Plane, for ``str.translate``."""
+    return {cp: None for cp in range(0x10000)
+            if chr(cp).isspace() or unicodedata.category(chr(cp)).startswith("P")}
+
+
+_DROP: dict[int, None] = {}
 
 
 def normalise(text: str | None) -> str:
@@ -51,14 +58,9 @@ def normalise(text: str | None) -> str:
     worth matching on, though the report still shows it)."""
     if not text:
         return ""
-    out = _norm_cache.get(text)
-    if out is None:
-        folded = unicodedata.normalize("NFKC", text)
-        out = "".join(ch for ch in folded if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
-        if len(_norm_cache) > 200_000:
-            _norm_cache.clear()
-        _norm_cache[text] = out
-    return out
+    if not _DROP:
+        _DROP.update(_drop_table())
+    return unicodedata.normalize("NFKC", text).translate(_DROP)
 
 
 def similarity(a: str, b: str) -> float:
@@ -84,8 +86,8 @@ def match(old: Sequence[R], new: Sequence[R], *, text: Callable[[R], str | None]
     functions (for an old record, for a new one) naming the group a record is compared within;
     an old record's key is given in the new version's IDs, so a block survives renumbering.
     ``old_text_of`` (default ``text``) gives an old record's text in the new version's IDs."""
-    old_text = [normalise((old_text_of or text)(r)) for r in old]
-    new_text = [normalise(text(r)) for r in new]
+    old_raw = [(old_text_of or text)(r) or "" for r in old]
+    new_raw = [text(r) or "" for r in new]
     old_left: dict[int, None] = dict.fromkeys(range(len(old)))  # ordered sets
     new_left: dict[int, None] = dict.fromkeys(range(len(new)))
     paired: dict[int, int] = {}  # new index -> old index
@@ -110,11 +112,17 @@ def match(old: Sequence[R], new: Sequence[R], *, text: Callable[[R], str | None]
             if i is not None:
                 same_id.append((i, j))
 
-    # 1. same ID, same text
+    # 1. same ID, same text (as written: most records of a revision are untouched)
     for i, j in same_id:
-        if old_text[i] == new_text[j]:
+        if old_raw[i] == new_raw[j]:
             pair(i, j)
-    # 2. same text, another ID
+    # only what is left is normalised and compared further
+    old_text = {i: normalise(old_raw[i]) for i in old_left}
+    new_text = {j: normalise(new_raw[j]) for j in new_left}
+    # 2. same text, another ID (or the same ID and a text differing only in spaces and punctuation)
+    for i, j in same_id:
+        if i in old_left and j in new_left and old_text[i] == new_text[j]:
+            pair(i, j)
     by_text: dict[str, deque[int]] = defaultdict(deque)
     for i in old_left:
         if old_text[i]:
