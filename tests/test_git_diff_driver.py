@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import subprocess
 
-from test_git_textconv import NEW, OLD, assert_yaml_diff, commit_two_versions, env, git, lianfang, make_workbook, repo  # noqa: F401
+from test_git_textconv import (  # noqa: F401
+    NEW,
+    OLD,
+    assert_yaml_diff,
+    commit_two_versions,
+    env,
+    git,
+    lianfang,
+    make_workbook,
+    repo,
+)
 
 
 def test_lfdiff_shows_the_semantic_diff_and_plain_diff_stays_yaml(env, repo):  # noqa: F811

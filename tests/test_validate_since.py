@@ -8,7 +8,15 @@ import pytest
 
 import diff_edits as e
 from lianfang.diff import diff_workbooks
-from lianfang.diff.since import ANSWERED, NO_NOTE, REMOVED, STILL_RETURNED, UNCHANGED, classify_findings, returned_risks
+from lianfang.diff.since import (
+    ANSWERED,
+    NO_NOTE,
+    REMOVED,
+    STILL_RETURNED,
+    UNCHANGED,
+    classify_findings,
+    returned_risks,
+)
 from lianfang.findings import Finding, Location, Severity
 from lianfang.io.yaml_writer import dump_yaml
 from lianfang.model.vocab import ReviewStatus, UnitStatus

@@ -21,7 +21,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang import palette
 from lianfang.diff.model import WorkbookDiff
-from lianfang.diff.view import counts_rows, describe_head, is_long_text, sections, show, side_line, title, what
+from lianfang.diff.view import (
+    counts_rows,
+    describe_head,
+    is_long_text,
+    sections,
+    show,
+    side_line,
+    title,
+    what,
+)
 from lianfang.handbook.reproducible import build_time, normalise_zip
 from lianfang.i18n import tr
 from lianfang.io.excel_text import set_text
