@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from lianfang.diff.match import match
@@ -127,12 +128,14 @@ class _Differ:
 
     def risks(self) -> None:
         powers, posts = self.maps["powers"], self.maps["posts"]
-        m = match(self.old.risks, self.new.risks, text=lambda r: r.description, blocks=[
+        m = match(self.old.risks, self.new.risks, text=_DESCRIPTION, blocks=[
             (lambda r: powers.get(r.power) if r.power else None, _attr("power")),
             (lambda r: posts.get(r.post) if r.post else None, _attr("post")),
         ])
         self.maps["risks"] = m.id_map
         for o, n in m.pairs:
+            if o.__dict__ == n.__dict__:  # most rows of a revision are untouched: one C-level comparison
+                continue
             self._risk_pair(o, n)
         for n in m.added:
             self.add("risk.added", "risks", n.id, None, None, None, n.level, n.id, n.description)
@@ -160,12 +163,14 @@ class _Differ:
 
     def measures(self) -> None:
         risks = self.maps["risks"]
-        m = match(self.old.measures, self.new.measures, text=lambda x: x.description, blocks=[
+        m = match(self.old.measures, self.new.measures, text=_DESCRIPTION, blocks=[
             (lambda x: risks.get(x.risk) if x.risk else None, _attr("risk")),
             (_attr("owner"), _attr("owner")),
         ])
         self.maps["measures"] = m.id_map
         for o, n in m.pairs:
+            if o.__dict__ == n.__dict__:  # most rows of a revision are untouched: one C-level comparison
+                continue
             self._measure_pair(o, n)
         for n in m.added:
             self.add("measure.added", "measures", n.id, None, None, None, n.phase, n.risk, n.description)
@@ -265,8 +270,11 @@ class _Differ:
         return self.diff
 
 
+_DESCRIPTION = attrgetter("description")
+
+
 def _attr(name: str) -> Callable[[Any], Any]:
-    return lambda r: getattr(r, name)
+    return attrgetter(name)
 
 
 def diff_workbooks(old: Workbook, new: Workbook, old_path: str = "old", new_path: str = "new") -> WorkbookDiff:

@@ -24,6 +24,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from operator import attrgetter, itemgetter
 from typing import Generic, TypeVar
 
 R = TypeVar("R")
@@ -80,54 +81,47 @@ Key = Callable[[R], Hashable]
 
 
 def match(old: Sequence[R], new: Sequence[R], *, text: Callable[[R], str | None],
-          old_text_of: Callable[[R], str | None] | None = None, blocks: Sequence[tuple[Key, Key]] = (), ident: Callable[[R], str | None] = lambda r: r.id,  # type: ignore[attr-defined]
+          old_text_of: Callable[[R], str | None] | None = None, blocks: Sequence[tuple[Key, Key]] = (), ident: Callable[[R], str | None] = attrgetter("id"),
           threshold: float = THRESHOLD) -> Matching[R]:
     """Pair ``old`` with ``new`` records (see the module's passes). ``blocks`` are pairs of key
     functions (for an old record, for a new one) naming the group a record is compared within;
     an old record's key is given in the new version's IDs, so a block survives renumbering.
     ``old_text_of`` (default ``text``) gives an old record's text in the new version's IDs."""
-    old_raw = [(old_text_of or text)(r) or "" for r in old]
-    new_raw = [text(r) or "" for r in new]
-    old_left: dict[int, None] = dict.fromkeys(range(len(old)))  # ordered sets
-    new_left: dict[int, None] = dict.fromkeys(range(len(new)))
-    paired: dict[int, int] = {}  # new index -> old index
+    # The first pass sees every record: written in comprehensions and C-level calls, since a
+    # large workbook has tens of thousands of rows and a revision leaves most of them untouched.
+    old_raw = list(map(old_text_of or text, old))
+    new_raw = list(map(text, new))
+    old_ids = list(map(ident, old))
+    new_ids = list(map(ident, new))
+    # ID -> index of its first occurrence (reversed, so the earliest index is written last)
+    old_by_id = dict(zip(reversed(old_ids), range(len(old) - 1, -1, -1), strict=True))
+    new_by_id = dict(zip(reversed(new_ids), range(len(new) - 1, -1, -1), strict=True))
+    old_by_id.pop(None, None)
+    new_by_id.pop(None, None)
+    same_id = sorted(((old_by_id[k], j) for k, j in new_by_id.items() if k in old_by_id), key=itemgetter(1))
+
+    # 1. same ID, same text (as written)
+    paired: dict[int, int] = {j: i for i, j in same_id if old_raw[i] == new_raw[j]}  # new index -> old index
+    old_left = set(range(len(old))).difference(paired.values())
+    new_left = set(range(len(new))).difference(paired)
 
     def pair(i: int, j: int) -> None:
         paired[j] = i
-        del old_left[i]
-        del new_left[j]
+        old_left.remove(i)
+        new_left.remove(j)
 
-    old_by_id: dict[str, int] = {}
-    for i, r in enumerate(old):
-        k = ident(r)
-        if k is not None and k not in old_by_id:
-            old_by_id[k] = i
-    same_id: list[tuple[int, int]] = []
-    seen_new_ids: set[str] = set()
-    for j, r in enumerate(new):
-        k = ident(r)
-        if k is not None and k not in seen_new_ids:
-            seen_new_ids.add(k)
-            i = old_by_id.get(k)
-            if i is not None:
-                same_id.append((i, j))
-
-    # 1. same ID, same text (as written: most records of a revision are untouched)
-    for i, j in same_id:
-        if old_raw[i] == new_raw[j]:
-            pair(i, j)
     # only what is left is normalised and compared further
-    old_text = {i: normalise(old_raw[i]) for i in old_left}
-    new_text = {j: normalise(new_raw[j]) for j in new_left}
+    old_text = {i: normalise(old_raw[i]) for i in sorted(old_left)}
+    new_text = {j: normalise(new_raw[j]) for j in sorted(new_left)}
     # 2. same text, another ID (or the same ID and a text differing only in spaces and punctuation)
     for i, j in same_id:
         if i in old_left and j in new_left and old_text[i] == new_text[j]:
             pair(i, j)
     by_text: dict[str, deque[int]] = defaultdict(deque)
-    for i in old_left:
+    for i in sorted(old_left):
         if old_text[i]:
             by_text[old_text[i]].append(i)
-    for j in list(new_left):
+    for j in sorted(new_left):
         queue = by_text.get(new_text[j])
         while queue and queue[0] not in old_left:
             queue.popleft()
@@ -148,27 +142,24 @@ def match(old: Sequence[R], new: Sequence[R], *, text: Callable[[R], str | None]
             pair(i, j)
 
     result: Matching[R] = Matching()
-    for j in range(len(new)):
-        i = paired.get(j)
-        if i is None:
-            result.added.append(new[j])
-        else:
-            result.pairs.append((old[i], new[j]))
-            oid, nid = ident(old[i]), ident(new[j])
-            if oid is not None and nid is not None and oid not in result.id_map:
-                result.id_map[oid] = nid
-    result.removed = [old[i] for i in old_left]
+    order = sorted(paired)
+    result.pairs = [(old[paired[j]], new[j]) for j in order]
+    result.added = [new[j] for j in sorted(new_left)]
+    result.removed = [old[i] for i in sorted(old_left)]
+    # old ID -> new ID; the first pair wins where an ID repeats (written last)
+    result.id_map = {old_ids[paired[j]]: new_ids[j] for j in reversed(order)
+                     if old_ids[paired[j]] is not None and new_ids[j] is not None}
     return result
 
 
 def _match_in_blocks(old, new, old_text, new_text, old_left, new_left, old_key, new_key, threshold, pair) -> None:
     groups_old: dict[Hashable, list[int]] = defaultdict(list)
-    for i in old_left:
+    for i in sorted(old_left):
         k = old_key(old[i])
         if k is not None and old_text[i]:
             groups_old[k].append(i)
     groups_new: dict[Hashable, list[int]] = defaultdict(list)
-    for j in new_left:
+    for j in sorted(new_left):
         k = new_key(new[j])
         if k is not None and new_text[j] and k in groups_old:
             groups_new[k].append(j)
