@@ -8,6 +8,7 @@ only changed because its target was renumbered is not a change of the referring 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
@@ -279,5 +280,14 @@ def _attr(name: str) -> Callable[[Any], Any]:
 
 def diff_workbooks(old: Workbook, new: Workbook, old_path: str = "old", new_path: str = "new") -> WorkbookDiff:
     """Every change from ``old`` to ``new`` (see docs/diff.md for the kinds and the matching)."""
-    return _Differ(old, new, old_path, new_path).run()
+    # Matching makes no reference cycles; with two large workbooks just loaded, the collections its
+    # temporary lists would trigger cost most of a run (bench_diff: 0.28 s of GC in a 0.4 s diff), as the rules
+    # engine found for validate.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Differ(old, new, old_path, new_path).run()
+    finally:
+        if collecting:
+            gc.enable()
 
