@@ -51,6 +51,7 @@ def create_app() -> typer.Typer:
         diff_cmd,
         flowchart_cmd,
         git_setup_cmd,
+        import_cmd,
         init_cmd,
         publish_cmd,
         rules_cmd,
@@ -62,6 +63,7 @@ def create_app() -> typer.Typer:
     for name, module, func in (
         ("init", init_cmd, init_cmd.init),
         ("convert", convert_cmd, convert_cmd.convert),
+        ("import", import_cmd, import_cmd.import_legacy),
         ("validate", validate_cmd, validate_cmd.validate),
         ("coverage", coverage_cmd, coverage_cmd.coverage),
         ("flowchart", flowchart_cmd, flowchart_cmd.flowchart),
