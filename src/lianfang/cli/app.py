@@ -49,6 +49,7 @@ def create_app() -> typer.Typer:
     from lianfang.cli import (
         convert_cmd,
         coverage_cmd,
+        diff_cmd,
         flowchart_cmd,
         git_setup_cmd,
         import_cmd,
@@ -70,6 +71,7 @@ def create_app() -> typer.Typer:
         ("rules", rules_cmd, rules_cmd.rules),
         ("schema", schema_cmd, schema_cmd.schema),
         ("git-setup", git_setup_cmd, git_setup_cmd.git_setup),
+        ("diff", diff_cmd, diff_cmd.diff),
         ("status", status_cmd, status_cmd.status),
         ("publish", publish_cmd, publish_cmd.publish),
     ):

@@ -338,8 +338,17 @@ def summary_line(files: Sequence[CheckedFile], strict: bool) -> str:
               n=len(files) if current_lang() == "zh" else plural(len(files), "file"), f=failed, c=counts_text(totals))
 
 
+def _since(c: CheckedFile) -> list[str]:
+    """``validate --since``: what was fixed, what remains, what is new (lianfang.diff.since)."""
+    if c.since is None:
+        return []
+    from lianfang.diff.since import since_lines
+
+    return since_lines(c.since)
+
+
 def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
-    blocks = [review_opinion(c, options) if is_submitted(c) else listing(c.report) for c in files]
+    blocks = [(review_opinion(c, options) if is_submitted(c) else listing(c.report)) + _since(c) for c in files]
     lines: list[str] = []
     for block in blocks:
         lines += block + [""]
