@@ -77,9 +77,9 @@ def test_merged_like_real_tables(wb):
         assert {f"{col}3:{col}5", f"{col}6:{col}8"} <= merged
     # measures and owners are per phase, never merged
     assert not any(r.startswith(("K", "L")) for r in merged)
-    assert ws["K6"].value == "【前期预防】\n1.年度采购计划经院长办公会审定后公开\n2.同一品种年度累计金额达到限额的一律招标"
+    assert ws["K6"].value == "【前期预防】\n（1）年度采购计划经院长办公会审定后公开\n（2）同一品种年度累计金额达到限额的一律招标"
     assert ws["L6"].value == "药剂科主任"
-    assert ws["K7"].value.startswith("【中期监控】\n1.")
+    assert ws["K7"].value == "【中期监控】\n审计科每季度比对同一供应商的付款记录"  # one measure: no number
 
 
 def test_print_setup(wb):
@@ -111,7 +111,7 @@ def test_no_formula_cells_even_for_formula_text(wb, xlsx: Path):
     assert "=SUM(1,2)" in values and "+cmd|' /C calc'!A0" in values
     table = wb[TABLE]
     measures = [table.cell(r, 11).value for r in range(3, table.max_row + 1)]
-    assert '【前期预防】\n1.=HYPERLINK("http://evil","点我") 也只是文字' in measures
+    assert '【前期预防】\n=HYPERLINK("http://evil","点我") 也只是文字' in measures
     with zipfile.ZipFile(xlsx) as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/"):

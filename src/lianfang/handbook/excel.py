@@ -25,8 +25,7 @@ from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lianfang.handbook.context import HandbookContext, RiskRow
-from lianfang.handbook.filters import percent
+from lianfang.handbook.view import HandbookContext, RiskRow, coverage_headers
 from lianfang.handbook.reproducible import normalise_zip
 from lianfang.i18n import tr
 from lianfang.io.excel_text import set_text
@@ -316,19 +315,8 @@ def _statistics(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     t = stats.level_by_category
     block(t.title, [tr("风险类别", "Category"), *t.columns, tr("合计", "Total")],
           ([name, *counts, total] for name, counts, total in t.rows), [tr("合计", "Total"), *t.totals, t.total])
-    header = [tr("单位", "Unit"), tr("职权（保留、调整）", "Powers kept"), tr("有风险点的职权", "with risk points"),
-              tr("风险点", "Risk points"), tr("有防控措施的风险点", "with measures"), tr("一对一覆盖率", "Coverage"),
-              tr("高风险点", "High"), tr("三阶段措施齐全的高风险点", "High with all phases"), tr("有流程图的职权", "Powers with flows"),
-              tr("标注在流程图上的风险点", "Risk points on charts"), tr("防控措施", "Measures"), tr("已落实", "Done"),
-              tr("落实率", "Done rate"), tr("制度", "Institutions"), tr("预警", "Alerts")]
-
-    def cov(name: str, c) -> list[Any]:
-        return [name, c.powers, c.powers_with_risk, c.risks, c.risks_covered, percent(c.risks_covered, c.risks), c.high,
-                c.high_all_phases, c.powers_with_flow, c.risks_on_chart, c.measures, c.measures_done,
-                percent(c.measures_done, c.measures), c.institutions, c.alerts]
-
-    block(tr("覆盖情况", "Coverage"), header, (cov(name, c) for name, c in stats.coverage),
-          cov(tr("合计", "Total"), stats.coverage_total))
+    block(tr("覆盖情况", "Coverage"), coverage_headers(), (c.cells for _name, c in stats.coverage),
+          stats.coverage_total.cells)
     return sheet
 
 

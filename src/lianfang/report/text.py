@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from rich.markup import escape
 
+from lianfang.coverage import percent
 from lianfang.findings import FileReport, Finding, Severity
 from lianfang.i18n import current_lang, tr
 from lianfang.io.format import SHEET_ORDER, SPEC_BY_KEY, match_table
@@ -361,10 +362,6 @@ def _pick(pair: tuple[str, str]) -> str:
     return pair[1] if current_lang() == "en" else pair[0]
 
 
-def percent(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "—"
-
-
 def aligned(headers: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
     """Columns padded by display width (a CJK character is two cells); numbers right-aligned."""
     widths = [max(cell_len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
@@ -414,7 +411,7 @@ def measure_text(m: Measure) -> str:
 
 def risk_heading(rc: RiskCoverage) -> str:
     r = rc.risk
-    parts = [r.id, getattr(r.level, "value", None) or "?", getattr(r.category, "value", None) or "?"]
+    parts = [rc.label, getattr(r.level, "value", None) or "?", getattr(r.category, "value", None) or "?"]
     where = []
     for record, ref in ((rc.power, r.power), (rc.post, r.post)):
         if record is not None:
