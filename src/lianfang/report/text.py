@@ -97,6 +97,10 @@ FIX_HINTS: dict[str, tuple[str, str]] = {
     "LF503": ("为内部流程的每个环节填写办理时限。", "Give every step of an internal flow a time limit."),
     "LF504": ("外部流程应列明所需材料和监督渠道（如监督电话）。",
               "An external flow lists the materials required and the supervision channels (e.g. a phone)."),
+    "LF505": ("核对各环节的办理时限：压缩环节时限，或如实写明职权承诺的办理时限。",
+              "Check each step's time limit: shorten the steps, or state the power's promised time limit truthfully."),
+    "LF506": ("为该职权补画内部流程（各环节的责任主体和办理时限），并在环节上标注风险点。",
+              "Add the power's internal flow (each step's responsible body and time limit) and mark its risk points on the steps."),
 }
 
 
