@@ -12,6 +12,9 @@ if ! command -v fc-list >/dev/null 2>&1; then
 elif [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
   need+=(fonts-wqy-microhei)
 fi
+# the print check (tests/test_print.py) prints the Excel handbook with LibreOffice and reads the PDF
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "lianfang: please install: ${need[*]} (Graphviz and a Chinese font) with your package manager" >&2

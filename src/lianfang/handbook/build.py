@@ -24,7 +24,7 @@ from lianfang import __version__
 from lianfang.config import Settings, load_settings
 from lianfang.discover import display_path
 from lianfang.findings import Finding, Severity
-from lianfang.flowchart.render import GraphvizMissing, missing_dot_message
+from lianfang.flowchart.render import ChartFormat, GraphvizMissing, missing_dot_message
 from lianfang.handbook import charts as charts_mod
 from lianfang.handbook.cache import Manifest, UnitCache, package_fingerprint
 from lianfang.handbook.config import (
@@ -424,6 +424,18 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     except OutputError as e:
         raise BuildError(str(e)) from None
     result.charts, result.chart_hits = len(drawn), unchanged
+    pngs: dict[tuple[int, str], str] = {}
+    if "xlsx" in formats and chart_jobs:
+        # the Excel handbook embeds each chart as a picture (a workbook cannot hold SVG)
+        try:
+            pngs, png_failed, _ = charts_mod.draw(charts_mod.as_png(chart_jobs), out_dir, font=config.font,
+                                                  force=options.force, workers=jobs, fmt=ChartFormat.PNG)
+        except (GraphvizMissing, OutputError) as e:
+            png_failed = [charts_mod.ChartSkip(j.unit, j.flow_id, str(e)) for j in chart_jobs[:1]]
+        for skip in png_failed:
+            result.notes.append(tr("{u}：流程 {f} 的图片（PNG）未生成，Excel 手册中缺这张图：{r}",
+                                   "{u}: no picture (PNG) of flow {f}, the Excel handbook lacks it: {r}",
+                                   u=usable[skip.unit].display, f=skip.flow_id or "?", r=skip.reason))
     for skip in [*skipped, *failed]:
         result.notes.append(tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}",
                                u=usable[skip.unit].display, f=skip.flow_id or "?", r=skip.reason))
@@ -440,6 +452,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         inputs.append(UnitInput(
             workbook=u.workbook, path=u.display,
             charts={fid: target for (unit, fid), target in drawn.items() if unit == i},
+            pictures={fid: target for (unit, fid), target in pngs.items() if unit == i},
             attachments=institution_files(project, u, folder, attachments, result.notes),
         ))
     appendix = None
@@ -451,7 +464,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     except ReproducibilityError as e:
         raise BuildError(str(e)) from None
     digest = _digest(project, options, formats, templates, result.units, inputs, documents, appendix is not None, when)
-    files = sorted(drawn.values()) + attachments.written
+    files = sorted(drawn.values()) + sorted(pngs.values()) + attachments.written
     if digest is not None and manifest.fresh(digest, names):
         result.unchanged = True  # the same inputs made these very files: nothing to write
         outputs = dict(manifest.outputs)
@@ -485,7 +498,7 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
         if "xlsx" in formats:
             from lianfang.handbook.excel import render_excel
 
-            data = render_excel(ctx, font=config.font, when=when)
+            data = render_excel(ctx, font=config.font, when=when, root=out_dir)
             write_atomic(out_dir / EXCEL_NAME, data, force=True, inputs=unit_paths)
             written[EXCEL_NAME] = hashlib.sha256(data).hexdigest()
     except TemplateProblem as e:
@@ -512,7 +525,7 @@ def _digest(project: Project, options: BuildOptions, formats: list[str], templat
             return None
         add(u.display, u.key)
     for item in inputs:
-        add(sorted(item.charts.items()), sorted(item.attachments.items()))
+        add(sorted(item.charts.items()), sorted(item.pictures.items()), sorted(item.attachments.items()))
     for part, docs in sorted(documents.items()):
         for d in docs:
             add(part, d.title, d.link, d.markdown, d.table)

@@ -84,6 +84,11 @@ def plan(units: list[tuple[Workbook, list[Finding], str]], font: str | None = No
     return jobs, skipped
 
 
+def as_png(jobs: list[ChartJob]) -> list[ChartJob]:
+    """The same charts as PNG files beside the SVGs (``…_internal.png``), for the Excel handbook."""
+    return [ChartJob(j.unit, j.flow_id, Job(str(Path(j.job.name).with_suffix(".png")), j.job.source)) for j in jobs]
+
+
 def draw(
     jobs: list[ChartJob],
     out_dir: Path,
@@ -92,6 +97,7 @@ def draw(
     force: bool = False,
     workers: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    fmt: ChartFormat = ChartFormat.SVG,
 ) -> tuple[dict[tuple[int, str], str], list[ChartSkip], int]:
     """Render into ``out_dir/flowcharts``: (unit, flow) → file, the failures, and how many were unchanged.
 
@@ -100,7 +106,7 @@ def draw(
     """
     if not jobs:
         return {}, [], 0
-    outcomes = render_all([j.job for j in jobs], out_dir / FOLDER, ChartFormat.SVG, font or DEFAULT_FONT,
+    outcomes = render_all([j.job for j in jobs], out_dir / FOLDER, fmt, font or DEFAULT_FONT,
                           force=force, workers=workers, dot=find_dot(), on_done=on_done)
     drawn: dict[tuple[int, str], str] = {}
     failed: list[ChartSkip] = []

@@ -168,7 +168,8 @@ def risk_rows(wb: Workbook) -> list[RiskRow]:
     return [risk_row(wb, r, i) for i, r in enumerate(_ordered_risks(wb), 1)]
 
 
-def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskRow]) -> list[FlowView]:
+def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskRow],
+               pictures: dict[str, str] | None = None) -> list[FlowView]:
     out = []
     for f in wb.flows:
         power = wb.powers_by_id.get(f.power) if f.power else None
@@ -197,6 +198,7 @@ def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskR
             time_limit=time_limit, guide=guide,
             kind=kind, power_id=text_of(f.power), power=text_of(power.name) if power else "",
             image=charts.get(f.id) if f.id else None, external=external,
+            picture=pictures.get(f.id) if f.id and pictures else None,
             # a flow's empty 办理主体/办理依据 are filled from its power when printed (spec)
             subject=subject, basis=basis,
             materials=[text_of(m) for m in f.materials], supervision=[text_of(s) for s in f.supervision],
@@ -260,8 +262,9 @@ def unit_view(index: int, item: UnitInput, cov: UnitCoverage | None = None) -> U
     return UnitView(
         confirmed=confirmed, mark=mark, heading=f"{name}（{code}）{mark}",
         confirmation=confirmation(text_of(unit.confirmed_by) if unit else "", text_of(unit.confirmed_on) if unit else ""),
-        signature=[(tr("填报单位（盖章）", "Unit (seal)"), name), (tr("负责人", "Person in charge"), ""),
-                   (tr("填报日期", "Date"), "")],
+        # filled in by hand when the table is signed: blanks as wide as a name and a date
+        signature=[(tr("填报单位（盖章）", "Unit (seal)"), name), (tr("负责人", "Person in charge"), "　" * 6),
+                   (tr("填报日期", "Date"), tr("　　　　年　　月　　日", "____-__-__"))],
         index=index, code=code, name=name, anchor=f"unit-{index + 1}",
         path=item.path,
         parent=text_of(unit.parent) if unit else "", year=text_of(unit.year) if unit else "",
@@ -271,7 +274,7 @@ def unit_view(index: int, item: UnitInput, cov: UnitCoverage | None = None) -> U
         criteria=[(level.value, text_of(criteria.of(level)) if criteria else "") for level in RiskLevel],
         power_lists=power_lists(wb),
         risk_rows=rows,
-        flows=flow_views(wb, item.charts, rows_by_id),
+        flows=flow_views(wb, item.charts, rows_by_id, item.pictures),
         institutions=[InstitutionRow(
             id=text_of(i.id), name=text_of(i.name), kind=text_of(i.kind), issued_on=text_of(i.issued_on),
             risks="、".join(i.risks), file=text_of(i.file), link=item.attachments.get(i.id) if i.id else None,
