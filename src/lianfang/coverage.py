@@ -35,8 +35,15 @@ def percent(part: int, whole: int) -> str:
     """
     if not whole:
         return "—"
-    value = round(100 * part / whole, 1)
-    if value >= 100 and part < whole:
+    return rate_percent(part / whole)
+
+
+def rate_percent(rate: float | None) -> str:
+    """A rate already divided (0.875), written as ``percent`` writes it; ``—`` for None."""
+    if rate is None:
+        return "—"
+    value = round(100 * rate, 1)
+    if value >= 100 and rate < 1:
         value = 99.9
     return f"{value:.1f}".removesuffix(".0") + "%"
 
