@@ -312,7 +312,8 @@ def print_scale(columns: Sequence[Column]) -> int:
 
     Every sheet is printed fitted to the page width, so each program picks its own scale: Excel
     the one computed here, LibreOffice a smaller one when it measures the columns wider (it does
-    by about a third when Calibri's metric twin Carlito is not installed). The page breaks are
+    by about a third when Calibri's metric twin Carlito is not installed; scripts/system-deps.sh
+    installs it). The page breaks are
     computed for this largest scale, so a page holds at least what was planned for it."""
     printable = PAGE_WIDTH - 2 * MARGIN_SIDE * 72
     return max(10, min(100, math.floor(100 * printable / _width_points(columns))))
