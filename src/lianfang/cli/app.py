@@ -11,6 +11,7 @@ from lianfang import __version__
 from lianfang.cli.common import EXIT_ERROR, LangOption
 from lianfang.config import ConfigError
 from lianfang.i18n import set_lang, tr
+from lianfang.io.limits import SettingError
 
 
 def _version(value: bool) -> None:
@@ -50,6 +51,7 @@ def create_app() -> typer.Typer:
         coverage_cmd,
         flowchart_cmd,
         git_setup_cmd,
+        import_cmd,
         init_cmd,
         publish_cmd,
         rules_cmd,
@@ -61,6 +63,7 @@ def create_app() -> typer.Typer:
     for name, module, func in (
         ("init", init_cmd, init_cmd.init),
         ("convert", convert_cmd, convert_cmd.convert),
+        ("import", import_cmd, import_cmd.import_legacy),
         ("validate", validate_cmd, validate_cmd.validate),
         ("coverage", coverage_cmd, coverage_cmd.coverage),
         ("flowchart", flowchart_cmd, flowchart_cmd.flowchart),
@@ -96,7 +99,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(tr("已中断\n", "interrupted\n"))
         sys.exit(130)
-    except ConfigError as e:  # a bad setting met while working (LIANFANG_MAX_ROWS): not a bug
+    except (ConfigError, SettingError) as e:  # a bad setting met while working (LIANFANG_MAX_ROWS): not a bug
         sys.stderr.write(f"{tr('错误', 'error')}: {e}\n")
         sys.exit(EXIT_ERROR)
     except Exception as e:  # the last net: never a traceback for the user

@@ -169,7 +169,7 @@ def risk_rows(wb: Workbook) -> list[RiskRow]:
 
 
 def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskRow],
-               pictures: dict[str, str] | None = None) -> list[FlowView]:
+               print_charts: dict[str, str] | None = None) -> list[FlowView]:
     out = []
     for f in wb.flows:
         power = wb.powers_by_id.get(f.power) if f.power else None
@@ -198,12 +198,12 @@ def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskR
             time_limit=time_limit, guide=guide,
             kind=kind, power_id=text_of(f.power), power=text_of(power.name) if power else "",
             image=charts.get(f.id) if f.id else None, external=external,
-            picture=pictures.get(f.id) if f.id and pictures else None,
             # a flow's empty 办理主体/办理依据 are filled from its power when printed (spec)
             subject=subject, basis=basis,
             materials=[text_of(m) for m in f.materials], supervision=[text_of(s) for s in f.supervision],
             place=text_of(f.place), phone=text_of(f.phone), fee=text_of(f.fee), steps=steps,
             risks=[rows_by_id[rid] for rid in risk_ids if rid in rows_by_id],
+            print_image=(print_charts or {}).get(f.id) if f.id else None,
         ))
     return out
 
@@ -274,7 +274,7 @@ def unit_view(index: int, item: UnitInput, cov: UnitCoverage | None = None) -> U
         criteria=[(level.value, text_of(criteria.of(level)) if criteria else "") for level in RiskLevel],
         power_lists=power_lists(wb),
         risk_rows=rows,
-        flows=flow_views(wb, item.charts, rows_by_id, item.pictures),
+        flows=flow_views(wb, item.charts, rows_by_id, item.print_charts),
         institutions=[InstitutionRow(
             id=text_of(i.id), name=text_of(i.name), kind=text_of(i.kind), issued_on=text_of(i.issued_on),
             risks="、".join(i.risks), file=text_of(i.file), link=item.attachments.get(i.id) if i.id else None,

@@ -562,7 +562,7 @@ def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | N
     first = True
     for u in ctx.units:
         for f in u.flows:
-            path = (root / f.picture) if root is not None and f.picture else None
+            path = (root / f.print_image) if root is not None and f.print_image else None
             if path is None or not path.is_file():
                 continue
             if not first:
@@ -581,7 +581,7 @@ def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | N
                 sheet.row += 1
             # a caption under the picture: its file, and a cell that makes the page part of the printed range
             # (no print area is set: LibreOffice prints a hidden sheet's print area too)
-            r = sheet.add([tr("流程图文件：{f}", "chart file: {f}", f=f.image or f.picture)], ["sign"])
+            r = sheet.add([tr("流程图文件：{f}", "chart file: {f}", f=f.image or f.print_image)], ["sign"])
             sheet.merge(r, 1, r, len(cols))
             sheet.fixed[r] = LINE_HEIGHT + ROW_PADDING
     if first:
@@ -641,7 +641,7 @@ _NOTES = {
 def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetime, root: Path | None = None) -> bytes:
     """``handbook.xlsx`` as bytes, byte-identical for the same context, pictures and ``when``.
 
-    ``root``: the output folder the flowchart pictures (``FlowView.picture``) are relative to.
+    ``root``: the output folder the flowchart pictures (``FlowView.print_image``) are relative to.
     """
     wb = XlsxWorkbook()
     styles = _Styles(wb, font or DEFAULT_FONT)
@@ -662,7 +662,7 @@ def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetim
             tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table", u=u.name + u.mark))
     add("statistics", lambda ws: _statistics(ws, styles, ctx))
     add("flows", lambda ws: _flows(ws, styles, ctx))
-    if any(f.picture for u in ctx.units for f in u.flows):
+    if any(f.print_image for u in ctx.units for f in u.flows):
         add("charts", lambda ws: _charts(ws, styles, ctx, root))
     add("institutions", lambda ws: _institutions(ws, styles, ctx))
     add("alerts", lambda ws: _alerts(ws, styles, ctx))

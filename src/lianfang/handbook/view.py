@@ -166,7 +166,7 @@ class FlowView:
     steps: list[StepRow]
     risks: list[RiskRow]  # the risk points marked on its steps
     heading: str = ""  # ``LC-01 医疗机构执业许可外部流程``: the kind named once
-    picture: str | None = None  # the chart as PNG, relative to the output folder (for Excel)
+    print_image: str | None = None  # the chart as PNG for Word, PDF and Excel, relative to the output folder
     time_limit: str = ""  # the power's 办理时限, promised to the applicant
     # the 办事指南 of an external flow, (label, text) in print order; empty for an internal flow
     guide: list[tuple[str, str]] = field(default_factory=list)
@@ -322,7 +322,7 @@ class UnitInput:
     workbook: Workbook
     path: str  # as shown to the user
     charts: dict[str, str] = field(default_factory=dict)  # flow ID → image path, relative to handbook.md
-    pictures: dict[str, str] = field(default_factory=dict)  # flow ID → PNG of the chart, relative (Excel)
+    print_charts: dict[str, str] = field(default_factory=dict)  # flow ID → PNG for Word/PDF/Excel, relative
     attachments: dict[str, str] = field(default_factory=dict)  # institution ID → copy, relative
 
 
