@@ -479,6 +479,9 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         # a format not built this time stays ours if it is untouched
         outputs = {n: h for n, h in manifest.outputs.items() if n not in written and manifest.owns(n)} | written
     result.written = [out_dir / n for n in names]
+    from lianfang.handbook import pictures
+
+    files += [name for name in pictures.files() if (out_dir / name).is_file()]  # the statistics' charts
     _tidy(out_dir, manifest.files, files)
     manifest.save(digest or "", outputs, files)
     cache.prune()
@@ -514,6 +517,9 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
 
     ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
                         documents=documents, findings=appendix, tool=f"lianfang {__version__}")
+    from lianfang.handbook.pictures import draw_statistics
+
+    ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)
     written: dict[str, str] = {}
     try:
         if "md" in formats:
