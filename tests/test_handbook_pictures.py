@@ -5,8 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from lianfang.handbook.build import BuildOptions, build_handbook
 from tests.conftest import EXAMPLES
+
+from lianfang.handbook.build import BuildOptions, build_handbook
 
 
 def test_statistics_charts_in_markdown_excel_and_word(tmp_path: Path):
