@@ -157,6 +157,8 @@ def render_rules_md() -> str:
             for key, value in r.defaults.items():
                 out.append(f"| `{key}` | {_cell(_option_value(value))} |")
             out.append("")
+        if r.fix_zh or r.fix_en:
+            out += [f"修改要求：{r.fix_zh}", f"<br>*To fix:* {r.fix_en}", ""]
         zh = doc_text(r, "zh")
         en = doc_text(r, "en")
         if zh != en:

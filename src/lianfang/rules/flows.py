@@ -54,6 +54,8 @@ class FlowNoEnd(Rule):
     severity = Severity.ERROR
     title_zh = "流程没有结束环节"
     title_en = "flow without an end step"
+    fix_zh = "为流程设置办结环节（下一环节为空的环节）。"
+    fix_en = "Give the flow an end step (one with an empty 下一环节)."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         # a flow repeating an ID (LF107) may have lost its steps to the first (xlsx): not checked
@@ -118,6 +120,8 @@ class UnreachableStep(Rule):
     severity = Severity.WARNING
     title_zh = "环节无法到达"
     title_en = "unreachable step"
+    fix_zh = "在其他环节的“下一环节”中连到该环节，或删除多余的环节。"
+    fix_en = "Link the step from another step's 下一环节, or remove it."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         for flow in workbook.flows:
@@ -158,6 +162,8 @@ class StepMissingTimeLimit(Rule):
     severity = Severity.WARNING
     title_zh = "内部流程环节缺少办理时限"
     title_en = "internal step without a time limit"
+    fix_zh = "为内部流程的每个环节填写办理时限。"
+    fix_en = "Give every step of an internal flow a time limit."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         for flow in workbook.flows:
@@ -198,6 +204,8 @@ class ExternalFlowIncomplete(Rule):
     severity = Severity.WARNING
     title_zh = "外部流程信息不全"
     title_en = "external flow incomplete"
+    fix_zh = "外部流程应列明所需材料和监督渠道（如监督电话）。"
+    fix_en = "An external flow lists the materials required and the supervision channels (e.g. a phone)."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         for flow in workbook.flows:
