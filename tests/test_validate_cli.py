@@ -150,7 +150,7 @@ def test_as_of_decides_rotation(runner, app, work):
 
 
 def test_as_of_defaults_to_today(runner, app, work):
-    out = run(runner, app, "units").stdout
+    out = run(runner, app, "units", "--format", "review").stdout
     assert f"按 {date.today().isoformat()} 的状态生成" in out
 
 
@@ -288,12 +288,25 @@ def test_output_writes_the_report_and_refuses_to_overwrite(runner, app, work):
     assert not [p for p in work.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_text_output_file_has_no_markup(runner, app, work):
-    run(runner, app, "units", "--as-of", AS_OF, "-o", "意见.txt")
+def test_review_output_file_has_no_markup(runner, app, work):
+    run(runner, app, "units", "--as-of", AS_OF, "--format", "review", "-o", "意见.txt")
     text = (work / "意见.txt").read_text(encoding="utf-8")
     assert text.startswith("关于《巢湖市第一人民医院廉政风险防控工作簿》的审核意见")
     assert "[bold" not in text and "[/]" not in text and "\x1b[" not in text
-    assert text == run(runner, app, "units", "--as-of", AS_OF).stdout
+    assert text == run(runner, app, "units", "--as-of", AS_OF, "--format", "review").stdout
+
+
+def test_colour_only_on_a_colour_terminal(runner, app, work, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = run(runner, app, "units", "--as-of", AS_OF).stdout
+    assert "\x1b[1;31m错误" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(runner, app, "units", "--as-of", AS_OF).stdout
+    monkeypatch.delenv("NO_COLOR")
+    run(runner, app, "units", "--as-of", AS_OF, "-o", "清单.txt")
+    assert "\x1b[" not in (work / "清单.txt").read_text(encoding="utf-8")
 
 
 def test_output_never_replaces_an_input(runner, app, work):

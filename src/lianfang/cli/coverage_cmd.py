@@ -7,8 +7,15 @@ from typing import Annotated
 
 import typer
 
-from lianfang.cli.common import EXIT_FINDINGS, ForceOption, LangOption, err, fail
-from lianfang.cli.validate_cmd import emit
+from lianfang.cli.common import (
+    EXIT_FINDINGS,
+    ForceOption,
+    LangOption,
+    colour_terminal,
+    emit,
+    err,
+    fail,
+)
 from lianfang.coverage import compute_coverage
 from lianfang.discover import display_path
 from lianfang.findings import FileReport
@@ -62,4 +69,5 @@ def coverage(
                        "note: reading {p} gave {n} findings (see lianfang validate); coverage counts what could be read.",
                        p=shown, n=len(result.findings)), markup=False, highlight=False)
     cov = compute_coverage(result.workbook)
-    emit(fmt.render(cov, RenderOptions()), markup=fmt.markup, output=output, force=force, inputs=[unit])
+    options = RenderOptions(color=fmt.styled and output is None and colour_terminal())
+    emit(fmt.render(cov, options), output=output, force=force, inputs=[unit])

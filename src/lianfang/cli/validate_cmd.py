@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.text import Text
 
-from lianfang.cli.common import EXIT_FINDINGS, EXIT_OK, ForceOption, LangOption, err, fail, out
+from lianfang.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    ForceOption,
+    LangOption,
+    colour_terminal,
+    emit,
+    fail,
+)
 from lianfang.config import (
     ConfigError,
     Settings,
@@ -21,7 +27,7 @@ from lianfang.config import (
 )
 from lianfang.discover import DiscoveryError, find_workbooks
 from lianfang.i18n import tr
-from lianfang.io.atomic import OutputError, check_output, write_atomic
+from lianfang.io.atomic import OutputError, check_output
 from lianfang.report import FORMATS, RenderOptions, check_workbook, fails
 from lianfang.rules import REGISTRY
 
@@ -124,24 +130,6 @@ def build_settings(config: Path | None, select: list[str] | None, ignore: list[s
     return settings
 
 
-def emit(rendered: str | bytes, *, markup: bool, output: Path | None, force: bool, inputs: list[Path]) -> None:
-    """Print a report (coloured when it has markup and the terminal allows) or write it atomically."""
-    if output is None:
-        if markup:
-            out().print(rendered, markup=True, highlight=False, emoji=False, end="")
-        else:
-            sys.stdout.write(rendered if isinstance(rendered, str) else rendered.decode("utf-8"))
-            sys.stdout.flush()
-        return
-    if isinstance(rendered, str) and markup:
-        rendered = Text.from_markup(rendered, emoji=False).plain
-    try:
-        write_atomic(output, rendered, force=force, inputs=inputs)
-    except OutputError as e:
-        fail(str(e))
-    err().print(tr("已写入 {p}", "written to {p}", p=output), markup=False, highlight=False)
-
-
 def validate(
     paths: Annotated[list[Path], typer.Argument(help=tr("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False, metavar="PATHS...")],
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=tr("输出格式：text、json、github、junit、sarif、markdown", "output format: text, json, github, junit, sarif, markdown"))] = "text",
@@ -172,6 +160,6 @@ def validate(
         except OutputError as e:
             fail(str(e))
     checked = [check_workbook(w.path, settings, w.display) for w in files]
-    options = RenderOptions(strict=strict, as_of=settings.as_of)
-    emit(fmt.render(checked, options), markup=fmt.markup, output=output, force=force, inputs=inputs)
+    options = RenderOptions(strict=strict, as_of=settings.as_of, color=fmt.styled and output is None and colour_terminal())
+    emit(fmt.render(checked, options), output=output, force=force, inputs=inputs)
     raise typer.Exit(EXIT_FINDINGS if any(fails(c.report, strict) for c in checked) else EXIT_OK)

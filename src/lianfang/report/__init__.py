@@ -57,6 +57,7 @@ class RenderOptions:
     version: str = __version__
     strict: bool = False  # warnings fail the run (and the review opinion)
     as_of: date = field(default_factory=date.today)
+    color: bool = False  # escape codes for a colour terminal (the styled formats only)
 
     @property
     def tool(self) -> str:
@@ -84,17 +85,18 @@ Render = Callable[[Sequence[CheckedFile], RenderOptions], str]
 class OutputFormat:
     name: str
     render: Render
-    # True: the text carries rich markup, coloured on a terminal and stripped for a file
-    markup: bool = False
+    # True: coloured when RenderOptions.color says the output is a colour terminal
+    styled: bool = False
 
 
 def _formats() -> dict[str, OutputFormat]:
-    from lianfang.report import github, json_report, junit, markdown, sarif, text
+    from lianfang.report import github, json_report, junit, markdown, review, sarif, text
 
     return {
         f.name: f
         for f in (
-            OutputFormat("text", text.render, markup=True),
+            OutputFormat("text", text.render, styled=True),
+            OutputFormat("review", review.render, styled=True),
             OutputFormat("json", json_report.render),
             OutputFormat("github", github.render),
             OutputFormat("junit", junit.render),
@@ -111,17 +113,17 @@ FORMATS: dict[str, OutputFormat] = _formats()
 class CoverageFormat:
     name: str
     render: Callable[..., str | bytes]  # (Coverage, RenderOptions)
-    markup: bool = False
+    styled: bool = False
     binary: bool = False  # bytes, written to a file only
 
 
 def _coverage_formats() -> dict[str, CoverageFormat]:
-    from lianfang.report import coverage_xlsx, json_report, text
+    from lianfang.report import coverage_text, coverage_xlsx, json_report
 
     return {
         f.name: f
         for f in (
-            CoverageFormat("text", text.render_coverage, markup=True),
+            CoverageFormat("text", coverage_text.render_coverage, styled=True),
             CoverageFormat("json", json_report.render_coverage),
             CoverageFormat("xlsx", coverage_xlsx.render_coverage, binary=True),
         )
