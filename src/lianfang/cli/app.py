@@ -83,6 +83,9 @@ def _lang_from_argv(argv: list[str]) -> str | None:
 
 
 def main() -> None:
+    from lianfang.cli.streams import prepare_standard_streams
+
+    prepare_standard_streams()
     lang = _lang_from_argv(sys.argv[1:])
     if lang in ("zh", "en"):
         set_lang(lang)
