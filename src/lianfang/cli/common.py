@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from lianfang.cli.words import help_text
 from lianfang.i18n import set_lang, tr
 
 # Exit statuses of findings.md
@@ -75,7 +76,7 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         metavar="zh|en",
-        help=tr("界面语言：zh（默认）或 en；也可设环境变量 LIANFANG_LANG", "language: zh (default) or en; or set LIANFANG_LANG"),
+        help=help_text("界面语言 zh（默认）或 en，也可用环境变量 LIANFANG_LANG 设置", "language: zh (default) or en; or set LIANFANG_LANG"),
         callback=_set_lang,
         is_eager=True,
         show_default=False,
@@ -84,5 +85,5 @@ LangOption = Annotated[
 
 ForceOption = Annotated[
     bool,
-    typer.Option("--force", "-f", help=tr("允许覆盖已存在的输出文件", "replace an existing output file")),
+    typer.Option("--force", "-f", help=help_text("允许覆盖已存在的输出文件", "replace an existing output file")),
 ]

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from lianfang.cli.common import LangOption, fail, out
+from lianfang.cli.words import help_text
 from lianfang.i18n import current_lang, tr
 from lianfang.report.style import severity_word
 from lianfang.rules import REGISTRY
@@ -56,7 +57,7 @@ def find_rule(text: str) -> type[Rule] | None:
 
 
 def rules(
-    code: Annotated[str | None, typer.Argument(metavar="RULE", help=tr("规则代码（如 LF301）、名称（如 uncovered-risk）或代码前缀（如 LF3）",
+    code: Annotated[str | None, typer.Argument(metavar="RULE", help=help_text("规则代码（如 LF301）、名称（如 uncovered-risk）或代码前缀（如 LF3）",
                                                                      "a rule code (LF301), name (uncovered-risk) or code prefix (LF3)"),
                                                show_default=False)] = None,
     lang: LangOption = None,

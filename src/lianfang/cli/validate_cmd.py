@@ -17,6 +17,7 @@ from lianfang.cli.common import (
     emit,
     fail,
 )
+from lianfang.cli.words import help_text
 from lianfang.config import (
     ConfigError,
     Settings,
@@ -35,14 +36,15 @@ HELP_ZH = """按规则目录（LF100–LF504）检查工作簿，报告每一处
 
 PATHS 可以是文件或文件夹（递归查找 .xlsx、.yaml、.yml，跳过 ~$ 开头的锁文件和隐藏文件夹）。
 退出状态：0 没有错误；1 有错误（或 --strict 时有警告）；2 命令无法执行。
-送审状态的工作簿在文本格式下写成可直接发回单位的《审核意见》。
+文本格式（默认）是简明清单，适合提交钩子和 CI；--format review 把每个工作簿写成可直接发回单位的《审核意见》。
 
 示例：lianfang validate units/ --format github；lianfang validate 单位.xlsx --ignore LF305 --strict"""
 HELP_EN = """Check workbooks against the rule catalogue (LF100–LF504) and report every finding with its location.
 
 PATHS are files or folders (searched recursively for .xlsx, .yaml, .yml, skipping ~$ lock files and
 hidden folders). Exit status: 0 no error; 1 errors (or warnings with --strict); 2 the command could
-not run. A workbook with status 送审 is written, in text format, as a review opinion to send back.
+not run. The text format (default) is a compact listing, as a commit hook or CI shows it;
+--format review writes each workbook's review opinion (审核意见) to send back to the unit.
 
 Example: lianfang validate units/ --format github; lianfang validate unit.xlsx --ignore LF305 --strict"""
 
@@ -131,16 +133,16 @@ def build_settings(config: Path | None, select: list[str] | None, ignore: list[s
 
 
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help=tr("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False, metavar="PATHS...")],
-    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=tr("输出格式：text、json、github、junit、sarif、markdown", "output format: text, json, github, junit, sarif, markdown"))] = "text",
-    select: Annotated[list[str] | None, typer.Option("--select", metavar="CODES", help=tr("只运行这些规则（代码或前缀，逗号分隔），如 LF3,LF402", "run only these rules (codes or prefixes, comma-separated), e.g. LF3,LF402"))] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="CODES", help=tr("不运行这些规则（代码或前缀）", "skip these rules (codes or prefixes)"))] = None,
-    severity: Annotated[list[str] | None, typer.Option("--severity", metavar="CODE=LEVEL", help=tr("改变规则级别，如 LF402=error；off 关闭，可重复", "change a rule's severity, e.g. LF402=error; off turns it off; repeatable"))] = None,
-    option: Annotated[list[str] | None, typer.Option("--option", metavar="CODE.KEY=VALUE", help=tr("规则选项，如 LF404.years=3，可重复", "rule option, e.g. LF404.years=3; repeatable"))] = None,
-    strict: Annotated[bool, typer.Option("--strict", help=tr("有警告也以状态 1 退出", "exit 1 on warnings too"))] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=tr("按此日期检查轮岗和措施时限（默认今天），如 2026-12-31", "date for rotation and due-date checks (default today), e.g. 2026-12-31"), show_default=False)] = None,
-    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help=tr("配置文件（默认从当前目录向上查找 lianfang.toml）", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=tr("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
+    paths: Annotated[list[Path], typer.Argument(help=help_text("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False, metavar="PATHS...")],
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=help_text("输出格式：text、review（审核意见）、json、github、junit、sarif、markdown", "output format: text, review (审核意见), json, github, junit, sarif, markdown"))] = "text",
+    select: Annotated[list[str] | None, typer.Option("--select", metavar="CODES", help=help_text("只运行这些规则：代码或前缀，逗号分隔，如 LF3,LF402", "run only these rules (codes or prefixes, comma-separated), e.g. LF3,LF402"))] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="CODES", help=help_text("不运行这些规则（代码或前缀）", "skip these rules (codes or prefixes)"))] = None,
+    severity: Annotated[list[str] | None, typer.Option("--severity", metavar="CODE=LEVEL", help=help_text("改变规则级别，如 LF402=error；off 关闭，可重复", "change a rule's severity, e.g. LF402=error; off turns it off; repeatable"))] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", metavar="CODE.KEY=VALUE", help=help_text("规则选项，如 LF404.years=3，可重复", "rule option, e.g. LF404.years=3; repeatable"))] = None,
+    strict: Annotated[bool, typer.Option("--strict", help=help_text("有警告也以状态 1 退出", "exit 1 on warnings too"))] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=help_text("按此日期检查轮岗和措施时限（默认今天），如 2026-12-31", "date for rotation and due-date checks (default today), e.g. 2026-12-31"), show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help=help_text("配置文件（默认从当前目录向上查找 lianfang.toml）", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=help_text("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
     force: ForceOption = False,
     lang: LangOption = None,
 ) -> None:

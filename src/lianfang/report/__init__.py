@@ -112,9 +112,19 @@ FORMATS: dict[str, OutputFormat] = _formats()
 @dataclass(frozen=True, slots=True)
 class CoverageFormat:
     name: str
-    render: Callable[..., str | bytes]  # (Coverage, RenderOptions)
+    render: Callable[..., str | bytes]  # (Coverage, RenderOptions): one unit
     styled: bool = False
-    binary: bool = False  # bytes, written to a file only
+    binary: bool = False  # bytes, written to a file only (one unit at a time)
+    # (list of Coverage, RenderOptions): several units; None: one after another, a blank line between
+    render_several: Callable[..., str] | None = None
+
+    def render_many(self, units: Sequence[object], options: RenderOptions) -> str | bytes:
+        """One unit as ``render`` gives it; several as ``render_several`` (or one after another)."""
+        if len(units) == 1:
+            return self.render(units[0], options)
+        if self.render_several is not None:
+            return self.render_several(units, options)
+        return "\n".join(str(self.render(u, options)) for u in units)
 
 
 def _coverage_formats() -> dict[str, CoverageFormat]:
@@ -124,7 +134,7 @@ def _coverage_formats() -> dict[str, CoverageFormat]:
         f.name: f
         for f in (
             CoverageFormat("text", coverage_text.render_coverage, styled=True),
-            CoverageFormat("json", json_report.render_coverage),
+            CoverageFormat("json", json_report.render_coverage, render_several=json_report.render_coverages),
             CoverageFormat("xlsx", coverage_xlsx.render_coverage, binary=True),
         )
     }

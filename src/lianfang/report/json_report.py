@@ -55,3 +55,8 @@ def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
 def render_coverage(cov: Coverage, options: RenderOptions) -> str:
     """``lianfang coverage --format json``: ``Coverage.to_data()`` with the tool that made it."""
     return dumps({"tool": options.tool, **cov.to_data()})
+
+
+def render_coverages(units: Sequence[Coverage], options: RenderOptions) -> str:
+    """Several units: ``{"tool": …, "units": [Coverage.to_data() of each]}``, in the order found."""
+    return dumps({"tool": options.tool, "units": [cov.to_data() for cov in units]})

@@ -30,20 +30,21 @@ def _classname(path: str) -> str:
     return path.replace(".", "_")
 
 
-def _details(f: Finding) -> str:
+def _details(f: Finding, where: str, words: tuple[str, str]) -> str:
+    """A finding's text; ``words`` the location and object labels in the run's language."""
     lines = [f"{f.code} {f.name} ({f.severity.value})"]
-    where = f.location.describe()
     if where:
-        lines.append(tr("位置：{w}", "location: {w}", w=where))
+        lines.append(words[0].format(w=where))
     if f.object:
-        lines.append(tr("对象：{o}", "object: {o}", o=f.object + (f" ({f.field})" if f.field else "")))
+        lines.append(words[1].format(o=f.object + (f" ({f.field})" if f.field else "")))
     lines.append(f.message)
     return xml_text("\n".join(lines))
 
 
-def _testcase(suite: ET.Element, path: str, f: Finding, strict: bool) -> bool:
+def _testcase(suite: ET.Element, path: str, f: Finding, strict: bool, words: tuple[str, str]) -> bool:
     """Add one finding's testcase; True when it is a failure."""
-    name = " ".join(x for x in (f.code, f.name, f.object, f.location.describe()) if x)
+    where = f.location.describe()
+    name = " ".join(x for x in (f.code, f.name, f.object, where) if x)
     attrs = {"name": xml_text(name), "classname": xml_text(_classname(path)), "file": xml_text(path)}
     if f.location.line is not None:
         attrs["line"] = str(f.location.line)
@@ -51,14 +52,15 @@ def _testcase(suite: ET.Element, path: str, f: Finding, strict: bool) -> bool:
     failing = f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)
     if failing:
         failure = ET.SubElement(case, "failure", {"type": f.severity.value, "message": xml_text(f"{f.code} {f.message}")})
-        failure.text = _details(f)
+        failure.text = _details(f, where, words)
     else:
-        ET.SubElement(case, "system-out").text = _details(f)
+        ET.SubElement(case, "system-out").text = _details(f, where, words)
     return failing
 
 
 def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
     root = ET.Element("testsuites", {"name": options.tool})
+    words = (tr("位置：{w}", "location: {w}"), tr("对象：{o}", "object: {o}"))
     all_tests = all_failures = 0
     for c in files:
         path = c.report.path
@@ -68,7 +70,7 @@ def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
         tests = failures = 0
         for f in c.report.findings:
             tests += 1
-            failures += _testcase(suite, path, f, options.strict)
+            failures += _testcase(suite, path, f, options.strict, words)
         if not c.report.findings:
             tests = 1
             ET.SubElement(suite, "testcase", {"name": tr("工作簿检查", "workbook check"),

@@ -54,9 +54,10 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
-def result(path: str, f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+def result(path: str, f: Finding, rule_index: dict[str, int], artifact: dict[str, str] | None = None) -> dict[str, Any]:
+    """One finding as a SARIF result; ``artifact`` is the file's location, made once per file."""
     loc = f.location
-    physical: dict[str, Any] = {"artifactLocation": artifact_location(path)}
+    physical: dict[str, Any] = {"artifactLocation": artifact if artifact is not None else artifact_location(path)}
     if loc.line is not None:
         physical["region"] = {"startLine": loc.line, "startColumn": loc.col or 1}
     location: dict[str, Any] = {"physicalLocation": physical}
@@ -71,7 +72,8 @@ def result(path: str, f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "locations": [location],
         "partialFingerprints": {"lianfang/v1": _fingerprint(path, f)},
     })
-    props = {k: v for k, v in f.to_dict().items() if k in ("sheet", "row", "column", "cell", "object", "field") and v is not None}
+    props = {k: v for k, v in (("sheet", loc.sheet), ("row", loc.row), ("column", loc.column), ("cell", loc.cell),
+                               ("object", f.object), ("field", f.field)) if v is not None}
     if props:
         out["properties"] = props
     return out
@@ -95,7 +97,8 @@ def sarif_data(files: Sequence[CheckedFile], options: RenderOptions, rules: Iter
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [result(c.report.path, f, rule_index) for c in files for f in c.report.findings],
+                "results": [result(c.report.path, f, rule_index, artifact)
+                            for c in files for artifact in (artifact_location(c.report.path),) for f in c.report.findings],
             }
         ],
     }
