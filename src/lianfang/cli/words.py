@@ -205,6 +205,15 @@ _VALUE_ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^'?(?P<v>.*?)'? is not one of (?P<c>.+)\.$"), "「{v}」不是可选值之一（{c}）"),
     (re.compile(r"^'?(?P<v>.*?)'? is not a valid boolean\.$"), "「{v}」不是“是/否”"),
     (re.compile(r"^(?:File|Directory|Path) '(?P<v>.*)' does not exist\.$"), "路径不存在：{v}"),
+    # typer's own coercion speaks pydantic's words
+    (re.compile(r"^Input should be a valid integer.*$", re.DOTALL), "应为整数"),
+    (re.compile(r"^Input should be a valid number.*$", re.DOTALL), "应为数字"),
+    (re.compile(r"^Input should be a valid date.*$", re.DOTALL), "应为日期，如 2026-12-31"),
+    (re.compile(r"^Input should be a valid boolean.*$", re.DOTALL), "应为“是/否”"),
+    (re.compile(r"^Input should be greater than or equal to (?P<n>\S+)$"), "应不小于 {n}"),
+    (re.compile(r"^Input should be less than or equal to (?P<n>\S+)$"), "应不大于 {n}"),
+    (re.compile(r"^Input should be greater than (?P<n>\S+)$"), "应大于 {n}"),
+    (re.compile(r"^Input should be less than (?P<n>\S+)$"), "应小于 {n}"),
 ]
 
 
@@ -242,6 +251,8 @@ def translate(message: str) -> str:
 
 def _reraise(error: Exception, ctx: Any) -> None:
     apply()
+    if getattr(error, "ctx", None) is None:
+        error.ctx = ctx  # type: ignore[attr-defined]  # so that the usage line and the hint to -h are shown
     if current_lang() == "en":
         raise error
     message = error.format_message() if hasattr(error, "format_message") else str(error)
