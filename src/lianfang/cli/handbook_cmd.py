@@ -129,7 +129,7 @@ def build(
     lang: LangOption = None,
 ) -> None:
     """Build the handbook (help: BUILD_HELP_ZH / BUILD_HELP_EN)."""
-    from lianfang.handbook.build import BuildError, BuildOptions, build_handbook
+    from lianfang.handbook.build import BuildError, BuildOptions, RepeatedUnitError, build_handbook
 
     try:
         as_of_date = parse_date_option(as_of) if as_of is not None else None
@@ -148,6 +148,8 @@ def build(
                 result = build_handbook(options, _ProgressReporter(progress))
         else:
             result = build_handbook(options, _ProgressReporter(None))
+    except RepeatedUnitError as e:  # the inputs are wrong, not the command: exit 1 as for findings
+        fail(str(e), EXIT_FINDINGS)
     except BuildError as e:
         fail(str(e))
 

@@ -15,6 +15,7 @@ from lianfang.cli.common import (
     LangOption,
     colour_terminal,
     emit,
+    err,
     fail,
 )
 from lianfang.cli.words import help_text
@@ -26,7 +27,7 @@ from lianfang.config import (
     parse_date_option,
     parse_severity,
 )
-from lianfang.discover import DiscoveryError, find_workbooks
+from lianfang.discover import DiscoveryError, WorkbookFile, find_workbooks, plainly_not_a_workbook
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, check_output
 from lianfang.report import FORMATS, RenderOptions, check_workbook, fails
@@ -132,6 +133,19 @@ def build_settings(config: Path | None, select: list[str] | None, ignore: list[s
     return settings
 
 
+def _without_non_workbooks(files: list[WorkbookFile], paths: list[Path], skip_named: bool) -> tuple[list[WorkbookFile], list[str]]:
+    """Drop the YAML files that are plainly not workbooks: always when a folder search found them,
+    and when named on the command line only with ``--skip-non-workbooks`` (named, it is LF101)."""
+    named = {p.resolve() for p in paths if not p.is_dir()}
+    kept, skipped = [], []
+    for w in files:
+        if (skip_named or w.path.resolve() not in named) and plainly_not_a_workbook(w.path):
+            skipped.append(w.display)
+        else:
+            kept.append(w)
+    return kept, skipped
+
+
 def validate(
     paths: Annotated[list[Path], typer.Argument(help=help_text("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False, metavar="PATHS...")],
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=help_text("输出格式：text、review（审核意见）、json、github、junit、sarif、markdown", "output format: text, review (审核意见), json, github, junit, sarif, markdown"))] = "text",
@@ -140,6 +154,10 @@ def validate(
     severity: Annotated[list[str] | None, typer.Option("--severity", metavar="CODE=LEVEL", help=help_text("改变规则级别，如 LF402=error；off 关闭，可重复", "change a rule's severity, e.g. LF402=error; off turns it off; repeatable"))] = None,
     option: Annotated[list[str] | None, typer.Option("--option", metavar="CODE.KEY=VALUE", help=help_text("规则选项，如 LF404.years=3，可重复", "rule option, e.g. LF404.years=3; repeatable"))] = None,
     strict: Annotated[bool, typer.Option("--strict", help=help_text("有警告也以状态 1 退出", "exit 1 on warnings too"))] = False,
+    skip_non_workbooks: Annotated[bool, typer.Option("--skip-non-workbooks", help=help_text(
+        "明确列出的 YAML 文件若显然不是工作簿（没有任何工作簿的顶层键）也跳过，如提交钩子传入的 .pre-commit-config.yaml；文件夹中的此类文件总是跳过",
+        "skip a YAML file named explicitly too when it is plainly not a workbook (none of the workbook's top-level keys), "
+        "as a commit hook passes .pre-commit-config.yaml; such files found in a folder are always skipped"))] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=help_text("按此日期检查轮岗和措施时限（默认今天），如 2026-12-31", "date for rotation and due-date checks (default today), e.g. 2026-12-31"), show_default=False)] = None,
     config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help=help_text("配置文件（默认从当前目录向上查找 lianfang.toml）", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=help_text("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
@@ -155,6 +173,12 @@ def validate(
         files = find_workbooks(paths)
     except (ConfigError, DiscoveryError) as e:
         fail(str(e))
+    files, skipped = _without_non_workbooks(files, paths, skip_non_workbooks)
+    if skipped:
+        err().print(tr("跳过 {n} 个不是工作簿的 YAML 文件：{f}", "skipped {n} YAML file(s) that are not workbooks: {f}",
+                       n=len(skipped), f="、".join(skipped)), markup=False, highlight=False)
+    if not files:
+        raise typer.Exit(EXIT_OK)
     inputs = [w.path for w in files]
     if output is not None:
         try:
@@ -162,6 +186,7 @@ def validate(
         except OutputError as e:
             fail(str(e))
     checked = [check_workbook(w.path, settings, w.display) for w in files]
-    options = RenderOptions(strict=strict, as_of=settings.as_of, color=fmt.styled and output is None and colour_terminal())
+    options = RenderOptions(strict=strict, as_of=settings.as_of, color=fmt.styled and output is None and colour_terminal(),
+                            skipped=len(skipped))
     emit(fmt.render(checked, options), output=output, force=force, inputs=inputs)
     raise typer.Exit(EXIT_FINDINGS if any(fails(c.report, strict) for c in checked) else EXIT_OK)

@@ -58,6 +58,7 @@ class RenderOptions:
     strict: bool = False  # warnings fail the run (and the review opinion)
     as_of: date = field(default_factory=date.today)
     color: bool = False  # escape codes for a colour terminal (the styled formats only)
+    skipped: int = 0  # files passed over as plainly not workbooks (the text summary line counts them)
 
     @property
     def tool(self) -> str:

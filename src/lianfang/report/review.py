@@ -213,5 +213,5 @@ def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
     for c in files:
         block = review_opinion(c, options, paint) if c.workbook is not None else listing(c.report, paint)
         lines += block + [""]
-    lines.append(paint(summary_line(files, options.strict), "bold"))
+    lines.append(paint(summary_line(files, options.strict, options.skipped), "bold"))
     return "\n".join(lines) + "\n"

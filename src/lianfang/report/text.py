@@ -52,11 +52,14 @@ def listing(report: FileReport, paint: Paint = markup) -> list[str]:
     return lines
 
 
-def summary_line(files: Sequence[CheckedFile], strict: bool) -> str:
+def summary_line(files: Sequence[CheckedFile], strict: bool, skipped: int = 0) -> str:
     totals = {s.value: sum(c.report.counts()[s.value] for c in files) for s in Severity}
     failed = sum(1 for c in files if fails(c.report, strict))
-    return tr("共检查 {n} 个文件，{f} 个未通过；{c}。", "Checked {n}, {f} failed; {c}.",
+    line = tr("共检查 {n} 个文件，{f} 个未通过；{c}", "Checked {n}, {f} failed; {c}",
               n=len(files) if current_lang() == "zh" else plural(len(files), "file"), f=failed, c=counts_text(totals))
+    if skipped:
+        line += tr("；跳过 {s} 个不是工作簿的文件", "; {s} skipped (not workbooks)", s=skipped)
+    return line + tr("。", ".")
 
 
 def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
@@ -64,5 +67,5 @@ def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
     lines: list[str] = []
     for c in files:
         lines += listing(c.report, paint) + [""]
-    lines.append(paint(summary_line(files, options.strict), "bold"))
+    lines.append(paint(summary_line(files, options.strict, options.skipped), "bold"))
     return "\n".join(lines) + "\n"
