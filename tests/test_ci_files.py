@@ -276,7 +276,10 @@ def test_ci_doc_yaml_blocks_parse_and_the_hook_exists():
     config = load_yaml(blocks[0])
     (hook,) = config["repos"][0]["hooks"]
     assert hook["id"] in {h["id"] for h in hooks()}
-    assert re.search(hook["files"], "units/chyy.xlsx") and not re.search(hook["files"], ".pre-commit-config.yaml")
+    # the documented configuration keeps the hook's own pattern and entry (which skips non-workbook YAML)
+    assert "files" not in hook and hook.get("args") == ["--strict"]
+    local = next(load_yaml(b) for b in blocks if "repo: local" in b)["repos"][0]["hooks"][0]
+    assert local["entry"] == hooks()[0]["entry"] and local["files"] == hooks()[0]["files"]
     gitlab = next(load_yaml(b) for b in blocks if "artifacts" in b)
     assert gitlab["workbooks"]["artifacts"]["reports"]["junit"] == "lianfang-junit.xml"
     workflow = next(load_yaml(b) for b in blocks if "jobs:" in b)
