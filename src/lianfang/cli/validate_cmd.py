@@ -155,11 +155,11 @@ def validate(
     option: Annotated[list[str] | None, typer.Option("--option", metavar="CODE.KEY=VALUE", help=help_text("规则选项，如 LF404.years=3，可重复", "rule option, e.g. LF404.years=3; repeatable"))] = None,
     strict: Annotated[bool, typer.Option("--strict", help=help_text("有警告也以状态 1 退出", "exit 1 on warnings too"))] = False,
     skip_non_workbooks: Annotated[bool, typer.Option("--skip-non-workbooks", help=help_text(
-        "明确列出的 YAML 文件若显然不是工作簿（没有任何工作簿的顶层键）也跳过，如提交钩子传入的 .pre-commit-config.yaml；文件夹中的此类文件总是跳过",
+        "明确列出的 YAML 文件，若显然不是工作簿，即没有工作簿的任何顶层键，也跳过，如提交钩子传入的 .pre-commit-config.yaml；文件夹中的此类文件总是跳过",
         "skip a YAML file named explicitly too when it is plainly not a workbook (none of the workbook's top-level keys), "
         "as a commit hook passes .pre-commit-config.yaml; such files found in a folder are always skipped"))] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=help_text("按此日期检查轮岗和措施时限（默认今天），如 2026-12-31", "date for rotation and due-date checks (default today), e.g. 2026-12-31"), show_default=False)] = None,
-    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help=help_text("配置文件（默认从当前目录向上查找 lianfang.toml）", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=help_text("按此日期检查轮岗和措施时限，默认今天，如 2026-12-31", "date for rotation and due-date checks (default today), e.g. 2026-12-31"), show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help=help_text("配置文件，默认从当前目录向上查找 lianfang.toml", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=help_text("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
     force: ForceOption = False,
     lang: LangOption = None,
