@@ -376,3 +376,58 @@ def test_fast_json_writes_the_bytes_of_the_standard_library(data):
     from lianfang.report.json_report import dumps
 
     assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _junit_by_etree(files, options) -> str:
+    """The JUnit report as xml.etree builds and indents it: the reference for junit.render's bytes."""
+    words = ("位置：{w}", "对象：{o}")
+    root = ET.Element("testsuites", {"name": options.tool})
+    all_tests = all_failures = 0
+    for c in files:
+        path = c.report.path
+        suite = ET.SubElement(root, "testsuite", {"name": junit.xml_text(path)})
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", {"name": "unit", "value": junit.xml_text(c.report.unit or "")})
+        tests = failures = 0
+        for f in c.report.findings:
+            tests += 1
+            where = f.location.describe()
+            name = " ".join(x for x in (f.code, f.name, f.object, where) if x)
+            attrs = {"name": junit.xml_text(name), "classname": junit.xml_text(path.replace(".", "_")), "file": junit.xml_text(path)}
+            if f.location.line is not None:
+                attrs["line"] = str(f.location.line)
+            case = ET.SubElement(suite, "testcase", attrs)
+            failing = f.severity is Severity.ERROR or (options.strict and f.severity is Severity.WARNING)
+            details = junit._details(f, where, words)
+            if failing:
+                ET.SubElement(case, "failure", {"type": f.severity.value, "message": junit.xml_text(f"{f.code} {f.message}")}).text = details
+            else:
+                ET.SubElement(case, "system-out").text = details
+            failures += failing
+        if not c.report.findings:
+            tests = 1
+            ET.SubElement(suite, "testcase", {"name": "工作簿检查", "classname": junit.xml_text(path.replace(".", "_")), "file": junit.xml_text(path)})
+        for k, v in (("tests", str(tests)), ("failures", str(failures)), ("errors", "0"), ("skipped", "0")):
+            suite.set(k, v)
+        all_tests += tests
+        all_failures += failures
+    root.set("tests", str(all_tests))
+    root.set("failures", str(all_failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_severities = st.sampled_from(list(Severity))
+
+
+@settings(max_examples=200, deadline=None)
+@given(findings=st.lists(st.tuples(_severities, st.text(), st.text(max_size=8), st.one_of(st.none(), st.integers(1, 99)),
+                                   st.one_of(st.none(), st.text(max_size=6))), max_size=5),
+       path=st.text(min_size=1, max_size=20), unit=st.one_of(st.none(), st.text(max_size=6)), strict=st.booleans())
+def test_junit_writes_the_bytes_xml_etree_would(findings, path, unit, strict):
+    made = [Finding("LF301", "uncovered-risk", sev, msg, Location(line=line, col=1) if line else Location(sheet=sheet or None),
+                    object=obj or None) for sev, msg, obj, line, sheet in findings]
+    files = [_file(path, *made, unit=unit), _file("b.yaml")]
+    options = RenderOptions(version="9.9.9", as_of=date(2026, 12, 31), strict=strict)
+    assert junit.render(files, options) == _junit_by_etree(files, options)

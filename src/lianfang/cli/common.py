@@ -48,8 +48,14 @@ def colour_terminal() -> bool:
 def emit(rendered: str | bytes, *, output: Path | None, force: bool, inputs: list[Path]) -> None:
     """Print a report on standard output, or write it atomically to ``output``."""
     if output is None:
-        sys.stdout.write(rendered if isinstance(rendered, str) else rendered.decode("utf-8"))
-        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if isinstance(rendered, bytes) and buffer is not None and (sys.stdout.encoding or "").lower().replace("-", "") == "utf8":
+            sys.stdout.flush()
+            buffer.write(rendered)  # UTF-8 already: no decoding and encoding again
+            buffer.flush()
+        else:
+            sys.stdout.write(rendered if isinstance(rendered, str) else rendered.decode("utf-8", "replace"))
+            sys.stdout.flush()
         return
     from lianfang.io.atomic import OutputError, write_atomic
 

@@ -1,7 +1,7 @@
 """Validation reports: one formatter module per ``--format``, chosen through ``FORMATS``.
 
-Every formatter is a function ``render(files, options) -> str`` over the checked files of one
-run. Adding a format is one module and one line in ``FORMATS``; nothing else branches on it.
+Every formatter is a function ``render(files, options) -> str | bytes`` over the checked files of
+one run (bytes are UTF-8, written as they are: the JSON formats). Adding a format is one module and one line in ``FORMATS``; nothing else branches on it.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def totals(files: Sequence[CheckedFile]) -> dict[str, int]:
     return out
 
 
-Render = Callable[[Sequence[CheckedFile], RenderOptions], str]
+Render = Callable[[Sequence[CheckedFile], RenderOptions], str | bytes]
 
 
 @dataclass(frozen=True, slots=True)
