@@ -431,3 +431,13 @@ def test_junit_writes_the_bytes_xml_etree_would(findings, path, unit, strict):
     files = [_file(path, *made, unit=unit), _file("b.yaml")]
     options = RenderOptions(version="9.9.9", as_of=date(2026, 12, 31), strict=strict)
     assert junit.render(files, options) == _junit_by_etree(files, options)
+
+
+def test_control_characters_from_a_workbook_never_reach_the_terminal():
+    f = _finding(message="恶意\x1b]0;title\x07\x1b[2J文本\n第二行\t制表", line=1, col=1)
+    for name in ("text", "review"):
+        for color in (False, True):
+            out = FORMATS[name].render([_file("a\x1b[31m.yaml", f)], RenderOptions(as_of=OPTIONS.as_of, color=color))
+            without_ours = re.sub(r"\x1b\[[0-9;]*m", "", out) if color else out
+            assert "\x1b" not in without_ours and "\x07" not in without_ours
+            assert "恶意\ufffd]0;title\ufffd\ufffd[2J文本\n第二行\t制表" in without_ours

@@ -13,7 +13,7 @@ from rich.cells import cell_len
 from lianfang.i18n import current_lang, tr
 from lianfang.model.vocab import Phase
 from lianfang.report import RenderOptions
-from lianfang.report.style import paint_for, section_number
+from lianfang.report.style import paint_for, section_number, shown
 
 if TYPE_CHECKING:
     from lianfang.coverage import Coverage, RiskCoverage
@@ -104,24 +104,24 @@ def orphan_note(cov: Coverage) -> str:
 
 def render_coverage(cov: Coverage, options: RenderOptions) -> str:
     paint = paint_for(options.color)
-    lines = [paint(coverage_title(cov), "bold"), "", coverage_summary(cov), "",
+    lines = [paint(coverage_title(cov), "bold"), "", shown(coverage_summary(cov)), "",
              paint(section_number(1) + tr('风险点及其防控措施（未覆盖的排在前面）', 'Risk points and their measures (uncovered first)'), "bold")]
     if not cov.rows:
         lines.append("  " + tr("（没有风险点）", "(no risk points)"))
     for rc in cov.rows:
         mark = "" if rc.covered else paint(tr('【未覆盖】', '[UNCOVERED] '), "bold red")
-        lines.append(f"  {mark}{risk_heading(rc)}")
-        lines.append("      " + tr("风险：{d}", "risk: {d}", d=rc.risk.description or ""))
+        lines.append(f"  {mark}{shown(risk_heading(rc))}")
+        lines.append("      " + shown(tr("风险：{d}", "risk: {d}", d=rc.risk.description or "")))
         phases: list[Phase | None] = list(Phase) + ([None] if rc.by_phase(None) else [])
         for phase in phases:
             label = phase.value if phase is not None else tr("阶段未填", "no phase")
             measures = rc.by_phase(phase)
             for text in [measure_text(m) for m in measures] or ["—"]:
-                lines.append("      " + tr("{l}：{t}", "{l}: {t}", l=label, t=text))
+                lines.append("      " + shown(tr("{l}：{t}", "{l}: {t}", l=label, t=text)))
     lines += ["", paint(section_number(2) + tr('覆盖统计', 'Figures'), "bold")]
     for title, headers, rows in coverage_figures(cov):
         lines += ["", "  " + paint(title, "bold")]
-        lines += ["    " + line for line in aligned(headers, rows)]
+        lines += ["    " + shown(line) for line in aligned(headers, rows)]
     if cov.orphan_measures:
-        lines += ["", orphan_note(cov)]
+        lines += ["", shown(orphan_note(cov))]
     return "\n".join(lines) + "\n"

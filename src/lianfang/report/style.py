@@ -8,6 +8,7 @@ the whole JSON report on a workbook with tens of thousands of findings (bench/be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.markup import escape
@@ -23,18 +24,30 @@ STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 _SGR = {"bold": "1", "bold red": "1;31", "yellow": "33", "cyan": "36", "dim": "2", "bold yellow": "1;33"}
 
 
+# control characters a workbook's text may carry (an xlsx _x001B_, a YAML "\e"): on a terminal
+# they would be commands (colour, title, clipboard), so they are shown as U+FFFD; tab and line
+# break stay
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """Text as it may be printed: control characters replaced."""
+    return _CONTROL.sub("\ufffd", text) if _CONTROL.search(text) else text
+
+
 def plain(text: str, style: str | None = None) -> str:
-    return text
+    return shown(text)
 
 
 def ansi(text: str, style: str | None = None) -> str:
+    text = shown(text)
     if not style or not text:
         return text
     return f"\x1b[{_SGR[style]}m{text}\x1b[0m"
 
 
 def markup(text: str, style: str | None = None) -> str:
-    return f"[{style}]{escape(text)}[/]" if style else escape(text)
+    return f"[{style}]{escape(shown(text))}[/]" if style else escape(shown(text))
 
 
 def paint_for(color: bool) -> Paint:
