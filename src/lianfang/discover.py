@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,9 +101,12 @@ def plainly_not_a_workbook(path: Path) -> bool:
     if not path.name.lower().endswith(YAML_SUFFIXES):
         return False
     try:
-        if path.stat().st_size > SNIFF_BYTES:
+        info = path.stat()
+        # only a regular file of a readable size: a FIFO or /dev/zero named .yaml is the reader's
+        if not stat.S_ISREG(info.st_mode) or info.st_size > SNIFF_BYTES:
             return False
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            text = fh.read(SNIFF_BYTES + 1).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     body = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith(("#", "%", "---", "..."))]
