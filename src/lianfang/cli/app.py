@@ -54,8 +54,10 @@ def create_app() -> typer.Typer:
         flowchart_cmd,
         git_setup_cmd,
         init_cmd,
+        publish_cmd,
         rules_cmd,
         schema_cmd,
+        status_cmd,
         validate_cmd,
     )
 
@@ -68,6 +70,8 @@ def create_app() -> typer.Typer:
         ("rules", rules_cmd, rules_cmd.rules),
         ("schema", schema_cmd, schema_cmd.schema),
         ("git-setup", git_setup_cmd, git_setup_cmd.git_setup),
+        ("status", status_cmd, status_cmd.status),
+        ("publish", publish_cmd, publish_cmd.publish),
     ):
         app.command(name, cls=LianfangCommand, help=help_text(module.HELP_ZH, module.HELP_EN))(func)
     from lianfang.cli import handbook_cmd

@@ -170,6 +170,8 @@ def _localise(command: Any, ctx: Any) -> None:
         if param.help:
             param.help = breakable(param.help)
         label = _label(param)
+        if param.param_type_name == "argument" and label == (param.metavar or param.name.upper()):
+            label = ""  # the argument's own column already shows it, in words of the interface language
         # typer shows an argument's Python type, and an option's metavar when it has one
         param.display_type_rich = types.MethodType(lambda self, ctx, label=label: label or None, param)
 
