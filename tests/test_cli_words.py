@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from lianfang.cli.words import breakable, summary, translate
+from lianfang.cli.words import summary, translate
 from lianfang.i18n import set_lang
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = [[], ["validate"], ["coverage"], ["rules"], ["init"], ["convert"], ["flowchart"], ["schema"],
+COMMANDS = [[], ["validate"], ["coverage"], ["rules"], ["init"], ["convert"], ["import"], ["flowchart"], ["schema"],
             ["git-setup"], ["handbook"], ["handbook", "build"], ["handbook", "init"], ["status"], ["publish"]]
 # what typer or click would say in English, and the type labels a clerk cannot read
 ENGLISH_WORDS = ["Show this message", "Usage:", "Options", "Arguments", "Commands", "[default:", "[required]",
@@ -97,12 +97,6 @@ def test_translate_keeps_what_it_does_not_know():
     assert translate("something else entirely") == "something else entirely"
     set_lang("en")
     assert translate("No such option: --x") == "No such option: --x"
-
-
-def test_breakable_only_splits_long_runs_after_punctuation():
-    assert breakable("短句，没问题") == "短句，没问题"
-    assert breakable("只运行这些规则：代码或前缀，逗号分隔，如 LF3") == "只运行这些规则： 代码或前缀， 逗号分隔， 如 LF3"
-    assert breakable("output format: text, json") == "output format: text, json"
 
 
 def test_summary_is_the_first_clause():

@@ -53,6 +53,7 @@ def create_app() -> typer.Typer:
         coverage_cmd,
         flowchart_cmd,
         git_setup_cmd,
+        import_cmd,
         init_cmd,
         publish_cmd,
         rules_cmd,
@@ -64,6 +65,7 @@ def create_app() -> typer.Typer:
     for name, module, func in (
         ("init", init_cmd, init_cmd.init),
         ("convert", convert_cmd, convert_cmd.convert),
+        ("import", import_cmd, import_cmd.import_legacy),
         ("validate", validate_cmd, validate_cmd.validate),
         ("coverage", coverage_cmd, coverage_cmd.coverage),
         ("flowchart", flowchart_cmd, flowchart_cmd.flowchart),

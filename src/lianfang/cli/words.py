@@ -14,10 +14,10 @@ the language of the run (``lianfang.i18n``):
 - option help registered with ``help_text`` follows the language chosen at run time even when the
   option was defined before it was known (the shared ``--force`` and ``--lang``).
 
-Long Chinese help is given break opportunities after its punctuation (``breakable``): rich wraps
-only at spaces and would otherwise cut a line of Chinese with an ellipsis. (rich also cuts a line of
-wide characters that fills its cell exactly, since ``Text.rstrip_end`` counts characters, not
-cells; tests/test_cli_words.py renders every help page at 80 columns to catch such a line.)
+Help text folds instead of being cut (``_FoldingHighlighter``): rich wraps only at spaces, so in a
+table cell it cut a run of Chinese wider than the cell, or a line of wide characters that filled
+the cell exactly, with an ellipsis; Chinese may break between any two characters anyway.
+tests/test_cli_words.py renders every help page at 80 columns in both languages to keep it so.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.cells import cell_len
 from typer import rich_utils
 from typer.core import TyperCommand, TyperGroup
 
@@ -74,6 +73,10 @@ METAVARS: dict[str, tuple[str, str]] = {
     "NUMBER": ("数字", "NUMBER"),
     "YEAR": ("年度", "YEAR"),
     "N": ("数目", "N"),
+    "UNIT.xlsx|UNIT.yaml": ("工作簿文件", "UNIT.xlsx|UNIT.yaml"),
+    "COLUMN=FIELD": ("列=字段", "COLUMN=FIELD"),
+    "FILE.md": ("文件.md", "FILE.md"),
+    "LEGACY...": ("原表…", "LEGACY..."),
     "zh|en": ("zh|en", "zh|en"),
 }
 
@@ -91,25 +94,27 @@ def _pick(pair: tuple[str, str]) -> str:
     return pair[1] if current_lang() == "en" else pair[0]
 
 
+class _FoldingHighlighter(rich_utils.OptionHighlighter):
+    """typer's highlighter for help text, which also lets a line fold rather than be cut.
+
+    A help text sits in a table cell whose overflow is "ellipsis"; rich then cuts a line of wide
+    characters that fills the cell exactly (``Text.rstrip_end`` counts characters, not cells) and
+    any word wider than the cell. Folding wraps both instead.
+    """
+
+    def highlight(self, text: Any) -> None:
+        super().highlight(text)
+        text.overflow = "fold"
+
+
+_HIGHLIGHTER = _FoldingHighlighter()
+
+
 def apply() -> None:
-    """Set typer's fixed strings to the run's language."""
+    """Set typer's fixed strings to the run's language (and its help highlighter to fold lines)."""
     for name, pair in _RICH_WORDS.items():
         setattr(rich_utils, name, _pick(pair))
-
-
-# after Chinese punctuation (not at the end of a run)
-_BREAK_AFTER = re.compile(r"([，；、：。）])(?=[^\s，；、：。）])")
-_RUN = re.compile(r"\S+")
-LONG_RUN = 16  # cells of text without a space that a narrow help column may not hold
-
-
-def breakable(text: str) -> str:
-    """A space after the Chinese punctuation of a long run without spaces, where rich may wrap it."""
-    def split(m: re.Match[str]) -> str:
-        run = m.group(0)
-        return _BREAK_AFTER.sub(r"\1 ", run) if cell_len(run) > LONG_RUN else run
-
-    return _RUN.sub(split, text)
+    rich_utils.highlighter = _HIGHLIGHTER
 
 
 _FIRST_CLAUSE = re.compile(r"^(.+?)(?:[：；。]|[:;.](?:\s|$))", re.DOTALL)
@@ -160,15 +165,13 @@ def _label(param: Any) -> str:
 
 
 def _localise(command: Any, ctx: Any) -> None:
-    """The command's help, and help, value labels and breakable text of every parameter, in the run's language."""
+    """The command's help, and help and value label of every parameter, in the run's language."""
     apply()
     if command.help in _HELP:
         command.help = _pick(_HELP[command.help])
     for param in command.get_params(ctx):
         if param.help in _HELP:
             param.help = _pick(_HELP[param.help])
-        if param.help:
-            param.help = breakable(param.help)
         label = _label(param)
         if param.param_type_name == "argument" and label == (param.metavar or param.name.upper()):
             label = ""  # the argument's own column already shows it, in words of the interface language
@@ -300,7 +303,7 @@ class LianfangGroup(_Words, TyperGroup):
             if command.help in _HELP:
                 command.help = _pick(_HELP[command.help])
             if command.help and not command.short_help:
-                command.short_help = breakable(summary(command.help))
+                command.short_help = summary(command.help)
         super().format_help(ctx, formatter)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
