@@ -185,7 +185,7 @@ def usage_pieces(command: Any, ctx: Any) -> list[str]:
         if param.param_type_name != "argument":
             continue
         label = metavar(param.metavar) if param.metavar else metavar(param.name.upper())
-        pieces.append(label if param.required else f"[{label}]")
+        pieces.append(label if param.required or label.startswith("[") else f"[{label}]")
     return pieces
 
 
