@@ -15,7 +15,7 @@ from lianfang.i18n import set_lang
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = [[], ["validate"], ["coverage"], ["rules"], ["init"], ["convert"], ["import"], ["flowchart"], ["schema"],
-            ["git-setup"], ["handbook"], ["handbook", "build"], ["handbook", "init"], ["status"], ["publish"]]
+            ["git-setup"], ["handbook"], ["handbook", "build"], ["handbook", "init"], ["status"], ["publish"], ["diff"]]
 # what typer or click would say in English, and the type labels a clerk cannot read
 ENGLISH_WORDS = ["Show this message", "Usage:", "Options", "Arguments", "Commands", "[default:", "[required]",
                  "<list[Path]>", "<bool>", "<path>", "<text>", "<integer>", "<int>", "[OPTIONS]"]

@@ -143,8 +143,11 @@ CASES = _load_cases()
 
 
 def run_case(tmp_path: Path, code: str, case: dict):
-    path = tmp_path / "case.yaml"
-    path.write_text(case["workbook"], encoding="utf-8")
+    if "sheets" in case:  # an xlsx case: sheet name -> rows, the first row the header (None: empty cell)
+        path = write_xlsx(tmp_path / "case.xlsx", case["sheets"])
+    else:
+        path = tmp_path / "case.yaml"
+        path.write_text(case["workbook"], encoding="utf-8")
     as_of = case.get("as_of", AS_OF)
     if isinstance(as_of, str):
         as_of = date.fromisoformat(as_of)
@@ -164,8 +167,9 @@ def test_rule_case(tmp_path, code, case):
     for f, e in zip(mine, expect, strict=True):
         assert f.severity is REGISTRY.get(code).severity
         assert f.message
-        if len(e) > 2:
-            assert f.location.line == e[2], f"{f.message} at line {f.location.line}, expected {e[2]}"
+        if len(e) > 2:  # the line of a YAML case, the row of an xlsx case
+            at = f.location.line or f.location.row
+            assert at == e[2], f"{f.message} at line/row {at}, expected {e[2]}"
 
 
 @pytest.mark.parametrize("rule", CHECKED_RULES, ids=lambda r: r.code)

@@ -74,6 +74,7 @@ METAVARS: dict[str, tuple[str, str]] = {
     "YEAR": ("年度", "YEAR"),
     "N": ("数目", "N"),
     "UNIT.xlsx|UNIT.yaml": ("工作簿文件", "UNIT.xlsx|UNIT.yaml"),
+    "OLD": ("上次报送的文件", "OLD"),
     "COLUMN=FIELD": ("列=字段", "COLUMN=FIELD"),
     "FILE.md": ("文件.md", "FILE.md"),
     "LEGACY...": ("原表…", "LEGACY..."),

@@ -1,7 +1,7 @@
 """DOT source → chart files: the ``dot`` program, the output formats, pages, the cache, the workers.
 
 A job is one flow. With a page (``--page a4``, the default) its drawing is fitted to the page:
-an SVG's width and height are the printed size, a PNG is drawn at 150 dpi of that size, and a PDF
+an SVG's width and height are the printed size, a PNG is drawn at 200 dpi of that size, and a PDF
 is a real A4/A3 sheet with the chart on it; a flow too long for one page at >= 8 pt text becomes
 several pages (``flowchart.pages``): more files for SVG/PNG (``…_p2.svg``), more sheets in the PDF.
 ``--with-table`` adds the risk table: its own file(s) (``…_table.svg``), or sheets after the chart.
@@ -123,7 +123,7 @@ def no_cjk_font_message() -> str:
 
 def render(source: str, fmt: ChartFormat, dot: str | None, scale: float = 1.0) -> bytes:
     """The bytes of one drawing: the DOT source itself, or what ``dot`` makes of it (a PNG at
-    150 dpi of its size times ``scale``)."""
+    200 dpi of its size times ``scale``)."""
     data = source.encode("utf-8")
     if fmt is ChartFormat.DOT:
         return data

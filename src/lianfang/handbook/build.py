@@ -440,6 +440,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     documents = gather_documents(project, attachments)
     inputs = []
     folders: set[str] = set()
+    revisions = _revisions(project, usable, result.notes)
     for i, u in enumerate(usable):
         folder = charts_mod.unique_name(charts_mod.safe_name(u.workbook.code, f"unit{i + 1}"), folders)
         inputs.append(UnitInput(
@@ -447,6 +448,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
             charts={fid: target for (unit, fid), target in drawn.items() if unit == i},
             print_charts={fid: target for (unit, fid), target in printed.items() if unit == i},
             attachments=institution_files(project, u, folder, attachments, result.notes),
+            revision=revisions[i],
         ))
     appendix = None
     if result.errors:
@@ -474,6 +476,25 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     result.timings["total"] = time.perf_counter() - t_start
     result.built = True
     return result
+
+
+def _revisions(project: Project, units: list[UnitResult], notes: list[str]) -> list:
+    """Each unit's 调整修正情况 against the previous version handbook.yaml names (None without one);
+    a previous version that cannot be read is a note, and that unit's section is left out."""
+    if project.config.previous is None:
+        return [None] * len(units)
+    from lianfang.diff.revision import PreviousError, PreviousVersions, revision_view
+
+    versions = PreviousVersions(project.config.previous, project.resolve_many)
+    out = []
+    for u in units:
+        try:
+            found = versions.of(Path(u.path), u.workbook.code)
+        except (PreviousError, HandbookConfigError) as e:
+            notes.append(tr("{u}：未能比较上一版本：{e}", "{u}: not compared with its previous version: {e}", u=u.display, e=e))
+            found = None
+        out.append(revision_view(found[0], u.workbook, found[1]) if found is not None else None)
+    return out
 
 
 def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
@@ -545,7 +566,8 @@ def _digest(project: Project, options: BuildOptions, formats: list[str], templat
             return None
         add(u.display, u.key)
     for item in inputs:
-        add(sorted(item.charts.items()), sorted(item.print_charts.items()), sorted(item.attachments.items()))
+        add(sorted(item.charts.items()), sorted(item.print_charts.items()), sorted(item.attachments.items()),
+            repr(item.revision))
     for part, docs in sorted(documents.items()):
         for d in docs:
             add(part, d.title, d.link, d.markdown)

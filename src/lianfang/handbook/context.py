@@ -242,6 +242,7 @@ class UnitView:
     alerts: list[AlertRow]
     coverage: Coverage
     workbook: Workbook
+    revision: Any = None  # lianfang.diff.revision.RevisionView: changes since the previous version
 
 
 @dataclass
@@ -295,6 +296,7 @@ class UnitInput:
     charts: dict[str, str] = field(default_factory=dict)  # flow ID → image path, relative to handbook.md
     print_charts: dict[str, str] = field(default_factory=dict)  # flow ID → PNG for Word/PDF, relative
     attachments: dict[str, str] = field(default_factory=dict)  # institution ID → copy, relative
+    revision: Any = None  # lianfang.diff.revision.RevisionView, when handbook.yaml names a previous version
 
 
 @dataclass
@@ -315,6 +317,13 @@ class HandbookContext:
     @property
     def risk_rows(self) -> list[RiskRow]:
         return [r for u in self.units for r in u.risk_rows]
+
+    @property
+    def year_comparison(self):
+        """The statistics compared with the previous versions (None when handbook.yaml names none)."""
+        from lianfang.diff.revision import year_comparison
+
+        return year_comparison(self.units)
 
 
 # -- building -----------------------------------------------------------------------------
@@ -483,6 +492,7 @@ def unit_view(index: int, item: UnitInput) -> UnitView:
             result=text_of(a.result)) for a in wb.alerts],
         coverage=coverage(wb),
         workbook=wb,
+        revision=item.revision,
     )
 
 

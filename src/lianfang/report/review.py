@@ -18,7 +18,7 @@ from lianfang.io.format import SHEET_ORDER, SPEC_BY_KEY, match_table
 from lianfang.model.workbook import Workbook
 from lianfang.report import CheckedFile, RenderOptions, fails
 from lianfang.report.style import STYLES, Paint, paint_for, section_number, severity_word
-from lianfang.report.text import listing, summary_line
+from lianfang.report.text import listing, since, summary_line
 from lianfang.rules import REGISTRY
 
 # what an object of each table is called, in the unit's terms
@@ -212,6 +212,6 @@ def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
     lines: list[str] = []
     for c in files:
         block = review_opinion(c, options, paint) if c.workbook is not None else listing(c.report, paint)
-        lines += block + [""]
+        lines += block + since(c, paint) + [""]
     lines.append(paint(summary_line(files, options.strict, options.skipped), "bold"))
     return "\n".join(lines) + "\n"

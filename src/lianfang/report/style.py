@@ -81,3 +81,16 @@ def section_number(n: int) -> str:
     else:
         text = numerals[n // 10] + "十" + (numerals[n % 10] if n % 10 else "")
     return text + "、"
+
+
+def from_markup(lines: list[str], paint: Paint) -> list[str]:
+    """Lines written in rich markup by another module (``validate --since``), in this report's paint."""
+    from rich.text import Text
+
+    out = []
+    for line in lines:
+        text = Text.from_markup(line)
+        bold = any("bold" in str(span.style) for span in text.spans) and len(text.spans) == 1 \
+            and text.spans[0].start == 0 and text.spans[0].end == len(text.plain)
+        out.append(paint(text.plain, "bold" if bold else None))
+    return out

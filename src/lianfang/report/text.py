@@ -18,6 +18,7 @@ from lianfang.report.style import (  # noqa: F401 - counts_text, severity_word: 
     STYLES,
     Paint,
     counts_text,
+    from_markup,
     markup,
     paint_for,
     plural,
@@ -62,10 +63,19 @@ def summary_line(files: Sequence[CheckedFile], strict: bool, skipped: int = 0) -
     return line + tr("。", ".")
 
 
+def since(c: CheckedFile, paint: Paint) -> list[str]:
+    """``validate --since``: what was fixed, what remains, what is new (lianfang.diff.since)."""
+    if getattr(c, "since", None) is None:
+        return []
+    from lianfang.diff.since import since_lines
+
+    return from_markup(since_lines(c.since), paint)
+
+
 def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
     paint = paint_for(options.color)
     lines: list[str] = []
     for c in files:
-        lines += listing(c.report, paint) + [""]
+        lines += listing(c.report, paint) + since(c, paint) + [""]
     lines.append(paint(summary_line(files, options.strict, options.skipped), "bold"))
     return "\n".join(lines) + "\n"

@@ -74,7 +74,7 @@ class UncoveredRisk(Rule):
             if risk.id in answered:
                 continue
             yield self.finding(
-                ctx.tr("风险点 {o} 没有对应的防控措施", "risk point {o} has no prevention measure", o=risk.id),
+                ctx.tr("风险点 {o} 没有对应的防控措施", "risk point {o} has no prevention measure", o=risk.mention),
                 at=risk.loc("id"), object=risk.id, field="id")
 
 
@@ -130,7 +130,7 @@ class HighRiskPhases(Rule):
                 continue
             missing = [v for p, v in phases if p not in have]
             if missing:
-                yield Finding(code, name, severity, message(o=risk.id, p="、".join(missing)), risk.loc("id"), risk.id, "id")
+                yield Finding(code, name, severity, message(o=risk.mention, p="、".join(missing)), risk.loc("id"), risk.id, "id")
 
 
 @register
@@ -170,7 +170,7 @@ class PowerWithoutRisk(Rule):
         for power in workbook.powers_by_id.values():
             if power.kept and power.id not in by_power:
                 yield self.finding(
-                    ctx.tr("职权 {o}（{n}）没有查找出任何风险点", "power {o} ({n}) has no risk point", o=power.id, n=power.name or ""),
+                    ctx.tr("职权 {o}（{n}）没有查找出任何风险点", "power {o} ({n}) has no risk point", o=power.mention, n=power.name or ""),
                     at=power.loc("id"), object=power.id, field="id")
 
 
@@ -306,7 +306,7 @@ class PowerWithoutFlow(Rule):
         for power in workbook.powers_by_id.values():
             if power.kept and power.id not in by_power:
                 yield self.finding(
-                    ctx.tr("职权 {o}（{n}）没有权力运行流程", "power {o} ({n}) has no flow", o=power.id, n=power.name or ""),
+                    ctx.tr("职权 {o}（{n}）没有权力运行流程", "power {o} ({n}) has no flow", o=power.mention, n=power.name or ""),
                     at=power.loc("id"), object=power.id, field="id")
 
 
@@ -364,7 +364,7 @@ class RiskOffChart(Rule):
                 continue
             seen = marked[power]
             if seen is not None and risk.id not in seen:
-                yield Finding(code, name, severity, message(o=risk.id, p=power), risk.loc("id"), risk.id, "id")
+                yield Finding(code, name, severity, message(o=risk.mention, p=power), risk.loc("id"), risk.id, "id")
 
 
 @register
@@ -420,5 +420,5 @@ class AbolishedPowerInUse(Rule):
                 parts.append(ctx.tr("流程 {x}", "flows {x}", x=listing(flows)))
             yield self.finding(
                 ctx.tr("职权 {o} 已废止，但仍有{u}", "power {o} is abolished but still has {u}",
-                   o=power.id, u=ctx.tr("；", "; ").join(parts)),
+                   o=power.mention, u=ctx.tr("；", "; ").join(parts)),
                 at=power.loc("disposition"), object=power.id, field="disposition")

@@ -61,9 +61,9 @@ class FlowNoEnd(Rule):
         # a flow repeating an ID (LF107) may have lost its steps to the first (xlsx): not checked
         for flow in workbook.flows_by_id.values():
             if not flow.steps:
-                message = ctx.tr("流程 {o} 没有任何环节", "flow {o} has no steps", o=flow.id)
+                message = ctx.tr("流程 {o} 没有任何环节", "flow {o} has no steps", o=flow.mention)
             elif not any(_is_end(s) for s in flow.steps):
-                message = ctx.tr("流程 {o} 没有结束环节（每个环节都有下一环节）", "flow {o} has no end step (every step has a next step)", o=flow.id)
+                message = ctx.tr("流程 {o} 没有结束环节（每个环节都有下一环节）", "flow {o} has no end step (every step has a next step)", o=flow.mention)
             else:
                 continue
             yield self.finding(message, at=flow.loc("id"), object=flow.id, field="id")
@@ -130,7 +130,7 @@ class UnreachableStep(Rule):
             for step in unreachable(flow):
                 yield self.finding(
                     ctx.tr("流程 {f} 的环节 {s} 从第一个环节出发无法到达", "flow {f}: step {s} cannot be reached from the first step",
-                       f=flow.id, s=step.id),
+                       f=flow.mention, s=step.mention),
                     at=step.loc("id"), object=step_object(flow.id, step.id), field="id")
 
 
@@ -173,7 +173,7 @@ class StepMissingTimeLimit(Rule):
                 if not step.time_limit and not step.unreadable("time_limit"):
                     yield self.finding(
                         ctx.tr("内部流程 {f} 的环节 {s}（{n}）没有办理时限", "internal flow {f}: step {s} ({n}) has no time limit",
-                           f=flow.id, s=step.id, n=step.name or ""),
+                           f=flow.mention, s=step.mention, n=step.name or ""),
                         at=step.loc("time_limit"), object=step_object(flow.id, step.id), field="time_limit")
 
 
@@ -215,5 +215,5 @@ class ExternalFlowIncomplete(Rule):
                                             ("supervision", "监督渠道", "supervision channels")):
                 if not getattr(flow, key) and not flow.unreadable(key):
                     yield self.finding(
-                        ctx.tr("外部流程 {o} 没有写明{l}", "external flow {o} gives no {l}", o=flow.id, l=ctx.tr(label_zh, label_en)),
+                        ctx.tr("外部流程 {o} 没有写明{l}", "external flow {o} gives no {l}", o=flow.mention, l=ctx.tr(label_zh, label_en)),
                         at=flow.loc(key), object=flow.id, field=key)
