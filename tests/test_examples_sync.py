@@ -40,6 +40,29 @@ def test_xlsx_twin_is_in_sync_with_the_yaml(path):
     )
 
 
+# Article numbers confirmed against the law's text (docs/handbook.md, "Legal bases in the examples");
+# any other citation in an example names the law only.
+VERIFIED_ARTICLES = {
+    "中华人民共和国行政许可法": {"第三十二条"},
+    "医疗机构管理条例": {"第九条", "第十五条"},
+    "事业单位人事管理条例": {"第八条"},
+    "中华人民共和国母婴保健法": {"第二十三条"},
+    "中华人民共和国行政处罚法": {"第五十八条"},
+}
+BUNDLED = Path(__file__).resolve().parent.parent / "src" / "lianfang" / "data" / "example.yaml"
+
+
+@pytest.mark.parametrize("path", [*YAMLS, BUNDLED], ids=[*(p.stem for p in YAMLS), "bundled"])
+def test_legal_bases_cite_only_verified_articles(path):
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    cited = re.findall(r"《([^》]+)》((?:第[零一二三四五六七八九十百]+条、?)+)", text)
+    for law, articles in cited:
+        for article in re.findall(r"第[零一二三四五六七八九十百]+条", articles):
+            assert article in VERIFIED_ARTICLES.get(law, set()), f"{path.name}: 《{law}》{article} is not verified"
+
+
 def test_there_is_an_xls_twin():
     assert XLSS, "no .xls example (format 1.1 reads Excel 97–2003 files)"
     assert {p.stem for p in XLSS} <= {p.stem for p in YAMLS}

@@ -66,6 +66,8 @@ CATALOGUE = [
     ("LF502", "unreachable-step", "warning"),
     ("LF503", "step-missing-time-limit", "warning"),
     ("LF504", "external-flow-incomplete", "warning"),
+    ("LF505", "flow-over-time-limit", "warning"),
+    ("LF506", "no-internal-flow", "warning"),
 ]
 # rules the project added inside the catalogue's ranges (findings.md allows it)
 ADDED = {"LF206": ("unknown-flow", "error")}
@@ -488,7 +490,7 @@ def test_rules_prefix_lists_a_family(runner, app):
     result = runner.invoke(app, ["rules", "lf5"])
     assert result.exit_code == 0
     listed = [x.split()[0] for x in result.output.splitlines() if x.startswith("LF")]
-    assert listed == ["LF501", "LF502", "LF503", "LF504"]
+    assert listed == ["LF501", "LF502", "LF503", "LF504", "LF505", "LF506"]
 
 
 def test_rules_explains_one_rule(runner, app):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
+from lianfang.coverage import percent
 from lianfang.i18n import current_lang, tr
 from lianfang.model.vocab import Phase
 from lianfang.report import RenderOptions
@@ -31,10 +32,6 @@ GROUP_TITLES = {
 
 def _pick(pair: tuple[str, str]) -> str:
     return pair[1] if current_lang() == "en" else pair[0]
-
-
-def percent(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "—"
 
 
 def aligned(headers: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
@@ -86,7 +83,7 @@ def measure_text(m: Measure) -> str:
 
 def risk_heading(rc: RiskCoverage) -> str:
     r = rc.risk
-    parts = [r.id, getattr(r.level, "value", None) or "?", getattr(r.category, "value", None) or "?"]
+    parts = [rc.label, getattr(r.level, "value", None) or "?", getattr(r.category, "value", None) or "?"]
     where = []
     for record, ref in ((rc.power, r.power), (rc.post, r.post)):
         if record is not None:
