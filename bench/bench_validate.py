@@ -3,8 +3,8 @@
     python bench/bench_validate.py [PATH] [--repeat 3] [--as-of 2026-11-28] [--per-rule] [--profile]
 
 Times, in the same run, interleaved, best of ``--repeat`` (wall clock and CPU):
-  (a) load:         ``read_workbook(PATH)``, the workbook then dropped (as check_file drops it);
-  (b) validate:     ``rules.engine.check_file(PATH, Settings(as_of=...))``: the load, every rule
+  (a) load:         ``read_workbook(PATH)``, the workbook then dropped (as a run drops it);
+  (b) validate:     ``pipeline.check_workbook(PATH, Settings(as_of=...))``: the load, every rule
                     with its defaults, the findings sorted; "rules" below is validate − load;
   (c) frictionless: ``frictionless.validate`` (Python API, in this process like (a) and (b)) of
                     the 风险点 sheet of the same file: ``ExcelControl(sheet="风险点")``, header on
@@ -57,9 +57,9 @@ def load(path: Path):
 
 
 def validate(path: Path, as_of: date):
-    from lianfang.rules.engine import check_file
+    from lianfang.pipeline import check_workbook
 
-    return check_file(path, settings(as_of))
+    return check_workbook(path, settings(as_of))
 
 
 def frictionless_validate(path: Path):
@@ -76,9 +76,9 @@ def frictionless_validate(path: Path):
 def timed(fn, path: Path) -> tuple[float, float]:
     """Wall-clock and CPU time of one run, after a full collection of the previous run's garbage.
 
-    What a run returns is dropped inside the timing: ``check_file`` drops the workbook it read
-    before it returns, so the load is timed the same way (reading a workbook, then letting it go)
-    and the two differ only by the rules."""
+    What a run returns is dropped inside the timing (the checked file with its workbook), so the
+    load is timed the same way (reading a workbook, then letting it go) and the two differ only
+    by the rules."""
     gc.collect()
     t, c = time.perf_counter(), time.process_time()
     fn(path)
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = [
         ("(a) load: read_workbook", w_load, c_load),
-        ("(b) validate: check_file", w_val, c_val),
+        ("(b) validate: check_workbook", w_val, c_val),
         ("    rules: validate − load", w_val - w_load, c_val - c_load),
         (f"(c) frictionless validate ({fl_rows:,} rows)", w_fl, c_fl),
     ]

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from lianfang import __version__
 from lianfang.findings import FileReport, Finding, Location, Severity
 from lianfang.i18n import set_lang
-from lianfang.report import FORMATS, CheckedFile, RenderOptions, github, junit, sarif
+from lianfang.pipeline import CheckedFile
+from lianfang.report import FORMATS, RenderOptions, github, junit, sarif
 from lianfang.report.text import FIX_HINTS
 from lianfang.rules import REGISTRY
 from xlsx_helpers import Sheet, base_sheets, write_xlsx

@@ -1,16 +1,98 @@
-"""The root ``lianfang`` command: options shared by all, and the registration of every command."""
+"""The root ``lianfang`` command: options shared by all, and the registration of every command.
+
+Commands are registered in ``COMMANDS``, one line each, and imported only when they run: git
+textconv and pre-commit start lianfang once per file, so ``lianfang --version``, ``--help`` and
+one command must not pay for importing every other command (openpyxl, the models, Graphviz,
+Jinja). ``lianfang --help`` lists the commands from the table's one-line summaries; the
+command's module, with its full help (``HELP_ZH`` / ``HELP_EN``), is imported when it runs or
+shows its own help.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from typing import NamedTuple
 
 import typer
+from typer.core import TyperGroup
 
 from lianfang import __version__
 from lianfang.cli.common import EXIT_ERROR, LangOption
-from lianfang.config import ConfigError
+from lianfang.errors import LianfangError
 from lianfang.i18n import set_lang, tr
+
+
+class Command(NamedTuple):
+    name: str
+    target: str  # "module:function" under lianfang.cli; a function named create_app makes a group
+    summary_zh: str  # the line shown in ``lianfang --help``
+    summary_en: str
+
+
+# Every command, in the order ``lianfang --help`` lists them. Its module has HELP_ZH / HELP_EN.
+COMMANDS: tuple[Command, ...] = (
+    Command("init", "init_cmd:init", "新建单位工作簿（Excel 或 YAML），可填入示例", "Create a unit workbook (Excel or YAML), optionally an example"),
+    Command("convert", "convert_cmd:convert", "在 Excel（.xlsx）和 YAML 之间转换工作簿，内容不丢失", "Convert a workbook between Excel (.xlsx) and YAML without loss"),
+    Command("validate", "validate_cmd:validate", "按规则目录检查工作簿，报告每一处问题及其位置", "Check workbooks against the rule catalogue; every finding, located"),
+    Command("coverage", "coverage_cmd:coverage", "风险点由防控措施一对一覆盖的情况及统计", "How the measures cover the risk points (一对一), with figures"),
+    Command("flowchart", "flowchart_cmd:flowchart", "用 Graphviz 绘制内部、外部权力运行流程图", "Draw the internal and external power-operation flowcharts"),
+    Command("rules", "rules_cmd:rules", "列出全部校验规则，或解释一条规则及其选项", "List the validation rules, or explain one and its options"),
+    Command("schema", "schema_cmd:schema", "输出 YAML 工作簿的 JSON Schema，供编辑器补全和检查", "Print the JSON Schema of the YAML workbook, for editors"),
+    Command("git-setup", "git_setup_cmd:git_setup", "让 git diff 把 .xlsx 工作簿显示为 YAML 文本", "Make git diff show .xlsx workbooks as YAML text"),
+    Command("handbook", "handbook_cmd:create_app", "汇编廉政风险防控管理工作手册", "Compile the integrity-risk handbook (工作手册)"),
+)
+_BY_NAME = {c.name: c for c in COMMANDS}
+
+
+def load_command(entry: Command) -> typer.Typer:
+    """The command's own Typer app, its module imported now; help in the active language."""
+    module_name, _, attr = entry.target.partition(":")
+    module = importlib.import_module(f"lianfang.cli.{module_name}")
+    target = getattr(module, attr)
+    help_text = tr(module.HELP_ZH, module.HELP_EN)
+    if attr == "create_app":  # a command group with commands of its own
+        sub = target()
+        sub.info.help = help_text
+        return sub
+    sub = typer.Typer(add_completion=False, rich_markup_mode="rich")
+    sub.command(entry.name, help=help_text)(target)
+    return sub
+
+
+class _Summary(typer.core.TyperCommand):
+    """A command as the listing of ``lianfang --help`` shows it, without importing it."""
+
+
+class LazyGroup(TyperGroup):
+    """The root group: commands from ``COMMANDS``, each imported on first use."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._listing = False
+
+    def list_commands(self, ctx) -> list[str]:
+        return [c.name for c in COMMANDS]
+
+    def get_command(self, ctx, cmd_name: str):
+        entry = _BY_NAME.get(cmd_name)
+        if entry is None:
+            return None
+        if self._listing:
+            return _Summary(entry.name, short_help=tr(entry.summary_zh, entry.summary_en))
+        command = self.commands.get(cmd_name)
+        if command is None:
+            command = self.commands[cmd_name] = typer.main.get_command(load_command(entry))
+            command.name = cmd_name
+        return command
+
+    def format_help(self, ctx, formatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
 
 def _version(value: bool) -> None:
@@ -22,6 +104,7 @@ def _version(value: bool) -> None:
 def create_app() -> typer.Typer:
     """Build the app; help texts are in the language active at this moment."""
     app = typer.Typer(
+        cls=LazyGroup,
         name="lianfang",
         help=tr(
             "廉防：廉政风险防控工作簿的检查、流程图与工作手册工具。\n\n"
@@ -44,32 +127,6 @@ def create_app() -> typer.Typer:
     ) -> None:
         pass
 
-    # Every command is registered here, explicitly; each module has HELP_ZH / HELP_EN.
-    from lianfang.cli import (
-        convert_cmd,
-        coverage_cmd,
-        flowchart_cmd,
-        git_setup_cmd,
-        init_cmd,
-        rules_cmd,
-        schema_cmd,
-        validate_cmd,
-    )
-
-    for name, module, func in (
-        ("init", init_cmd, init_cmd.init),
-        ("convert", convert_cmd, convert_cmd.convert),
-        ("validate", validate_cmd, validate_cmd.validate),
-        ("coverage", coverage_cmd, coverage_cmd.coverage),
-        ("flowchart", flowchart_cmd, flowchart_cmd.flowchart),
-        ("rules", rules_cmd, rules_cmd.rules),
-        ("schema", schema_cmd, schema_cmd.schema),
-        ("git-setup", git_setup_cmd, git_setup_cmd.git_setup),
-    ):
-        app.command(name, help=tr(module.HELP_ZH, module.HELP_EN))(func)
-    from lianfang.cli import handbook_cmd
-
-    app.add_typer(handbook_cmd.create_app(), name="handbook", help=tr(handbook_cmd.HELP_ZH, handbook_cmd.HELP_EN))
     return app
 
 
@@ -92,9 +149,9 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(tr("已中断\n", "interrupted\n"))
         sys.exit(130)
-    except ConfigError as e:  # a bad setting met while working (LIANFANG_MAX_ROWS): not a bug
+    except LianfangError as e:  # anything lianfang can explain (a bad setting met while working): not a bug
         sys.stderr.write(f"{tr('错误', 'error')}: {e}\n")
-        sys.exit(EXIT_ERROR)
+        sys.exit(e.exit_status)
     except Exception as e:  # the last net: never a traceback for the user
         if os.environ.get("LIANFANG_DEBUG"):
             raise

@@ -1,8 +1,11 @@
-"""What every command shares: exit statuses, the language option, consoles and failing cleanly."""
+"""What every command shares: exit statuses, the language option, consoles, printing or writing
+a report, and failing cleanly."""
 
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -33,6 +36,28 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     """Print a clear message to standard error and stop with ``code`` (no traceback)."""
     err().print(f"[bold red]{tr('错误', 'error')}:[/] {message}", markup=True)
     raise typer.Exit(code)
+
+
+def emit(rendered: str | bytes, *, markup: bool, output: Path | None, force: bool, inputs: list[Path]) -> None:
+    """Print a report (coloured when it has markup and the terminal allows) or write it atomically."""
+    if output is None:
+        if markup:
+            out().print(rendered, markup=True, highlight=False, emoji=False, end="")
+        else:
+            sys.stdout.write(rendered if isinstance(rendered, str) else rendered.decode("utf-8"))
+            sys.stdout.flush()
+        return
+    from lianfang.io.atomic import OutputError, write_atomic
+
+    if isinstance(rendered, str) and markup:
+        from rich.text import Text
+
+        rendered = Text.from_markup(rendered, emoji=False).plain
+    try:
+        write_atomic(output, rendered, force=force, inputs=inputs)
+    except OutputError as e:
+        fail(str(e))
+    err().print(tr("已写入 {p}", "written to {p}", p=output), markup=False, highlight=False)
 
 
 def _set_lang(value: str | None) -> str | None:

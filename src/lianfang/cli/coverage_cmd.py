@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
-from lianfang.cli.common import EXIT_FINDINGS, ForceOption, LangOption, err, fail
-from lianfang.cli.validate_cmd import emit
+from lianfang.cli.common import EXIT_FINDINGS, ForceOption, LangOption, emit, err, fail
+from lianfang.config import ConfigError, build_settings
 from lianfang.coverage import compute_coverage
 from lianfang.discover import display_path
-from lianfang.findings import FileReport
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, check_output
-from lianfang.io.reader import read_workbook
+from lianfang.pipeline import check_workbook
 from lianfang.report import COVERAGE_FORMATS, RenderOptions
 from lianfang.report.text import listing
 
@@ -51,15 +50,18 @@ def coverage(
             check_output(output, force=force, inputs=[unit])
         except OutputError as e:
             fail(str(e))
-    result = read_workbook(unit)
+    try:
+        settings = build_settings()
+    except ConfigError as e:
+        fail(str(e))
     shown = display_path(unit)
-    if result.workbook is None:
-        report = FileReport(shown, None, result.findings)
-        err().print("\n".join(listing(report)), markup=True, highlight=False, emoji=False)
+    checked = check_workbook(unit, settings, shown, rules=False)
+    if checked.workbook is None:
+        err().print("\n".join(listing(checked.report)), markup=True, highlight=False, emoji=False)
         raise typer.Exit(EXIT_FINDINGS)
-    if result.findings:
+    if checked.report.findings:
         err().print(tr("注意：读取 {p} 时发现 {n} 处问题（lianfang validate 可查看），覆盖情况按能读取的内容统计。",
                        "note: reading {p} gave {n} findings (see lianfang validate); coverage counts what could be read.",
-                       p=shown, n=len(result.findings)), markup=False, highlight=False)
-    cov = compute_coverage(result.workbook)
+                       p=shown, n=len(checked.report.findings)), markup=False, highlight=False)
+    cov = compute_coverage(checked.workbook)
     emit(fmt.render(cov, RenderOptions()), markup=fmt.markup, output=output, force=force, inputs=[unit])

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lianfang.findings import Finding
-from lianfang.handbook.filters import text_of
 from lianfang.i18n import tr
+from lianfang.markdown import text_of
 from lianfang.model.vocab import (
     FlowKind,
     MeasureStatus,

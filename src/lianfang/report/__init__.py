@@ -1,7 +1,8 @@
 """Validation reports: one formatter module per ``--format``, chosen through ``FORMATS``.
 
 Every formatter is a function ``render(files, options) -> str`` over the checked files of one
-run. Adding a format is one module and one line in ``FORMATS``; nothing else branches on it.
+run (``lianfang.pipeline.CheckedFile``: the checking happens there, this package only formats).
+Adding a format is one module and one line in ``FORMATS``; nothing else branches on it.
 """
 
 from __future__ import annotations
@@ -9,45 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lianfang import __version__
-from lianfang.config import Settings
 from lianfang.findings import FileReport, Severity
-from lianfang.io.reader import read_workbook
-from lianfang.model.workbook import Workbook
-from lianfang.rules.engine import run_rules
+
+if TYPE_CHECKING:
+    from lianfang.pipeline import CheckedFile
 
 TOOL_NAME = "lianfang"
 # where SARIF consumers send a user who wants to know more about the tool
 INFORMATION_URI = "https://pypi.org/project/lianfang/"
-
-
-@dataclass(slots=True)
-class CheckedFile:
-    """One file's report, with the model that was read (None when the file was unreadable).
-
-    The model lets the text report speak in the unit's own terms (its name, its risk points).
-    """
-
-    report: FileReport
-    workbook: Workbook | None = None
-
-    @property
-    def format(self) -> str | None:
-        """``"xlsx"`` or ``"yaml"`` as read, else guessed from the file name."""
-        if self.workbook is not None and self.workbook.origin.format:
-            return self.workbook.origin.format
-        suffix = Path(self.report.path).suffix.lower()
-        return "yaml" if suffix in (".yaml", ".yml") else "xlsx" if suffix in (".xlsx", ".xlsm") else None
-
-
-def check_workbook(path: str | Path, settings: Settings, display_path: str | None = None) -> CheckedFile:
-    """Read and check one file, keeping the model; never raises for a bad file."""
-    result = read_workbook(path)
-    findings = run_rules(result, settings)
-    report = FileReport(path=display_path or str(path), unit=result.unit_code, findings=findings)
-    return CheckedFile(report, result.workbook)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +50,7 @@ def totals(files: Sequence[CheckedFile]) -> dict[str, int]:
     return out
 
 
-Render = Callable[[Sequence[CheckedFile], RenderOptions], str]
+Render = Callable[[Sequence["CheckedFile"], RenderOptions], str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from lianfang.report import CheckedFile, RenderOptions, totals
+from lianfang.pipeline import CheckedFile
+from lianfang.report import RenderOptions, totals
 
 if TYPE_CHECKING:
     from lianfang.coverage import Coverage

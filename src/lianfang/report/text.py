@@ -21,7 +21,8 @@ from lianfang.i18n import current_lang, tr
 from lianfang.io.format import SHEET_ORDER, SPEC_BY_KEY, match_table
 from lianfang.model.vocab import Phase, UnitStatus
 from lianfang.model.workbook import Workbook
-from lianfang.report import CheckedFile, RenderOptions, fails
+from lianfang.pipeline import CheckedFile
+from lianfang.report import RenderOptions, fails
 
 if TYPE_CHECKING:
     from lianfang.coverage import Coverage, RiskCoverage

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from pathlib import Path
 
 from lianfang.config import Settings
-from lianfang.findings import FileReport, Finding, Severity
+from lianfang.findings import Finding, Severity
 from lianfang.io.build import ReadResult
 from lianfang.io.format import SHEET_ORDER
-from lianfang.io.reader import read_workbook
 from lianfang.rules.base import REGISTRY, Context
 
 
-def run_rules(result: ReadResult, settings: Settings) -> list[Finding]:
-    """Reader findings and rule findings, with configured severities, sorted as findings.md says."""
+def run_rules(result: ReadResult, settings: Settings, *, reading_only: bool = False) -> list[Finding]:
+    """Reader findings and rule findings, with configured severities, sorted as findings.md says.
+
+    ``reading_only``: the reader's findings alone, configured and sorted all the same."""
     # Rules and sorting make no reference cycles; a full collection over the workbook just loaded
     # (a million objects for a large one) would cost more than all the rules together.
     collecting = gc.isenabled()
@@ -23,7 +23,7 @@ def run_rules(result: ReadResult, settings: Settings) -> list[Finding]:
     try:
         found = _configured(result.findings, settings)
         wb = result.workbook
-        if wb is not None:
+        if wb is not None and not reading_only:
             ctx = Context(as_of=settings.as_of, options=settings.options)
             for rule in REGISTRY:
                 if rule.on_read or not settings.enabled(rule.code):
@@ -77,10 +77,3 @@ def sort_findings(findings: list[Finding], sheet_names: dict[str, str] | None = 
                 loc.col or 0, loc.column or "")
 
     return sorted(findings, key=key)
-
-
-def check_file(path: str | Path, settings: Settings, display_path: str | None = None) -> FileReport:
-    """Read and check one file; never raises for a bad file."""
-    result = read_workbook(path)
-    findings = run_rules(result, settings)
-    return FileReport(path=display_path or str(path), unit=result.unit_code, findings=findings)
