@@ -285,7 +285,7 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
                 if key == "as-of":
                     settings.as_of = parse_date_option(str(value))
                     continue
-                codes = _codes_of(value)
+                codes = _codes_of(key, value)
                 _check_prefixes(codes)
                 if key == "select":
                     settings.select = codes
@@ -322,9 +322,9 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
     return settings
 
 
-def _codes_of(value: Any) -> set[str]:
+def _codes_of(key: str, value: Any) -> set[str]:
     if not isinstance(value, str | list) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
-        raise ConfigError(tr("应为规则代码的列表，如 [\"LF3\", \"LF402\"]", "must be a list of rule codes, e.g. [\"LF3\", \"LF402\"]"))
+        raise ConfigError(tr("{k} 应为规则代码的列表，如 [\"LF3\", \"LF402\"]", "{k} must be a list of rule codes, e.g. [\"LF3\", \"LF402\"]", k=key))
     return parse_codes(value)
 
 

@@ -18,6 +18,7 @@ from lianfang.cli.common import (
     fail,
     out,
 )
+from lianfang.config import ConfigError, build_settings
 from lianfang.discover import DiscoveryError, display_path, find_workbooks, is_workbook_name
 from lianfang.findings import FileReport
 from lianfang.flowchart import DEFAULT_FONT, WorkbookCharts, plan_workbook
@@ -130,6 +131,10 @@ def flowchart(
     if not font or any(c in '\\"<>' or ord(c) < 32 for c in font):
         fail(tr("--font 应为字体名称，可用逗号分隔多个（不能为空，不能含 \\ \" < >）",
                 "--font takes font family names, comma-separated (not empty, no \\ \" < >)"))
+    try:  # lianfang.toml means the same to every command: a bad one stops this one too
+        build_settings()
+    except ConfigError as e:
+        fail(str(e))
     dot = find_dot()
     if fmt is not ChartFormat.DOT and dot is None:
         fail(missing_dot_message())
