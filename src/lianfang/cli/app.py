@@ -88,11 +88,43 @@ class LazyGroup(TyperGroup):
         return command
 
     def format_help(self, ctx, formatter) -> None:
+        """``lianfang --help``, drawn here with a few rich parts: Typer's own help renderer
+        imports Markdown and syntax highlighting, which alone cost more than Typer and rich
+        together, and this listing needs neither. A command's own help is still Typer's."""
+        from rich import box
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.table import Table
+        from rich.text import Text
+
+        from lianfang.cli.common import out
+
+        def panel(title: str, rows: list[tuple[str, ...]]) -> Panel:
+            table = Table.grid(padding=(0, 2))
+            for _ in rows[0][:-1]:
+                table.add_column(style="bold cyan", no_wrap=True)
+            table.add_column()
+            for row in rows:
+                table.add_row(*row[:-1], Text(row[-1]))
+            return Panel(table, title=title, title_align="left", border_style="dim", box=box.ROUNDED)
+
+        options = []
+        for param in self.get_params(ctx):
+            names = [*param.opts, *param.secondary_opts]
+            long = next((n for n in names if n.startswith("--")), names[0])
+            short = next((n for n in names if not n.startswith("--")), "")
+            metavar = "" if getattr(param, "is_flag", False) else (param.metavar or "")
+            options.append((long, short, metavar, param.help or ""))
         self._listing = True
         try:
-            super().format_help(ctx, formatter)
+            commands = [(name, self.get_command(ctx, name).short_help or "") for name in self.list_commands(ctx)]
         finally:
             self._listing = False
+        parts = [Text(" " + ctx.get_usage().strip(), style="bold")]
+        for para in (self.help or "").split("\n\n"):
+            parts += [Text(""), Text(" " + para.strip())]
+        parts += [Text(""), panel("Options", options), panel("Commands", commands)]
+        out().print(Group(*parts), highlight=False)
 
 
 def _version(value: bool) -> None:

@@ -23,13 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from lianfang.config import ConfigError
 from lianfang.findings import Finding, Location
 from lianfang.i18n import tr
 from lianfang.io.build import RawRow, RawTable, ReadResult, build_workbook, emit
+from lianfang.io.columns import column_letter
 from lianfang.io.format import (
     IGNORED_HEADERS,
     TABLE_SPECS,
@@ -417,7 +417,7 @@ class _Sheet:
         return ""
 
     def at(self, r: int, c: int | None = None) -> Location:
-        return Location(sheet=self.name, row=r + 1, column=get_column_letter(c + 1) if c is not None else None)
+        return Location(sheet=self.name, row=r + 1, column=column_letter(c + 1) if c is not None else None)
 
 
 def _blank(v: Any) -> bool:
@@ -461,11 +461,11 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: list[Finding]) -> RawTable:
             continue
         if f.key in first_col:
             emit(findings, "LF107", tr("列「{h}」重复，第一次出现在 {c} 列，此列已忽略", "column {h!r} is repeated; first in column {c}; this one is ignored",
-                                       h=f.header, c=get_column_letter(first_col[f.key] + 1)),
+                                       h=f.header, c=column_letter(first_col[f.key] + 1)),
                  sheet.at(header_r, c), None, f.key)
             continue
         first_col[f.key] = c
-        columns[f.key] = get_column_letter(c + 1)
+        columns[f.key] = column_letter(c + 1)
         mapped.append((j, f.key))
     missing = [f for f in spec.fields if f.required and f.key not in columns]
     for f in missing:
@@ -547,7 +547,7 @@ def _unit(sheet: _Sheet, findings: list[Finding]) -> RawRow:
         if lj is not None and vj is not None and lj != vj:
             start, label_j, value_j = i + 1, lj, vj
             break
-    value_letter = get_column_letter(sheet.col0 + value_j + 1)
+    value_letter = column_letter(sheet.col0 + value_j + 1)
     field_rows: dict[str, int] = {}
     values: dict[str, Any] = {}
     for i in range(start, len(rows)):
