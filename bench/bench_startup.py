@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.update({"NO_COLOR": "1", "COLUMNS": "80", "LIANFANG_LANG": "zh"})
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    # an installed lianfang has its bytecode compiled; without this every run would compile src/
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     best = {name: [float("inf"), float("inf")] for name in CASES}
     # an empty folder as the current one: nothing there shadows a module or holds a lianfang.toml
