@@ -98,3 +98,9 @@ def test_every_command_target_exists():
         module, _, name = command.target.partition(":")
         assert callable(getattr(importlib.import_module("lianfang.cli." + module), name)), command
         assert command.summary_zh and command.summary_en and "\n" not in command.summary_zh + command.summary_en
+
+
+def test_validate_imports_only_its_own_formatter(tmp_path):
+    modules = imported("validate", str(UNIT), "--format", "json", cwd=tmp_path)
+    assert heavy(modules, ("openpyxl", "numpy", "jinja2", "graphviz")) == []
+    assert sorted(m for m in modules if m.startswith("lianfang.report.")) == ["lianfang.report.json_report"]

@@ -7,6 +7,7 @@ Adding a format is one module and one line in ``FORMATS``; nothing else branches
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,52 +54,55 @@ def totals(files: Sequence[CheckedFile]) -> dict[str, int]:
 Render = Callable[[Sequence["CheckedFile"], RenderOptions], str]
 
 
+def _load(target: str) -> Callable:
+    """``"module:function"`` under lianfang.report, imported now: a run imports only the
+    formatter it uses (the xlsx one would bring in openpyxl for every ``validate``)."""
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(f"lianfang.report.{module}"), function)
+
+
 @dataclass(frozen=True, slots=True)
 class OutputFormat:
     name: str
-    render: Render
+    target: str  # "module:function" of the formatter, a ``Render``
     # True: the text carries rich markup, coloured on a terminal and stripped for a file
     markup: bool = False
 
-
-def _formats() -> dict[str, OutputFormat]:
-    from lianfang.report import github, json_report, junit, markdown, sarif, text
-
-    return {
-        f.name: f
-        for f in (
-            OutputFormat("text", text.render, markup=True),
-            OutputFormat("json", json_report.render),
-            OutputFormat("github", github.render),
-            OutputFormat("junit", junit.render),
-            OutputFormat("sarif", sarif.render),
-            OutputFormat("markdown", markdown.render),
-        )
-    }
+    @property
+    def render(self) -> Render:
+        return _load(self.target)
 
 
-FORMATS: dict[str, OutputFormat] = _formats()
+FORMATS: dict[str, OutputFormat] = {
+    f.name: f
+    for f in (
+        OutputFormat("text", "text:render", markup=True),
+        OutputFormat("json", "json_report:render"),
+        OutputFormat("github", "github:render"),
+        OutputFormat("junit", "junit:render"),
+        OutputFormat("sarif", "sarif:render"),
+        OutputFormat("markdown", "markdown:render"),
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
 class CoverageFormat:
     name: str
-    render: Callable[..., str | bytes]  # (Coverage, RenderOptions)
+    target: str  # "module:function" of the formatter: (Coverage, RenderOptions) -> str | bytes
     markup: bool = False
     binary: bool = False  # bytes, written to a file only
 
-
-def _coverage_formats() -> dict[str, CoverageFormat]:
-    from lianfang.report import coverage_xlsx, json_report, text
-
-    return {
-        f.name: f
-        for f in (
-            CoverageFormat("text", text.render_coverage, markup=True),
-            CoverageFormat("json", json_report.render_coverage),
-            CoverageFormat("xlsx", coverage_xlsx.render_coverage, binary=True),
-        )
-    }
+    @property
+    def render(self) -> Callable[..., str | bytes]:
+        return _load(self.target)
 
 
-COVERAGE_FORMATS: dict[str, CoverageFormat] = _coverage_formats()
+COVERAGE_FORMATS: dict[str, CoverageFormat] = {
+    f.name: f
+    for f in (
+        CoverageFormat("text", "text:render_coverage", markup=True),
+        CoverageFormat("json", "json_report:render_coverage"),
+        CoverageFormat("xlsx", "coverage_xlsx:render_coverage", binary=True),
+    )
+}
