@@ -304,6 +304,7 @@ def test_a_document_title_comes_from_its_first_heading():
     assert split_title("## 二级\n正文") == (None, "## 二级\n正文")
 
 
+@pytest.mark.slow
 def test_byte_identical_across_processes(project: Path, tmp_path: Path):
     """Separate runs (different hash seeds, so any set or dict order that leaks shows) give the same bytes."""
     import subprocess
