@@ -543,6 +543,7 @@ def workbooks(draw):
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=workbooks())
 def test_rules_never_crash_nor_report_a_value_the_reader_reported(text):
