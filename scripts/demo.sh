@@ -18,3 +18,9 @@ $LF flowchart examples/units/*.yaml -o build/demo/flowcharts  # the .xlsx beside
 echo "demo: drew every example flow into build/demo/flowcharts/"
 $LF handbook build examples/handbook.yaml -o build/handbook
 echo "demo: the handbook of the examples is build/handbook/handbook.md and build/handbook/handbook.xlsx"
+$LF status examples/handbook.yaml --as-of 2026-10-15
+$LF status examples/handbook.yaml --as-of 2026-10-15 --format html -o build/status/status.html --force
+$LF status examples/handbook.yaml --as-of 2026-10-15 --format xlsx -o build/status/status.xlsx --force
+echo "demo: the bureau's board is build/status/status.html and build/status/status.xlsx (考核评分表 inside)"
+$LF publish examples/handbook.yaml -o build/publish --force
+echo "demo: the public (公示) pages are build/publish/index.html and one page per unit"

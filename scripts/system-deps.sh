@@ -12,6 +12,8 @@ if ! command -v fc-list >/dev/null 2>&1; then
 elif [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
   need+=(fonts-wqy-microhei)
 fi
+# headless Chromium: the test that loads the published pages in a real browser
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "lianfang: please install: ${need[*]} (Graphviz and a Chinese font) with your package manager" >&2

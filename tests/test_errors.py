@@ -8,6 +8,7 @@ import sys
 import pytest
 import typer
 
+from lianfang.board.load import BoardError
 from lianfang.cli import app as app_module
 from lianfang.config import ConfigError
 from lianfang.discover import DiscoveryError
@@ -20,10 +21,11 @@ from lianfang.handbook.project import ProjectError
 from lianfang.handbook.reproducible import ReproducibilityError
 from lianfang.io.atomic import OutputError
 from lianfang.io.encoding import EncodingProblem
+from lianfang.publish.build import PublishError
 from lianfang.rules.base import DuplicateRuleError
 
 PUBLIC = [ConfigError, DiscoveryError, GraphvizMissing, RenderError, BuildError, HandbookConfigError, TemplateProblem,
-          ProjectError, ReproducibilityError, OutputError, EncodingProblem, DuplicateRuleError]
+          ProjectError, ReproducibilityError, OutputError, EncodingProblem, DuplicateRuleError, BoardError, PublishError]
 
 
 @pytest.mark.parametrize("cls", PUBLIC, ids=lambda c: c.__name__)

@@ -41,6 +41,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("rules", "rules_cmd:rules", "列出全部校验规则，或解释一条规则及其选项", "List the validation rules, or explain one and its options"),
     Command("schema", "schema_cmd:schema", "输出 YAML 工作簿的 JSON Schema，供编辑器补全和检查", "Print the JSON Schema of the YAML workbook, for editors"),
     Command("git-setup", "git_setup_cmd:git_setup", "让 git diff 把 .xlsx 工作簿显示为 YAML 文本", "Make git diff show .xlsx workbooks as YAML text"),
+    Command("status", "status_cmd:status", "工作进度看板：各单位进度、工作阶段和考核得分", "The status board: every unit's progress, phases and score"),
+    Command("publish", "publish_cmd:publish", "生成公示版本（风险点、措施、外部流程，不含个人信息）", "Make the public (公示) version, without personal data"),
     Command("handbook", "handbook_cmd:create_app", "汇编廉政风险防控管理工作手册", "Compile the integrity-risk handbook (工作手册)"),
 )
 _BY_NAME = {c.name: c for c in COMMANDS}

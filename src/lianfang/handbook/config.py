@@ -36,9 +36,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from lianfang.board.assessment import Assessment
+from lianfang.board.campaign import Campaign
 from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 from lianfang.io.encoding import EncodingProblem, decode_text
+from lianfang.publish.fields import PublishConfig
 
 CONFIG_NAME = "handbook.yaml"
 FORMATS = ("md", "xlsx")
@@ -48,7 +51,7 @@ MAX_DEPTH = 16
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STANDARD_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
 _GLOB_CHARS = frozenset("*?[")
 
@@ -111,6 +114,9 @@ class HandbookConfig(BaseModel):
     output: str = "build/handbook"
     formats: list[str] = Field(default_factory=lambda: list(FORMATS))
     allow_outside: bool = False
+    campaign: Campaign | None = None  # the bureau's phases and dates (lianfang status)
+    assessment: Assessment | None = None  # the 考核 rubric's weights (lianfang status)
+    publish: PublishConfig | None = None  # which fields the 公示 version carries (lianfang publish)
 
     @field_validator("units", "formats", mode="before")
     @classmethod

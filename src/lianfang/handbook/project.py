@@ -18,6 +18,8 @@ from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
 
+from lianfang.board.assessment import DEFAULT_WEIGHTS
+from lianfang.board.campaign import default_phases
 from lianfang.errors import LianfangError
 from lianfang.handbook.config import CONFIG_NAME
 from lianfang.handbook.filters import install
@@ -56,7 +58,8 @@ def init_project(folder: Path, *, force: bool = False, organisation: str | None 
     year = year or example.unit.year
     env = install(Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False))
     config_text = env.from_string(_template("handbook.yaml.j2")).render(
-        title=title or organisation + "廉政风险防控管理工作手册", organisation=organisation, year=year)
+        title=title or organisation + "廉政风险防控管理工作手册", organisation=organisation, year=year,
+        phases=default_phases(year), weights=DEFAULT_WEIGHTS)
 
     plan: list[tuple[Path, bytes | str]] = [
         (folder / CONFIG_NAME, config_text),

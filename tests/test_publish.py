@@ -1,0 +1,179 @@
+"""lianfang publish: the public version carries no personal data, escapes every text and loads in a browser."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from tests.conftest import EXAMPLES, ROOT
+
+from lianfang.io.reader import read_workbook
+from lianfang.publish.fields import PUBLIC_FIELDS, PublishConfig
+from lianfang.publish.view import public_workbook
+
+ARTEFACTS = ROOT / "build" / "test-artifacts"
+
+
+def run(runner, app, *args):
+    return runner.invoke(app, ["publish", *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "units").mkdir()
+    for unit in EXAMPLES.glob("units/*.yaml"):
+        shutil.copy(unit, tmp_path / "units" / unit.name)
+    (tmp_path / "handbook.yaml").write_text(
+        "organisation: 巢湖市卫生局\nyear: 2026\nunits: [units/*.yaml]\n", encoding="utf-8")
+    return tmp_path
+
+
+def _private_texts() -> set[str]:
+    """Every holder, contact, phone (but supervision lines) and review note of the examples."""
+    out: set[str] = set()
+    for path in EXAMPLES.glob("units/*.yaml"):
+        wb = read_workbook(path).workbook
+        for post in wb.posts:
+            out.update(post.holders)
+        out.update(x for x in (wb.unit.contact, wb.unit.phone) if x)
+        out.update(r.review_note for r in wb.risks if r.review_note)
+        out.update(x.note for x in [*wb.risks, *wb.measures, *wb.posts] if x.note)
+        out.update(f.phone for f in wb.flows if f.phone)
+        out.update(a.detail for a in wb.alerts)
+    return out
+
+
+def test_no_personal_data_anywhere_in_the_output(runner, app, project: Path, tmp_path: Path):
+    out = tmp_path / "public"
+    result = run(runner, app, str(project / "handbook.yaml"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    private = _private_texts()
+    assert len(private) > 20  # the examples do hold such data
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["chcdc.html", "chwsj.html", "chyy.html", "flowcharts", "index.html", "公示一览表.xlsx"]
+    import zipfile
+
+    texts = [p.read_text(encoding="utf-8") for p in [*out.glob("*.html"), *out.glob("flowcharts/*")]]
+    assert len(texts) > 4 + 3
+    with zipfile.ZipFile(out / "公示一览表.xlsx") as z:
+        texts += [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")]
+    leaked = {p for p in private for t in texts if p in t}
+    assert leaked == set()
+
+
+def test_public_workbook_keeps_supervision_lines_and_drops_phones(project: Path):
+    wb = read_workbook(project / "units" / "chwsj.yaml").workbook
+    external = [f for f in wb.flows if f.phone]
+    assert external, "the example has office phones to drop"
+    pub = public_workbook(wb, PublishConfig().fields())
+    assert all(f.phone is None for f in pub.flows)
+    assert [f.supervision for f in pub.flows] == [f.supervision for f in wb.flows]
+    assert all(m.owner is None for m in pub.measures)
+    assert wb.flows[0].phone is not None or external  # the original is untouched
+    opted = public_workbook(wb, PublishConfig(include=["measure.owner", "guide.phone"]).fields())
+    assert [m.owner for m in opted.measures] == [m.owner for m in wb.measures]
+    assert any(f.phone for f in opted.flows)
+
+
+def test_field_configuration(runner, app, project: Path, tmp_path: Path):
+    (project / "handbook.yaml").write_text(
+        "year: 2026\nunits: [units/*.yaml]\npublish:\n  include: [measure.owner]\n  exclude: [risk.category]\n",
+        encoding="utf-8")
+    out = tmp_path / "public"
+    assert run(runner, app, str(project), "-o", str(out), "--format", "html").exit_code == 0
+    page = (out / "chyy.html").read_text(encoding="utf-8")
+    assert "风险类别" not in page and "责任人：" in page
+    (project / "handbook.yaml").write_text("units: [units/*.yaml]\npublish:\n  include: [unit.phone]\n", encoding="utf-8")
+    result = run(runner, app, str(project), "-o", str(out), "--force")
+    assert result.exit_code == 2 and "handbook.yaml:3" in result.output and "unit.phone" in result.output
+
+
+def test_every_default_field_is_documented():
+    doc = (ROOT / "docs" / "publish.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in doc for name in PUBLIC_FIELDS)
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>&amp;"\'</svg>]]>'
+
+
+def test_hostile_cell_text_is_escaped(runner, app, project: Path, tmp_path: Path):
+    from lianfang.io.yaml_writer import dump_yaml
+
+    path = project / "units" / "chyy.yaml"
+    wb = read_workbook(path).workbook
+    wb.risks[0].description = HOSTILE
+    wb.unit.name = "巢湖<b>医院</b>"
+    flow = next(f for f in wb.flows if f.kind.value == "外部")
+    flow.supervision = [*flow.supervision, HOSTILE]
+    wb.measures[0].description = HOSTILE
+    path.write_text(dump_yaml(wb), encoding="utf-8")
+    out = tmp_path / "public"
+    result = run(runner, app, str(path), "-o", str(out), "--format", "html")
+    assert result.exit_code == 0, result.output
+    page = (out / "chyy.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img" not in page and "<b>医院" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # risk, measure, supervision line
+    assert "&lt;/svg&gt;" in page
+
+
+def test_units_with_errors_are_not_published(runner, app, project: Path, tmp_path: Path):
+    path = project / "units" / "chcdc.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("code: CHCDC", "code: ''", 1), encoding="utf-8")
+    out = tmp_path / "public"
+    result = run(runner, app, str(project), "-o", str(out))
+    assert result.exit_code == 1 and "未公示" in result.output
+    assert not (out / "chcdc.html").exists() and (out / "chyy.html").exists()
+
+
+def test_unconfirmed_units_are_marked(runner, app, project: Path, tmp_path: Path):
+    out = tmp_path / "public"
+    result = run(runner, app, str(project), "-o", str(out), "--format", "html")
+    assert "units/chyy.yaml 的状态不是已确认或已公示" in result.output
+    assert "未经集体研究确认" in (out / "chyy.html").read_text(encoding="utf-8")
+    assert "未经集体研究确认" not in (out / "chcdc.html").read_text(encoding="utf-8")
+
+
+def test_existing_index_needs_force(runner, app, project: Path, tmp_path: Path):
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "index.html").write_text("mine", encoding="utf-8")
+    result = run(runner, app, str(project), "-o", str(out))
+    assert result.exit_code == 2 and (out / "index.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_bad_format(runner, app, project: Path, tmp_path: Path):
+    result = run(runner, app, str(project), "-o", str(tmp_path / "x"), "--format", "pdf")
+    assert result.exit_code == 2 and "未知的格式" in result.output
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_pages_load_in_a_real_browser(runner, app, project: Path, tmp_path: Path):
+    """Headless Chromium: no console error, the flowcharts are in the page, a screenshot is kept."""
+    assert CHROMIUM, "chromium is installed by scripts/system-deps.sh (make test)"
+    out = tmp_path / "public"
+    assert run(runner, app, str(project), "-o", str(out), "--format", "html").exit_code == 0
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    for page in ("index", "chwsj"):
+        shot = ARTEFACTS / f"publish-{page}.png"
+        shot.unlink(missing_ok=True)
+        proc = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr",
+                               "--v=0", "--window-size=1200,1800", f"--screenshot={shot}", (out / f"{page}.html").as_uri()],
+                              capture_output=True, text=True, timeout=120)
+        console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line]
+        assert console == [], console
+        assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+        dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                              (out / f"{page}.html").as_uri()], capture_output=True, text=True, timeout=120).stdout
+        if page == "chwsj":
+            wb = read_workbook(project / "units" / "chwsj.yaml").workbook
+            external = [f for f in wb.flows if f.kind.value == "外部"]
+            assert dom.count("<svg") == len(external) > 0
+            assert 'class="graph"' in dom  # Graphviz's drawing, inline
+        else:
+            assert 'href="chwsj.html"' in dom
