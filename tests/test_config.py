@@ -139,6 +139,8 @@ UNIT = Path(__file__).resolve().parent / "golden" / "reports" / "input" / "chyy.
     ["coverage", "chyy.yaml"],
     ["flowchart", "chyy.yaml", "--format", "dot", "-o", "charts"],
     ["handbook", "build", "project"],
+    ["status", "project"],
+    ["publish", "project", "-o", "public"],
 ], ids=lambda c: c[0])
 def test_a_bad_configuration_stops_every_command_the_same_way(runner, app, tmp_path, monkeypatch, command, bad):
     """Exit 2 and the same located message from each command; nothing written."""
@@ -151,3 +153,4 @@ def test_a_bad_configuration_stops_every_command_the_same_way(runner, app, tmp_p
     assert result.exit_code == 2, result.output
     assert where in result.output and fragment in result.output and "Traceback" not in result.output
     assert not (tmp_path / "charts").exists() and not (tmp_path / "project" / "build").exists()
+    assert not (tmp_path / "public").exists()
