@@ -14,6 +14,12 @@ for f in examples/units/*.yaml; do
   $LF convert "build/demo/$name.xlsx" - > "build/demo/$name.roundtrip.yaml"
 done
 echo "demo: converted examples into build/demo/"
+# a unit's old Word 一览表 into a workbook, then checked: the import has no reading errors (LF1xx),
+# the findings left are what the unit must still answer (exit status 1 expected: criteria missing)
+$LF import examples/legacy/chcdc_风险点一览表.docx -o build/demo/chcdc_imported.xlsx --unit-code CHCDC \
+  --report build/demo/chcdc_导入报告.md --force > /dev/null
+echo "demo: imported examples/legacy/chcdc_风险点一览表.docx into build/demo/chcdc_imported.xlsx (report: build/demo/chcdc_导入报告.md)"
+$LF validate build/demo/chcdc_imported.xlsx || true
 $LF flowchart examples/units/*.yaml -o build/demo/flowcharts  # the .xlsx beside each .yaml is the same unit
 echo "demo: drew every example flow into build/demo/flowcharts/"
 $LF handbook build examples/handbook.yaml -o build/handbook

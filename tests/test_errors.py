@@ -21,11 +21,14 @@ from lianfang.handbook.project import ProjectError
 from lianfang.handbook.reproducible import ReproducibilityError
 from lianfang.io.atomic import OutputError
 from lianfang.io.encoding import EncodingProblem
+from lianfang.legacy.build import NoTableError
+from lianfang.legacy.grid import LegacyFileError
 from lianfang.publish.build import PublishError
 from lianfang.rules.base import DuplicateRuleError
 
 PUBLIC = [ConfigError, DiscoveryError, GraphvizMissing, RenderError, BuildError, HandbookConfigError, TemplateProblem,
-          ProjectError, ReproducibilityError, OutputError, EncodingProblem, DuplicateRuleError, BoardError, PublishError]
+          ProjectError, ReproducibilityError, OutputError, EncodingProblem, DuplicateRuleError, BoardError, PublishError,
+          LegacyFileError, NoTableError]
 
 
 @pytest.mark.parametrize("cls", PUBLIC, ids=lambda c: c.__name__)

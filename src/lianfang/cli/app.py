@@ -35,6 +35,7 @@ class Command(NamedTuple):
 COMMANDS: tuple[Command, ...] = (
     Command("init", "init_cmd:init", "新建单位工作簿（Excel 或 YAML），可填入示例", "Create a unit workbook (Excel or YAML), optionally an example"),
     Command("convert", "convert_cmd:convert", "在 Excel（.xlsx）和 YAML 之间转换工作簿，内容不丢失", "Convert a workbook between Excel (.xlsx) and YAML without loss"),
+    Command("import", "import_cmd:import_legacy", "把原有的风险防控一览表（Word 或 Excel）导入为工作簿", "Import a legacy risk table (Word or Excel) into a workbook"),
     Command("validate", "validate_cmd:validate", "按规则目录检查工作簿，报告每一处问题及其位置", "Check workbooks against the rule catalogue; every finding, located"),
     Command("coverage", "coverage_cmd:coverage", "风险点由防控措施一对一覆盖的情况及统计", "How the measures cover the risk points (一对一), with figures"),
     Command("flowchart", "flowchart_cmd:flowchart", "用 Graphviz 绘制内部、外部权力运行流程图", "Draw the internal and external power-operation flowcharts"),
