@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps demo test lint bench fuzz docs clean
+.PHONY: setup system-deps demo test lint bench fuzz docs clean print-check
 
 setup: system-deps $(STAMP)
 
@@ -23,6 +23,11 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# LibreOffice + Noto CJK (large: not part of make test), then the print tests of the Word handbook
+print-check: setup
+	@LIANFANG_PRINT_DEPS=1 bash scripts/system-deps.sh
+	$(BIN)/python -m pytest tests/test_handbook_docx.py -q
 
 lint: setup
 	$(BIN)/ruff check src tests bench

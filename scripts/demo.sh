@@ -22,8 +22,13 @@ echo "demo: imported examples/legacy/chcdc_风险点一览表.docx into build/de
 $LF validate build/demo/chcdc_imported.xlsx || true
 $LF flowchart examples/units/*.yaml -o build/demo/flowcharts  # the .xlsx beside each .yaml is the same unit
 echo "demo: drew every example flow into build/demo/flowcharts/"
-$LF handbook build examples/handbook.yaml -o build/handbook
-echo "demo: the handbook of the examples is build/handbook/handbook.md and build/handbook/handbook.xlsx"
+if command -v soffice >/dev/null 2>&1; then
+  $LF handbook build examples/handbook.yaml -o build/handbook --format md,xlsx,docx,pdf
+  echo "demo: the handbook of the examples is build/handbook/handbook.{md,xlsx,docx,pdf}"
+else
+  $LF handbook build examples/handbook.yaml -o build/handbook
+  echo "demo: the handbook of the examples is build/handbook/handbook.{md,xlsx,docx} (install LibreOffice for the PDF: make print-check)"
+fi
 $LF status examples/handbook.yaml --as-of 2026-10-15
 $LF status examples/handbook.yaml --as-of 2026-10-15 --format html -o build/status/status.html --force
 $LF status examples/handbook.yaml --as-of 2026-10-15 --format xlsx -o build/status/status.xlsx --force

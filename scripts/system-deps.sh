@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs what lianfang needs outside Python: the Graphviz `dot` program and a CJK font.
+# With LIANFANG_PRINT_DEPS=1 (make print-check) also LibreOffice Writer, poppler and the Noto CJK
+# fonts, which the PDF handbook and its print tests need.
 # As root it uses apt-get; otherwise it prints the exact command to run.
 set -u
 need=()
@@ -14,6 +16,11 @@ elif [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
 fi
 # headless Chromium: the test that loads the published pages in a real browser
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
+if [ "${LIANFANG_PRINT_DEPS:-0}" = 1 ]; then
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+  command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
+  fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "lianfang: please install: ${need[*]} (Graphviz and a Chinese font) with your package manager" >&2

@@ -43,7 +43,7 @@ def test_golden_markdown_of_the_fixture(project: Path, check_golden):
     result = build(project / "handbook.yaml")
     assert result.built and result.errors == 0
     out = project / "build" / "handbook"
-    assert result.written == [out / "handbook.md", out / "handbook.xlsx"]
+    assert result.written == [out / "handbook.md", out / "handbook.xlsx", out / "handbook.docx"]
     check_golden("fixture.md", (out / "handbook.md").read_text(encoding="utf-8"))
     # what the Markdown links to is there
     assert (out / "flowcharts" / "TA_F1_internal.svg").read_bytes().lstrip().startswith(b"<?xml")

@@ -132,7 +132,7 @@ def test_no_handbook_yaml_here(runner, app, tmp_path: Path, monkeypatch):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--format", "pdf"], "未知的格式「pdf」"),
+    (["--format", "html"], "未知的格式「html」"),
     (["--as-of", "明天"], "日期「明天」无效"),
     (["--templates", "no-such-folder"], "模板文件夹不存在"),
     (["--jobs", "-1"], "--jobs"),

@@ -76,11 +76,11 @@ def test_unknown_key_located_at_the_key(project_dir: Path):
 
 
 def test_wrong_types_located_at_the_value(project_dir: Path):
-    path = write(project_dir, "units: [units/a.yaml]\nyear: 二〇二六\nallow_outside: maybe\nformats: [md, pdf]\n")
+    path = write(project_dir, "units: [units/a.yaml]\nyear: 二〇二六\nallow_outside: maybe\nformats: [md, html]\n")
     assert problems(path) == [
         f"{path}:2:7: year: 应为整数",
         f"{path}:3:16: allow_outside: 应为 true 或 false",
-        f"{path}:4:10: formats: 未知的格式「pdf」（可选 md、xlsx）",
+        f"{path}:4:10: formats: 未知的格式「html」（可选 md、xlsx、docx、pdf）",
     ]
 
 

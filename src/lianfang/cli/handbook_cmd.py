@@ -16,10 +16,10 @@ from lianfang.discover import display_path
 from lianfang.findings import FileReport, Severity
 from lianfang.i18n import tr
 
-HELP_ZH = """汇编廉政风险防控管理工作手册（附件1 四“整理文件资料，汇编工作手册”）：八个部分，Markdown 和 Excel 两种格式。
+HELP_ZH = """汇编廉政风险防控管理工作手册（附件1 四“整理文件资料，汇编工作手册”）：八个部分，Markdown、Excel 和 Word 格式（装有 LibreOffice 时另可生成 PDF）。
 
 示例：lianfang handbook init 手册；cd 手册；lianfang handbook build"""
-HELP_EN = """Compile the integrity-risk handbook (附件1 四): eight parts, in Markdown and Excel.
+HELP_EN = """Compile the integrity-risk handbook (附件1 四): eight parts, in Markdown, Excel and Word (and PDF with LibreOffice).
 
 Example: lianfang handbook init handbook; cd handbook; lianfang handbook build"""
 
@@ -35,28 +35,31 @@ Refuses a folder that exists and is not empty, unless --force.
 
 Example: lianfang handbook init health-handbook --organisation 巢湖市卫生局"""
 
-BUILD_HELP_ZH = """生成手册：handbook.md（含 flowcharts/ 流程图和 attachments/ 附件）和 handbook.xlsx。
+BUILD_HELP_ZH = """生成手册：handbook.md（含 flowcharts/ 流程图和 attachments/ 附件）、handbook.xlsx 和 handbook.docx
+（按公文格式排版的 Word 文件，模板为 templates/handbook.docx）；--format 加 pdf 时用 LibreOffice 另存 handbook.pdf。
 
 参数可以是 handbook.yaml（或含它的文件夹），也可以是一个单位工作簿（生成该单位自己的手册，输出到 ./handbook/）；
 不给参数时使用当前文件夹的 handbook.yaml。先按规则目录校验每个单位（设置取自 lianfang.toml）：有错误即列出问题、
 不生成手册（退出状态 1）；加 --force 则照常生成，并在手册末尾附“校验问题”附录（目录中有链接），退出状态仍为 1。
-lianfang 自己生成且未被改动的 handbook.md、handbook.xlsx 可直接重新生成；其他同名文件只有加 --force 才覆盖。
+lianfang 自己生成且未被改动的手册文件可直接重新生成；其他同名文件只有加 --force 才覆盖。
 相同输入总是生成字节相同的文件（时间取 SOURCE_DATE_EPOCH，未设置时取手册年度的 1 月 1 日）。未变化的单位、
 流程图和手册本身都从输出文件夹的缓存读取，不重复生成。
 
-示例：lianfang handbook build；lianfang handbook build units/chyy.xlsx -o 手册/ --format md"""
-BUILD_HELP_EN = """Build the handbook: handbook.md (with flowcharts/ and attachments/) and handbook.xlsx.
+示例：lianfang handbook build；lianfang handbook build units/chyy.xlsx -o 手册/ --format docx,pdf"""
+BUILD_HELP_EN = """Build the handbook: handbook.md (with flowcharts/ and attachments/), handbook.xlsx and handbook.docx
+(laid out as an official document, template templates/handbook.docx); with pdf in --format, LibreOffice
+also makes handbook.pdf.
 
 The argument is a handbook.yaml (or a folder holding one) or a single unit workbook (that unit's own
 handbook, written to ./handbook/); without one, ./handbook.yaml. Every unit is validated first (settings
 from lianfang.toml): on an error the findings are listed and nothing is built (exit 1); with --force the
 handbook is built anyway with a findings appendix linked from its contents, and the exit status is still 1.
-A handbook.md or handbook.xlsx that lianfang wrote and nobody edited is rebuilt freely; any other file of
+A handbook file that lianfang wrote and nobody edited is rebuilt freely; any other file of
 that name is only replaced with --force. The same inputs always give byte-identical files (times from
 SOURCE_DATE_EPOCH, else 1 January of the handbook's year). Unchanged units, charts and the handbook itself
 come from a cache in the output folder and are not made again.
 
-Example: lianfang handbook build; lianfang handbook build units/chyy.xlsx -o out/ --format md"""
+Example: lianfang handbook build; lianfang handbook build units/chyy.xlsx -o out/ --format docx,pdf"""
 
 
 def init(
@@ -113,15 +116,15 @@ def _formats(values: list[str] | None) -> list[str] | None:
             if item and item not in out:
                 out.append(item)
     for item in out:
-        if item not in ("md", "xlsx"):
-            fail(tr("未知的格式「{f}」（可选：md、xlsx）", "unknown format {f!r} (choose from md, xlsx)", f=item))
+        if item not in ("md", "xlsx", "docx", "pdf"):
+            fail(tr("未知的格式「{f}」（可选：md、xlsx、docx、pdf）", "unknown format {f!r} (choose from md, xlsx, docx, pdf)", f=item))
     return out or None
 
 
 def build(
     target: Annotated[Path | None, typer.Argument(metavar="[CONFIG | UNIT]", help=tr("handbook.yaml、含它的文件夹或一个单位工作簿（默认 ./handbook.yaml）", "handbook.yaml, a folder holding one, or one unit workbook (default ./handbook.yaml)"), show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=tr("输出文件夹（默认取 handbook.yaml 的 output）", "output folder (default: output in handbook.yaml)"), show_default=False)] = None,
-    formats: Annotated[list[str] | None, typer.Option("--format", help=tr("输出格式，逗号分隔：md、xlsx（默认两者）", "formats, comma-separated: md, xlsx (default both)"), show_default=False)] = None,
+    formats: Annotated[list[str] | None, typer.Option("--format", help=tr("输出格式，逗号分隔：md、xlsx、docx、pdf（默认 md,xlsx,docx；pdf 需要 LibreOffice）", "formats, comma-separated: md, xlsx, docx, pdf (default md,xlsx,docx; pdf needs LibreOffice)"), show_default=False)] = None,
     templates: Annotated[Path | None, typer.Option("--templates", help=tr("自己的模板文件夹：同名模板覆盖内置模板", "your template folder: a template of the same name overrides the built-in one"), show_default=False)] = None,
     force: ForceOption = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help=tr("并行任务数（默认 0：每个 CPU 一个）", "parallel jobs (default 0: one per CPU)"))] = 0,

@@ -45,6 +45,9 @@ from lianfang.model.workbook import Workbook
 
 MARKDOWN_NAME = "handbook.md"
 EXCEL_NAME = "handbook.xlsx"
+WORD_NAME = "handbook.docx"
+PDF_NAME = "handbook.pdf"
+OUTPUT_NAMES = (("md", MARKDOWN_NAME), ("xlsx", EXCEL_NAME), ("docx", WORD_NAME), ("pdf", PDF_NAME))
 ATTACHMENTS = "attachments"
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 
@@ -329,7 +332,12 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     formats = options.formats or config.formats
     for f in formats:
         if f not in FORMATS:
-            raise BuildError(tr("未知的格式「{v}」（可选 md、xlsx）", "unknown format {v!r} (md, xlsx)", v=f))
+            raise BuildError(tr("未知的格式「{v}」（可选 md、xlsx、docx、pdf）", "unknown format {v!r} (md, xlsx, docx, pdf)", v=f))
+    if "pdf" in formats:
+        from lianfang.handbook.docx_pdf import find_soffice, missing_soffice_message
+
+        if find_soffice() is None:  # said before anything is read, drawn or written
+            raise BuildError(missing_soffice_message())
     try:
         out_dir = project.output_dir(options.output)
         templates = project.templates_dir(options.templates)
@@ -343,7 +351,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     if not unit_paths:
         raise BuildError(tr("没有单位工作簿（输出文件夹中的文件不算）", "no unit workbook (files in the output folder do not count)"))
     result = BuildResult(output=out_dir)
-    names = [name for fmt, name in (("md", MARKDOWN_NAME), ("xlsx", EXCEL_NAME)) if fmt in formats]
+    names = [name for fmt, name in OUTPUT_NAMES if fmt in formats]
     manifest = Manifest(out_dir)
     try:
         for name in names:
@@ -383,8 +391,15 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font)
     reporter.start("charts", len(chart_jobs))
     try:
-        drawn, failed, unchanged = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
+        drawn, failed, unchanged, pages = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
                                                    workers=jobs, on_done=lambda _o: reporter.advance("charts"))
+        printed: dict[tuple[int, str], str] = {}
+        printed_pages: list[str] = []
+        if "docx" in formats or "pdf" in formats:
+            # Word embeds rasters: PNG copies of the same charts (cached the same way)
+            printed, failed_png, _, printed_pages = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
+                                                     workers=jobs, fmt=charts_mod.ChartFormat.PNG)
+            failed += [f for f in failed_png if (f.unit, f.flow_id) in drawn]
     except GraphvizMissing:
         raise BuildError(missing_dot_message()) from None
     except OutputError as e:
@@ -406,6 +421,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         inputs.append(UnitInput(
             workbook=u.workbook, path=u.display,
             charts={fid: target for (unit, fid), target in drawn.items() if unit == i},
+            print_charts={fid: target for (unit, fid), target in printed.items() if unit == i},
             attachments=institution_files(project, u, folder, attachments, result.notes),
         ))
     appendix = None
@@ -417,12 +433,13 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     except ReproducibilityError as e:
         raise BuildError(str(e)) from None
     digest = _digest(project, options, formats, templates, result.units, inputs, documents, appendix is not None, when)
-    files = sorted(drawn.values()) + attachments.written
+    files = sorted([*drawn.values(), *printed.values()]) + sorted([*pages, *printed_pages]) + attachments.written
     if digest is not None and manifest.fresh(digest, names):
         result.unchanged = True  # the same inputs made these very files: nothing to write
         outputs = dict(manifest.outputs)
     else:
-        written = _write_outputs(inputs, config, documents, appendix, templates, formats, out_dir, unit_paths, when)
+        written = _write_outputs(inputs, config, documents, appendix, templates, formats, out_dir, unit_paths, when,
+                                 result)
         # a format not built this time stays ours if it is untouched
         outputs = {n: h for n, h in manifest.outputs.items() if n not in written and manifest.owns(n)} | written
     result.written = [out_dir / n for n in names]
@@ -436,7 +453,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
 
 
 def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
-                   out_dir: Path, unit_paths: list[Path], when: datetime) -> dict[str, str]:
+                   out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult) -> dict[str, str]:
     """Render and write each requested format; returns name → hash of the bytes written."""
     from lianfang.handbook.markdown import TemplateProblem, render_markdown
 
@@ -451,9 +468,35 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
         if "xlsx" in formats:
             from lianfang.handbook.excel import render_excel
 
+            t0 = time.perf_counter()
             data = render_excel(ctx, font=config.font, when=when)
             write_atomic(out_dir / EXCEL_NAME, data, force=True, inputs=unit_paths)
             written[EXCEL_NAME] = hashlib.sha256(data).hexdigest()
+            result.timings["write_xlsx"] = time.perf_counter() - t0
+        if "docx" in formats or "pdf" in formats:
+            from lianfang.handbook.docx import TEMPLATE_NAME, DocxProblem, render_docx
+
+            t0 = time.perf_counter()
+            template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
+            try:
+                data = render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=result.notes)
+            except DocxProblem as e:
+                raise BuildError(str(e)) from None
+            if "docx" in formats:
+                write_atomic(out_dir / WORD_NAME, data, force=True, inputs=unit_paths)
+                written[WORD_NAME] = hashlib.sha256(data).hexdigest()
+            result.timings["write_docx"] = time.perf_counter() - t0
+            if "pdf" in formats:
+                from lianfang.handbook.docx_pdf import PdfProblem, convert_to_pdf
+
+                t0 = time.perf_counter()
+                try:
+                    pdf = convert_to_pdf(data, notes=result.notes)
+                except PdfProblem as e:
+                    raise BuildError(str(e)) from None
+                write_atomic(out_dir / PDF_NAME, pdf, force=True, inputs=unit_paths)
+                written[PDF_NAME] = hashlib.sha256(pdf).hexdigest()
+                result.timings["write_pdf"] = time.perf_counter() - t0
     except TemplateProblem as e:
         raise BuildError(str(e)) from None
     except (OutputError, ValueError) as e:
@@ -478,7 +521,7 @@ def _digest(project: Project, options: BuildOptions, formats: list[str], templat
             return None
         add(u.display, u.key)
     for item in inputs:
-        add(sorted(item.charts.items()), sorted(item.attachments.items()))
+        add(sorted(item.charts.items()), sorted(item.print_charts.items()), sorted(item.attachments.items()))
     for part, docs in sorted(documents.items()):
         for d in docs:
             add(part, d.title, d.link, d.markdown)

@@ -50,7 +50,7 @@ def package_fingerprint() -> str:
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(f"{__version__}\0{SCHEMA}".encode())
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".j2", ".md", ".yaml") and path.is_file() and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".j2", ".md", ".yaml", ".docx") and path.is_file() and "__pycache__" not in path.parts:
             h.update(path.relative_to(root).as_posix().encode() + b"\0")
             h.update(path.read_bytes())
     return h.hexdigest()

@@ -44,7 +44,8 @@ from lianfang.io.encoding import EncodingProblem, decode_text
 from lianfang.publish.fields import PublishConfig
 
 CONFIG_NAME = "handbook.yaml"
-FORMATS = ("md", "xlsx")
+FORMATS = ("md", "xlsx", "docx", "pdf")
+DEFAULT_FORMATS = ("md", "xlsx", "docx")  # pdf needs LibreOffice: asked for explicitly
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 MAX_DEPTH = 16
@@ -112,7 +113,7 @@ class HandbookConfig(BaseModel):
     templates: str | None = None
     font: str | None = None
     output: str = "build/handbook"
-    formats: list[str] = Field(default_factory=lambda: list(FORMATS))
+    formats: list[str] = Field(default_factory=lambda: list(DEFAULT_FORMATS))
     allow_outside: bool = False
     campaign: Campaign | None = None  # the bureau's phases and dates (lianfang status)
     assessment: Assessment | None = None  # the 考核 rubric's weights (lianfang status)
@@ -132,7 +133,7 @@ class HandbookConfig(BaseModel):
         for v in value:
             v = v.strip().lower()
             if v not in FORMATS:
-                raise ValueError(tr("未知的格式「{v}」（可选 md、xlsx）", "unknown format {v!r} (md, xlsx)", v=v))
+                raise ValueError(tr("未知的格式「{v}」（可选 md、xlsx、docx、pdf）", "unknown format {v!r} (md, xlsx, docx, pdf)", v=v))
             if v not in out:
                 out.append(v)
         return out

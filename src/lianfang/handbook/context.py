@@ -170,6 +170,7 @@ class FlowView:
     fee: str
     steps: list[StepRow]
     risks: list[RiskRow]  # the risk points marked on its steps
+    print_image: str | None = None  # the chart as PNG for Word and PDF, relative to the output folder
 
 
 @dataclass
@@ -292,6 +293,7 @@ class UnitInput:
     workbook: Workbook
     path: str  # as shown to the user
     charts: dict[str, str] = field(default_factory=dict)  # flow ID → image path, relative to handbook.md
+    print_charts: dict[str, str] = field(default_factory=dict)  # flow ID → PNG for Word/PDF, relative
     attachments: dict[str, str] = field(default_factory=dict)  # institution ID → copy, relative
 
 
@@ -406,7 +408,8 @@ def risk_rows(wb: Workbook) -> list[RiskRow]:
     return [risk_row(wb, r, i) for i, r in enumerate(_ordered_risks(wb), 1)]
 
 
-def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskRow]) -> list[FlowView]:
+def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskRow],
+               print_charts: dict[str, str] | None = None) -> list[FlowView]:
     out = []
     for f in wb.flows:
         power = wb.powers_by_id.get(f.power) if f.power else None
@@ -424,6 +427,7 @@ def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskR
             materials=[text_of(m) for m in f.materials], supervision=[text_of(s) for s in f.supervision],
             place=text_of(f.place), phone=text_of(f.phone), fee=text_of(f.fee), steps=steps,
             risks=[rows_by_id[rid] for rid in risk_ids if rid in rows_by_id],
+            print_image=(print_charts or {}).get(f.id) if f.id else None,
         ))
     return out
 
@@ -467,7 +471,7 @@ def unit_view(index: int, item: UnitInput) -> UnitView:
         criteria=[(level.value, text_of(criteria.of(level)) if criteria else "") for level in RiskLevel],
         power_lists=power_lists(wb),
         risk_rows=rows,
-        flows=flow_views(wb, item.charts, rows_by_id),
+        flows=flow_views(wb, item.charts, rows_by_id, item.print_charts),
         institutions=[InstitutionRow(
             id=text_of(i.id), name=text_of(i.name), kind=text_of(i.kind), issued_on=text_of(i.issued_on),
             risks="、".join(i.risks), file=text_of(i.file), link=item.attachments.get(i.id) if i.id else None,

@@ -9,6 +9,7 @@
     docs/6-制度/README.md
     docs/7-工作资料/README.md
     docs/8-其他材料/README.md
+    templates/handbook.docx       the Word handbook's template: styles, margins, footer, cover
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def init_project(folder: Path, *, force: bool = False, organisation: str | None 
     ]
     for part, name in DOC_FOLDERS.items():
         plan.append((folder / "docs" / name / "README.md", _template(f"readme_part{part}.md")))
+    from lianfang.handbook.docx import TEMPLATE_NAME, default_template
+
+    plan.append((folder / "templates" / TEMPLATE_NAME, default_template()))
     written = []
     try:
         for path, content in plan:

@@ -1,0 +1,941 @@
+"""The Word handbook (``handbook.docx``): the document the office prints, binds, stamps and sends.
+
+python-docx opens the reference document (``templates/handbook.docx``: styles, margins, footer,
+cover; the project's own copy when it has one) and the handbook is appended after its cover:
+the table of contents, the eight parts as numbered Heading 1 sections, the findings appendix of
+a forced build. Everything comes from the ``HandbookContext`` the Markdown and Excel handbooks
+are made from; nothing is counted or decided here, only laid out.
+
+The body is written as WordprocessingML text and parsed once (thousands of table rows through
+python-docx's cell API would take minutes); every workbook text passes ``_text``, which escapes
+it and removes the characters XML cannot hold. User text only ever lands in ``w:t``, so it can
+never become a field, a hyperlink or markup.
+
+Print rules: wide tables (职权目录, 一览表, statistics, alerts, findings) sit in landscape sections;
+every table's header rows repeat on each page (``w:tblHeader``) and no row splits across a page
+(``w:cantSplit``); the 一览表 merges 部门, 岗位 and 职权 vertically (``w:vMerge``) and carries the
+unit's name in a repeated title row; risk levels are written in text and shaded with the shared
+palette. Flowcharts are PNG at ``flowchart.render.PNG_DPI`` dpi, scaled into the text area of a
+portrait or landscape section, whichever shows them larger.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import struct
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from lianfang import palette
+from lianfang.handbook.context import (
+    Document,
+    FlowView,
+    HandbookContext,
+    Part,
+    RiskRow,
+    UnitView,
+)
+from lianfang.handbook.filters import percent
+from lianfang.i18n import tr
+
+TEMPLATE_NAME = "handbook.docx"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NAMESPACES = (
+    f'xmlns:w="{W_NS}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+)
+SVG_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # Office 2016's extension: an SVG beside the PNG
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+EMU_PER_TWIP = 635
+EMU_PER_INCH = 914400
+CHART_DPI = 200  # flowchart PNGs are rendered at this resolution (flowchart.render.PNG_DPI)
+# room kept above a chart for its heading and the power line (twips)
+CHART_RESERVE = 2000
+UNIT_HEADING_RESERVE = 900
+PART_HEADING_RESERVE = 1300
+
+# characters XML 1.0 cannot hold (tab, newline and carriage return can)
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# an empty paragraph that takes (almost) no room: after a table, or holding a section break
+_TINY = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+class DocxProblem(ValueError):
+    """The reference document cannot be used (not a Word document, no body)."""
+
+
+@dataclass
+class Geometry:
+    """Page and text area of a section, in twips."""
+
+    page_w: int
+    page_h: int
+    top: int
+    right: int
+    bottom: int
+    left: int
+
+    @property
+    def text_width(self) -> int:
+        return self.page_w - self.left - self.right
+
+    @property
+    def text_height(self) -> int:
+        return self.page_h - self.top - self.bottom
+
+    def turned(self) -> Geometry:
+        """The same page turned a quarter clockwise: the binding edge (left) becomes the top."""
+        return Geometry(self.page_h, self.page_w, top=self.left, right=self.top, bottom=self.right, left=self.bottom)
+
+
+def _int(el, attr: str, default: int) -> int:
+    try:
+        return int(float(el.get(w(attr))))
+    except (TypeError, ValueError, AttributeError):
+        return default
+
+
+def _geometry(sect) -> Geometry:
+    size = sect.find(w("pgSz"))
+    mar = sect.find(w("pgMar"))
+    g = Geometry(_int(size, "w", 11906), _int(size, "h", 16838), abs(_int(mar, "top", 2098)),
+                 _int(mar, "right", 1474), abs(_int(mar, "bottom", 1984)), _int(mar, "left", 1588))
+    if g.page_w > g.page_h:  # a landscape template: its portrait form is the base
+        g = Geometry(g.page_h, g.page_w, top=g.right, right=g.bottom, bottom=g.left, left=g.top)
+    return g
+
+
+def _section(base, g: Geometry, landscape: bool):
+    """A copy of the template's section properties for a portrait or landscape section."""
+    sect = copy.deepcopy(base)
+    geo = g.turned() if landscape else g
+    size = sect.find(w("pgSz"))
+    if size is None:
+        size = sect.makeelement(w("pgSz"), {})
+        sect.append(size)
+    size.set(w("w"), str(geo.page_w))
+    size.set(w("h"), str(geo.page_h))
+    if landscape:
+        size.set(w("orient"), "landscape")
+    elif w("orient") in size.attrib:
+        del size.attrib[w("orient")]
+    mar = sect.find(w("pgMar"))
+    if mar is None:
+        mar = sect.makeelement(w("pgMar"), {})
+        sect.append(mar)
+    for side in ("top", "right", "bottom", "left"):
+        mar.set(w(side), str(getattr(geo, side)))
+    for tag in ("titlePg", "type"):
+        for el in sect.findall(w(tag)):
+            sect.remove(el)
+    return sect
+
+
+class Cleaner:
+    """Escapes text for WordprocessingML and counts the characters it had to drop."""
+
+    def __init__(self) -> None:
+        self.removed = 0
+        self.where: list[str] = []
+        self.context = ""  # the unit being written, named in the warning
+
+    def __call__(self, value: object, where: str = "") -> str:
+        text = "" if value is None else str(value)
+        if _BAD_XML.search(text):
+            text, n = _BAD_XML.subn("", text)
+            self.removed += n
+            where = where or self.context
+            if where and where not in self.where and len(self.where) < 10:
+                self.where.append(where)
+        return text.translate(_ESCAPE)
+
+
+# -- the cell and paragraph fragments ---------------------------------------------------------
+
+
+def _runs(escaped: str, rpr: str = "") -> str:
+    """Runs of one paragraph; tabs become w:tab (escaped text has no newline here)."""
+    pieces = escaped.split("\t")
+    out = []
+    for i, piece in enumerate(pieces):
+        if i:
+            out.append(f"<w:r>{rpr}<w:tab/></w:r>")
+        if piece:
+            out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{piece}</w:t></w:r>')
+    return "".join(out)
+
+
+def _para(escaped: str, style: str, rpr: str = "", ppr: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{_runs(escaped, rpr)}</w:p>'
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str  # already escaped
+    fill: str | None = None
+    bold: bool = False
+    center: bool = False
+    merge: str | None = None  # "restart", "continue" or None
+    span: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Col:
+    header: str
+    share: float  # of the text width
+    center: bool = False
+
+
+class _Body:
+    """The handbook body as WordprocessingML fragments, with its sections and headings."""
+
+    def __init__(self, clean: Cleaner, portrait: Geometry, base_sect, images: ImageTable):
+        self.out: list[str] = []
+        self.clean = clean
+        self.portrait = portrait
+        self.base_sect = base_sect
+        self.landscape = False
+        self.sections: list[bool] = []  # each section break in order: whether the section it ends is landscape
+        self.headings: list[tuple[int, str, str]] = []  # (level, escaped text, bookmark)
+        self.images = images
+        self.fresh_page = True  # nothing written since the last page or section break
+        self.pending_break = False  # the next paragraph starts a page
+        self.toc_at: int | None = None
+
+    @property
+    def geometry(self) -> Geometry:
+        return self.portrait.turned() if self.landscape else self.portrait
+
+    # sections
+    def orient(self, landscape: bool) -> None:
+        """Start a new section (on a new page) when the orientation changes."""
+        if landscape == self.landscape:
+            return
+        self.sections.append(self.landscape)
+        # the ending section's w:sectPr, replaced by a copy of the template's in render_docx
+        self.out.append(f"<w:p><w:pPr>{_TINY}<w:sectPr/></w:pPr></w:p>")
+        self.pending_break = False
+        self.landscape = landscape
+        self.fresh_page = True
+
+    def page_break(self) -> None:
+        """The next heading starts a page (as a property of it: a break paragraph after a table
+        that ends a page would leave that page's successor blank)."""
+        if not self.fresh_page:
+            self.pending_break = True
+
+    # text
+    def heading(self, level: int, text: str, *, new_page: bool = False) -> None:
+        """A heading (escaped text) with a bookmark, listed in the table of contents (levels 1-2)."""
+        if new_page and level != 1:
+            self.page_break()
+        mark = f"_Toc{len(self.headings) + 1:06d}"
+        self.headings.append((level, text, mark))
+        n = len(self.headings)
+        # Heading 1 starts a page by its style; after a section break that page is already new
+        ppr = '<w:pageBreakBefore w:val="0"/>' if level == 1 and self.fresh_page and self.out else ""
+        if self.pending_break and level != 1:
+            ppr = "<w:pageBreakBefore/>"
+        self.pending_break = False
+        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="Heading{level}"/>{ppr}</w:pPr>'
+                        f'<w:bookmarkStart w:id="{n}" w:name="{mark}"/>{_runs(text)}<w:bookmarkEnd w:id="{n}"/></w:p>')
+        self.fresh_page = False
+
+    def para(self, text: str, style: str = "Normal", **kw) -> None:
+        if self.pending_break:
+            kw["ppr"] = "<w:pageBreakBefore/>" + kw.get("ppr", "")
+            self.pending_break = False
+        self.out.append(_para(text, style, **kw))
+        self.fresh_page = False
+
+    def lines(self, text: str, style: str = "Normal") -> None:
+        for line in text.split("\n"):
+            self.para(line, style)
+
+    def none(self) -> None:
+        self.para(tr("（无）", "(none)"), "LfNote")
+
+    # tables
+    def table(self, cols: Sequence[Col], rows: Iterable[Sequence[Cell | str]], *, small: bool = False,
+              title: str | None = None) -> None:
+        """A table as wide as the text; header (and title) rows repeat, no row splits."""
+        width = self.geometry.text_width
+        total = sum(c.share for c in cols)
+        widths = [int(width * c.share / total) for c in cols]
+        text_style = "LfTableSmall" if small else "LfTableText"
+        out = self.out
+        out.append(f'<w:tbl><w:tblPr><w:tblStyle w:val="LfTable"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+                   '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+                   'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+                   + "".join(f'<w:gridCol w:w="{x}"/>' for x in widths) + "</w:tblGrid>")
+        head = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+        if title is not None:
+            out.append(f'<w:tr>{head}<w:tc><w:tcPr><w:tcW w:w="{sum(widths)}" w:type="dxa"/>'
+                       f'<w:gridSpan w:val="{len(cols)}"/><w:tcBorders><w:top w:val="nil"/><w:left w:val="nil"/>'
+                       '<w:right w:val="nil"/></w:tcBorders></w:tcPr>'
+                       f'{_para(title, "LfTableTitle")}</w:tc></w:tr>')
+        out.append(f"<w:tr>{head}")
+        fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{palette.HEADER_FILL}"/>'
+        for c, x in zip(cols, widths, strict=True):
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{x}" w:type="dxa"/>{fill}</w:tcPr>{_para(c.header, "LfTableHead")}</w:tc>')
+        out.append("</w:tr>")
+        row_head = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        for row in rows:
+            out.append(row_head)
+            i = 0
+            for cell in row:
+                if isinstance(cell, str):
+                    cell = Cell(cell, center=cols[i].center)
+                x = sum(widths[i:i + cell.span])
+                pr = f'<w:tcW w:w="{x}" w:type="dxa"/>'
+                if cell.span > 1:
+                    pr += f'<w:gridSpan w:val="{cell.span}"/>'
+                if cell.merge == "restart":
+                    pr += '<w:vMerge w:val="restart"/>'
+                elif cell.merge == "continue":
+                    pr += "<w:vMerge/>"
+                if cell.fill:
+                    pr += f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>'
+                ppr = '<w:jc w:val="center"/>' if cell.center or (cols[i].center and cell.span == 1) else ""
+                rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if cell.bold else ""
+                if cell.merge == "continue" or not cell.text:
+                    body = f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr></w:p>'
+                else:
+                    body = "".join(_para(line, text_style, rpr, ppr) for line in cell.text.split("\n"))
+                out.append(f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>")
+                i += cell.span
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        # a paragraph after every table: two tables in a row would merge into one
+        out.append(f'<w:p><w:pPr><w:pStyle w:val="LfNote"/>{_TINY}</w:pPr></w:p>')
+        self.fresh_page = False
+
+    # images
+    def image(self, path: Path, description: str, reserve: int = CHART_RESERVE, svg: Path | None = None) -> bool:
+        """A chart, centred, as large as the text area allows (never enlarged); False if unreadable.
+
+        ``reserve`` (twips) is kept free on the page for what precedes the chart. ``svg``, the
+        same chart as SVG, is added as the vector version Word 2016+ draws (``asvg:svgBlip``);
+        WPS, older Word and LibreOffice draw the PNG.
+        """
+        added = self.images.add(path, svg)
+        if added is None:
+            return False
+        picture, n = added
+        px_w, px_h = picture.px_w, picture.px_h
+        vector = ("" if picture.svg_rid is None else
+                  f'<a:extLst><a:ext uri="{SVG_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{picture.svg_rid}"/>'
+                  "</a:ext></a:extLst>")
+        cx, cy = px_w * EMU_PER_INCH // CHART_DPI, px_h * EMU_PER_INCH // CHART_DPI
+        g = self.geometry
+        max_w, max_h = g.text_width * EMU_PER_TWIP, (g.text_height - reserve) * EMU_PER_TWIP
+        scale = min(1.0, max_w / cx, max_h / cy)
+        cx, cy = int(cx * scale), int(cy * scale)
+        name = f"chart{n}.png"
+        self.out.append(
+            '<w:p><w:pPr><w:pStyle w:val="LfFigure"/></w:pPr><w:r><w:drawing>'
+            f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+            f'<wp:docPr id="{n}" name="{name}" descr="{description}"/>'
+            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+            f'<pic:nvPicPr><pic:cNvPr id="{n}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{picture.rid}">{vector}</a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+            "</wp:inline></w:drawing></w:r></w:p>")
+        self.fresh_page = False
+        return True
+
+    def chart_landscape(self, path: Path) -> bool | None:
+        """Whether a chart shows larger on a landscape page (None: no readable PNG)."""
+        size = png_size(path)
+        if size is None:
+            return None
+        cx, cy = size
+        p = self.portrait
+        q = p.turned()
+        s_p = min(p.text_width / cx, (p.text_height - CHART_RESERVE) / cy)
+        s_l = min(q.text_width / cx, (q.text_height - CHART_RESERVE) / cy)
+        return s_l > s_p * 1.05 and s_p < 1440 / CHART_DPI  # landscape only when portrait must shrink it
+
+    # the table of contents
+    def toc_here(self) -> None:
+        self.para(tr("目　　录", "Contents"), "TOCHeading")
+        self.toc_at = len(self.out)
+        self.out.append("")
+
+    def finish(self) -> str:
+        """The body's XML: section breaks and the table of contents filled in."""
+        if self.toc_at is not None:
+            self.out[self.toc_at] = self._toc()
+        return f"<w:body {_NAMESPACES}>" + "".join(self.out) + "</w:body>"
+
+    def _toc(self) -> str:
+        """A TOC field whose result already lists every part and unit with a page reference.
+
+        Word and WPS rebuild it on opening (w:updateFields); LibreOffice keeps the entries and
+        computes each PAGEREF when it lays the document out, so its PDF shows page numbers.
+        """
+        entries = [(lvl, text, mark) for lvl, text, mark in self.headings if lvl <= 2]
+        begin = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                 '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        if not entries:
+            return f'<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{begin}{end}</w:p>'
+        out = []
+        for i, (lvl, text, mark) in enumerate(entries):
+            ref = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                   f'<w:r><w:instrText xml:space="preserve"> PAGEREF {mark} \\h </w:instrText></w:r>'
+                   '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+                   '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+            link = f'<w:hyperlink w:anchor="{mark}" w:history="1">{_runs(text)}<w:r><w:tab/></w:r>{ref}</w:hyperlink>'
+            out.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{lvl}"/></w:pPr>{begin if i == 0 else ""}{link}'
+                       f'{end if i == len(entries) - 1 else ""}</w:p>')
+        return "".join(out)
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in pixels from a PNG's header, or None when it is not a PNG."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return (width, height) if width and height else None
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    rid: str  # the PNG's relationship
+    svg_rid: str | None  # the SVG's, when there is one (Word 2016+ draws it, others the PNG)
+    px_w: int
+    px_h: int
+
+
+class ImageTable:
+    """Pictures added to the document once each, with fixed, sequential names and IDs.
+
+    python-docx's own ``get_or_add_image`` hashes every picture already in the document for
+    each new one (quadratic: minutes for 500 charts); these are named ``lf-chart<N>.png`` (and
+    ``.svg``) in order, and a chart used twice is added once by its path.
+    """
+
+    def __init__(self, document_part):
+        self.part = document_part
+        self.added: dict[Path, Picture] = {}
+        self.count = 0  # drawings placed: their IDs
+        self.files = 0
+
+    def add(self, path: Path, svg: Path | None = None) -> tuple[Picture, int] | None:
+        """The picture of a PNG (with its SVG twin, if readable) and the next drawing ID."""
+        if path not in self.added:
+            picture = self._add(path, svg)
+            if picture is None:
+                return None
+            self.added[path] = picture
+        self.count += 1
+        return self.added[path], self.count
+
+    def _add(self, path: Path, svg: Path | None) -> Picture | None:
+        from docx.image.image import Image
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
+        from docx.parts.image import ImagePart
+
+        size = png_size(path)
+        if size is None:
+            return None
+        try:
+            image = Image.from_blob(path.read_bytes())
+        except Exception:  # noqa: BLE001 - a damaged PNG is reported as unreadable, not a traceback
+            return None
+        self.files += 1
+        part = ImagePart.from_image(image, PackURI(f"/word/media/lf-chart{self.files}.png"))
+        rid = self.part.relate_to(part, RT.IMAGE)
+        svg_rid = None
+        try:
+            blob = svg.read_bytes() if svg is not None else b""
+        except OSError:
+            blob = b""
+        if blob.lstrip()[:5] in (b"<?xml", b"<svg ", b"<!DOC"):
+            svg_part = Part(PackURI(f"/word/media/lf-chart{self.files}.svg"), "image/svg+xml", blob, self.part.package)
+            svg_rid = self.part.relate_to(svg_part, RT.IMAGE)
+        return Picture(rid, svg_rid, size[0], size[1])
+
+
+# -- the parts ------------------------------------------------------------------------------
+
+
+def _part_heading(body: _Body, part: Part, clean: Cleaner) -> None:
+    body.heading(1, clean(f"{part.numeral} {part.title}"))
+
+
+def _unit_heading(body: _Body, u: UnitView, clean: Cleaner, new_page: bool = False) -> None:
+    clean.context = u.name
+    body.heading(2, clean(f"{u.name}（{u.code}）"), new_page=new_page)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(\*\*|__|`)")
+
+
+def _inline(text: str) -> str:
+    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text))
+
+
+def _markdown(body: _Body, markdown: str, clean: Cleaner, where: str) -> None:
+    """A document's Markdown as paragraphs: headings, lists, paragraphs (inline marks dropped)."""
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            body.para(clean(_inline("".join(s.strip() for s in buf)), where))
+            buf.clear()
+
+    fence = False
+    for line in markdown.splitlines():
+        if line.strip().startswith(("```", "~~~")):
+            flush()
+            fence = not fence
+            continue
+        if fence:
+            body.para(clean(line, where), "LfNote")
+            continue
+        m = _MD_HEADING.match(line)
+        if m:
+            flush()
+            body.heading(min(4, max(3, len(m.group(1)) - 1)), clean(_inline(m.group(2)), where))
+            continue
+        m = _MD_LIST.match(line)
+        if m:
+            flush()
+            mark = f"{m.group(1)}." if m.group(1) else "・"
+            body.para(clean(f"{mark}{_inline(m.group(2))}", where), "LfList")
+            continue
+        if not line.strip():
+            flush()
+            continue
+        buf.append(line)
+    flush()
+
+
+def _documents(body: _Body, part: Part, documents: dict[int, list[Document]], clean: Cleaner) -> bool:
+    """The documents of a part: Markdown as text, other files listed (never embedded)."""
+    docs = documents.get(part.number, [])
+    for doc in docs:
+        if doc.markdown is not None:
+            body.heading(2, clean(doc.title))
+            _markdown(body, doc.markdown, clean, doc.title)
+    files_ = [d for d in docs if d.markdown is None]
+    if files_:
+        body.heading(3, clean(tr("附件", "Attachments")))
+        for d in files_:
+            body.para(clean(f"{d.title}（{d.link}）"), "LfList")
+    return bool(docs)
+
+
+def _part1(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+    _part_heading(body, part, clean)
+    _documents(body, part, ctx.documents, clean)
+    body.heading(2, clean(tr("职权目录引用的法律依据", "Legal bases cited by the power lists")))
+    cols = [Col(tr("序号", "No."), 5, True), Col(tr("单位", "Unit"), 14, True), Col(tr("职权编号", "Power"), 9, True),
+            Col(tr("职权名称", "Name"), 18), Col(tr("法律依据", "Legal basis"), 40)]
+    rows = []
+    n = 0
+    for u in ctx.units:
+        clean.context = u.name
+        for pl in u.power_lists:
+            for p in pl.rows:
+                n += 1
+                rows.append([str(n), clean(u.name), clean(p.id), clean(p.name), clean(p.basis)])
+    body.table(cols, rows)
+
+
+def _documents_part(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+    _part_heading(body, part, clean)
+    if not _documents(body, part, ctx.documents, clean):
+        body.none()
+
+
+def _part3(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+    _part_heading(body, part, clean)
+    cols = [Col(tr("序号", "No."), 4, True), Col(tr("职权编号", "ID"), 7, True), Col(tr("职权名称", "Name"), 12),
+            Col(tr("职权类别", "Kind"), 7, True), Col(tr("职权内容", "Content"), 18), Col(tr("办理主体", "Handled by"), 9),
+            Col(tr("责任岗位", "Posts"), 11), Col(tr("法律依据", "Legal basis"), 14), Col(tr("办理程序", "Procedure"), 14),
+            Col(tr("办理时限", "Time limit"), 8), Col(tr("清理意见", "Disposition"), 6, True)]
+    for i, u in enumerate(ctx.units):
+        _unit_heading(body, u, clean, new_page=i > 0)
+        for pl in u.power_lists:
+            body.heading(3, clean(tr("{level}权力清单", "Power list: {level}", level=pl.level)))
+            if not pl.rows:
+                body.none()
+                continue
+            body.table(cols, ([str(p.seq), clean(p.id), clean(p.name), clean(p.kind), clean(p.content), clean(p.subject),
+                               clean(p.posts), clean(p.basis), clean(p.procedure), clean(p.time_limit),
+                               clean(p.disposition)] for p in pl.rows), small=True)
+
+
+def _level_cell(level: str, clean: Cleaner) -> Cell:
+    return Cell(clean(level), fill=palette.LEVEL_FILL.get(level), bold=True, center=True)
+
+
+def _runs_of(keys: list) -> list[str | None]:
+    """Vertical-merge marks for a column: restart, continue or None for each row."""
+    out: list[str | None] = []
+    for i, key in enumerate(keys):
+        if i and key == keys[i - 1]:
+            out.append("continue")
+        elif i + 1 < len(keys) and keys[i + 1] == key:
+            out.append("restart")
+        else:
+            out.append(None)
+    return out
+
+
+def _measures(r: RiskRow, clean: Cleaner) -> str:
+    """The measures cell: 【前期预防】 then one numbered measure a line, phase by phase."""
+    lines = []
+    for p in r.phases:
+        lines.append(f"【{p.phase}】")
+        lines.extend(p.numbered)
+    return clean("\n".join(lines))
+
+
+def _risk_table(body: _Body, u: UnitView, clean: Cleaner) -> None:
+    cols = [Col(tr("序号", "No."), 3, True), Col(tr("部门", "Department"), 7, True), Col(tr("岗位", "Post"), 8, True),
+            Col(tr("岗位层次", "Tier"), 5, True), Col(tr("职权", "Power"), 9, True), Col(tr("风险点编号", "Risk"), 6, True),
+            Col(tr("风险类别", "Category"), 6, True), Col(tr("风险描述", "Description"), 18), Col(tr("风险等级", "Level"), 4, True),
+            Col(tr("防控措施", "Measures"), 36), Col(tr("责任人", "Responsible"), 8, True)]
+    rows = u.risk_rows
+    # 部门 merges over one post's rows, not the whole department: a merged cell shows its text on
+    # its first page only, so shorter merges leave fewer pages starting with an empty 部门
+    post = _runs_of([(r.department, r.post_id or r.post) for r in rows])
+    dept = post
+    power = _runs_of([(r.department, r.post_id or r.post, r.power_id or r.power) for r in rows])
+
+    def cells():
+        for i, r in enumerate(rows):
+            yield [str(r.seq), Cell(clean(r.department), center=True, merge=dept[i]),
+                   Cell(clean(r.post), center=True, merge=post[i]), Cell(clean(r.tier), center=True, merge=post[i]),
+                   Cell(clean(r.power), center=True, merge=power[i]), clean(r.risk_id), clean(r.category),
+                   clean(r.description), _level_cell(r.level, clean), _measures(r, clean), clean(r.owners)]
+
+    title = clean(tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table of post powers", u=u.name))
+    body.table(cols, cells(), small=True, title=title)
+    body.para(clean(tr("填报单位（盖章）：　　　　　　　　负责人：　　　　　　　　填报日期：",
+                       "Unit (seal):                Head:                Date:")), "LfSign")
+
+
+def _count_table(body: _Body, t, first: str, clean: Cleaner) -> None:
+    body.heading(3, clean(t.title))
+    cols = [Col(first, 16)] + [Col(clean(c), 6, True) for c in t.columns] + [Col(tr("合计", "Total"), 6, True)]
+    rows = [[clean(name)] + [str(c) for c in counts] + [str(total)] for name, counts, total in t.rows]
+    rows.append([Cell(clean(tr("合计", "Total")), bold=True)] + [Cell(str(c), bold=True, center=True) for c in t.totals]
+                + [Cell(str(t.total), bold=True, center=True)])
+    body.table(cols, rows)
+
+
+def _part4(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+    _part_heading(body, part, clean)
+    for i, u in enumerate(ctx.units):
+        _unit_heading(body, u, clean, new_page=i > 0)
+        body.heading(3, clean(tr("风险等级划分标准", "Risk-level criteria")))
+        if u.confirmed_by or u.confirmed_on:
+            body.para(clean(tr("风险点和风险等级经{m}集体研究确认（{d}）。", "Risk points and levels confirmed by {m} ({d}).",
+                               m=u.confirmed_by, d=u.confirmed_on)))
+        body.table([Col(tr("风险等级", "Level"), 10, True), Col(tr("划分标准", "Criterion"), 90)],
+                   [[_level_cell(level, clean), clean(text)] for level, text in u.criteria])
+        body.heading(3, clean(tr("岗位权力行使风险防控一览表", "Risk prevention table of post powers")))
+        if u.risk_rows:
+            _risk_table(body, u, clean)
+        else:
+            body.none()
+    stats = ctx.statistics
+    body.heading(2, clean(tr("风险点统计", "Statistics of risk points")), new_page=True)
+    for t in (stats.by_level, stats.by_category, stats.by_tier):
+        _count_table(body, t, tr("单位", "Unit"), clean)
+    _count_table(body, stats.level_by_category, tr("风险类别", "Category"), clean)
+    body.heading(3, clean(tr("覆盖情况", "Coverage")))
+    heads = [tr("职权（保留、调整）", "Powers kept"), tr("有风险点的职权", "with risk points"), tr("风险点", "Risk points"),
+             tr("有防控措施的风险点", "with measures"), tr("一对一覆盖率", "Coverage"), tr("高风险点", "High"),
+             tr("三阶段措施齐全的高风险点", "High with all three phases"), tr("有流程图的职权", "Powers with flows"),
+             tr("标注在流程图上的风险点", "Risk points on charts"), tr("防控措施", "Measures"), tr("已落实", "Done"),
+             tr("落实率", "Done rate"), tr("制度", "Institutions"), tr("预警", "Alerts")]
+    cols = [Col(tr("单位", "Unit"), 14)] + [Col(h, 6, True) for h in heads]
+    rows = []
+    for name, c in [*stats.coverage, (tr("合计", "Total"), stats.coverage_total)]:
+        rows.append([clean(name)] + [clean(v) for v in (
+            c.powers, c.powers_with_risk, c.risks, c.risks_covered, percent(c.risks_covered, c.risks), c.high,
+            c.high_all_phases, c.powers_with_flow, c.risks_on_chart, c.measures, c.measures_done,
+            percent(c.measures_done, c.measures), c.institutions, c.alerts)])
+    body.table(cols, rows, small=True)
+
+
+def _chart_path(f: FlowView, out_dir: Path) -> Path | None:
+    return out_dir / f.print_image if f.print_image else None
+
+
+def _flow(body: _Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int = CHART_RESERVE) -> None:
+    """One flow: heading, power, chart, the applicant's guide, steps, and its risk points."""
+    chart = _chart_path(f, out_dir)
+    body.heading(3, clean(f"{f.id} {f.name}（{f.kind}{tr('流程', ' flow')}）"))
+    body.para(clean(tr("职权：{i} {n}", "Power: {i} {n}", i=f.power_id, n=f.power)), "LfNote")
+    if chart is None:
+        body.para(clean(tr("（流程图未绘制）", "(no chart drawn)")), "LfNote")
+    elif not body.image(chart, clean(f.name), reserve, svg=out_dir / f.image if f.image else None):
+        body.para(clean(tr("（流程图未能读取：{p}）", "(the chart could not be read: {p})", p=f.print_image)), "LfNote")
+    if f.external:
+        for label, value in ((tr("办理主体", "Handled by"), f.subject), (tr("办理依据", "Legal basis"), f.basis),
+                             (tr("所需材料", "Materials"), "；".join(f.materials)), (tr("办理地点", "Place"), f.place),
+                             (tr("联系电话", "Phone"), f.phone), (tr("收费标准", "Fee"), f.fee),
+                             (tr("监督渠道", "Supervision"), "；".join(f.supervision))):
+            body.para(clean(f"{label}：{value}"), "LfList")
+    body.table([Col(tr("环节", "Step"), 6, True), Col(tr("环节名称", "Name"), 20), Col(tr("责任主体", "Actor"), 16),
+                Col(tr("办理时限", "Time limit"), 12), Col(tr("下一环节", "Next"), 9, True), Col(tr("风险点", "Risk points"), 12, True)],
+               [[clean(s.id), clean(s.name), clean(s.actor), clean(s.time_limit), clean(s.next), clean(s.risks)]
+                for s in f.steps], small=True)
+    if f.risks:
+        body.para(clean(tr("本流程风险点及防控措施", "Risk points of this flow and their measures")), "LfTableTitle")
+        body.table([Col(tr("风险点编号", "Risk"), 8, True), Col(tr("风险描述", "Description"), 24),
+                    Col(tr("风险等级", "Level"), 6, True), Col(tr("防控措施", "Measures"), 40), Col(tr("责任人", "Responsible"), 12, True)],
+                   [[clean(r.risk_id), clean(r.description), _level_cell(r.level, clean), _measures(r, clean), clean(r.owners)]
+                    for r in f.risks], small=True)
+
+
+def _part5(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir: Path) -> None:
+    """Each flow on a page of its own, portrait or landscape as its chart shows larger."""
+
+    def landscape(f: FlowView) -> bool:
+        chart = _chart_path(f, out_dir)
+        return bool(body.chart_landscape(chart)) if chart is not None else False
+
+    first_flow = next((f for u in ctx.units for f in u.flows), None)
+    body.orient(landscape(first_flow) if first_flow is not None else False)
+    _part_heading(body, part, clean)
+    for i, u in enumerate(ctx.units):
+        if i and u.flows:
+            body.orient(landscape(u.flows[0]))
+        _unit_heading(body, u, clean, new_page=i > 0)
+        if not u.flows:
+            body.none()
+        for k, f in enumerate(u.flows):
+            if k:
+                body.orient(landscape(f))
+                body.page_break()
+            # the first flow shares its page with the unit's heading (and the part's)
+            reserve = CHART_RESERVE + (0 if k else UNIT_HEADING_RESERVE + (0 if i else PART_HEADING_RESERVE))
+            _flow(body, f, out_dir, clean, reserve)
+
+
+def _part6(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+    _part_heading(body, part, clean)
+    cols = [Col(tr("制度编号", "ID"), 9, True), Col(tr("制度名称", "Name"), 28), Col(tr("制度类型", "Kind"), 9, True),
+            Col(tr("发布日期", "Issued"), 11, True), Col(tr("针对风险点", "Risk points"), 14), Col(tr("文件", "File"), 22)]
+    for u in ctx.units:
+        _unit_heading(body, u, clean)
+        if not u.institutions:
+            body.none()
+            continue
+        body.table(cols, ([clean(i.id), clean(i.name), clean(i.kind), clean(i.issued_on), clean(i.risks),
+                           clean(i.link or i.file)] for i in u.institutions), small=True)
+    _documents(body, part, ctx.documents, clean)
+
+
+def _part8(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+    _part_heading(body, part, clean)
+    body.heading(2, clean(tr("风险预警与处置情况", "Alerts and their handling")))
+    cols = [Col(tr("预警编号", "ID"), 7, True), Col(tr("日期", "Date"), 8, True), Col(tr("预警等级", "Grade"), 6, True),
+            Col(tr("风险点", "Risk point"), 16), Col(tr("来源渠道", "Channel"), 9), Col(tr("情况说明", "Detail"), 20),
+            Col(tr("处置方式", "Action"), 12), Col(tr("处置结果", "Result"), 16)]
+    for u in ctx.units:
+        clean.context = u.name
+        body.heading(3, clean(f"{u.name}（{u.code}）"))
+        if not u.alerts:
+            body.none()
+            continue
+        body.table(cols, ([clean(a.id), clean(a.date), clean(a.grade), clean(f"{a.risk_id} {a.risk}".strip()),
+                           clean(a.channel), clean(a.detail), clean(a.action), clean(a.result)] for a in u.alerts),
+                   small=True)
+    _documents(body, part, ctx.documents, clean)
+
+
+def _appendix(body: _Body, ctx: HandbookContext, clean: Cleaner) -> None:
+    body.heading(1, clean(tr("附录 校验问题", "Appendix: validation findings")))
+    body.para(clean(tr("以下工作簿存在校验问题，本手册系在未全部改正的情况下强制生成（--force），相关内容以改正后的工作簿为准。",
+                       "The workbooks below have validation findings; this handbook was built anyway (--force). "
+                       "The corrected workbooks prevail.")))
+    cols = [Col(tr("单位", "Unit"), 12), Col(tr("文件", "File"), 14), Col(tr("位置", "Location"), 12), Col(tr("代码", "Code"), 6, True),
+            Col(tr("级别", "Severity"), 6, True), Col(tr("对象", "Object"), 10), Col(tr("说明", "Message"), 40)]
+    body.table(cols, ([clean(f.unit), clean(f.path), clean(f.location), clean(f.code), clean(f.severity), clean(f.object),
+                       clean(f.message)] for f in ctx.findings or []), small=True)
+
+
+# -- the document ---------------------------------------------------------------------------
+
+
+def default_template() -> bytes:
+    return files("lianfang.templates").joinpath(TEMPLATE_NAME).read_bytes()
+
+
+def _fill_placeholders(body_el, values: dict[str, str]) -> None:
+    """Replace {{title}}, {{organisation}} and {{year}} in the template's paragraphs."""
+    for p in body_el.iter(w("p")):
+        texts = list(p.iter(w("t")))
+        joined = "".join(t.text or "" for t in texts)
+        if "{{" not in joined:
+            continue
+        for key, value in values.items():
+            joined = joined.replace("{{" + key + "}}", value)
+        texts[0].text = joined
+        for t in texts[1:]:
+            t.text = ""
+
+
+def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template: Path | None = None,
+                warnings: list[str] | None = None) -> bytes:
+    """The Word handbook's bytes; ``out_dir`` holds the chart PNGs the view model names.
+
+    ``warnings`` collects what a reader should know (characters removed from the text).
+    Raises ``DocxProblem`` when the template is not a usable Word document.
+    """
+    import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml import parse_xml
+
+    data = template.read_bytes() if template is not None else default_template()
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
+        raise DocxProblem(tr("Word 模板 {p} 无法使用：{e}", "the Word template {p} cannot be used: {e}",
+                             p=template or TEMPLATE_NAME, e=e)) from None
+    except Exception as e:  # a broken zip or XML inside: python-docx raises many kinds
+        raise DocxProblem(tr("Word 模板 {p} 无法使用：{e}", "the Word template {p} cannot be used: {e}",
+                             p=template or TEMPLATE_NAME, e=f"{type(e).__name__}: {e}")) from None
+    clean = Cleaner()
+    body_el = document.element.body
+    final = body_el.find(w("sectPr"))
+    if final is None:
+        raise DocxProblem(tr("Word 模板 {p} 没有页面设置（w:sectPr）", "the Word template {p} has no page set-up (w:sectPr)",
+                             p=template or TEMPLATE_NAME))
+    # user text goes into w:t as text (lxml escapes it); only the characters XML cannot hold go
+    _fill_placeholders(body_el, {"title": _BAD_XML.sub("", ctx.title), "organisation": _BAD_XML.sub("", ctx.organisation),
+                                 "year": str(ctx.year)})
+    portrait = _geometry(final)
+    body = _Body(clean, portrait, final, ImageTable(document.part))
+
+    body.toc_here()
+    parts = {p.number: p for p in ctx.parts}
+    _part1(body, ctx, parts[1], clean)
+    _documents_part(body, ctx, parts[2], clean)
+    body.orient(True)
+    _part3(body, ctx, parts[3], clean)
+    _part4(body, ctx, parts[4], clean)
+    _part5(body, ctx, parts[5], clean, out_dir)
+    body.orient(False)
+    _part6(body, ctx, parts[6], clean)
+    _documents_part(body, ctx, parts[7], clean)
+    body.orient(True)
+    _part8(body, ctx, parts[8], clean)
+    if ctx.findings is not None:
+        _appendix(body, ctx, clean)
+
+    last_landscape = body.landscape
+    fragment = parse_xml(body.finish())
+    breaks = list(fragment.iter(w("sectPr")))
+    for placeholder, landscape in zip(breaks, body.sections, strict=True):
+        placeholder.getparent().replace(placeholder, _section(final, portrait, landscape))
+    for child in list(fragment):
+        final.addprevious(child)
+    new_final = _section(final, portrait, last_landscape)
+    body_el.replace(final, new_final)
+
+    _settings(document)
+    props = document.core_properties
+    props.title = _BAD_XML.sub("", ctx.title)
+    props.subject = tr("廉政风险防控管理工作手册", "integrity risk prevention and control handbook")
+    props.author = _BAD_XML.sub("", ctx.organisation) or "lianfang"
+    props.last_modified_by = ctx.tool
+    props.comments = ctx.tool
+    props.revision = 1
+    naive = when.replace(tzinfo=None)
+    props.created = naive
+    props.modified = naive
+    data = _package_bytes(document, when)
+    if clean.removed and warnings is not None:
+        warnings.append(tr("Word 手册：删除了 {n} 个 XML 无法容纳的控制字符（{w}）",
+                           "Word handbook: removed {n} control characters XML cannot hold ({w})",
+                           n=clean.removed, w="、".join(clean.where) or "?"))
+    return data
+
+
+def _package_bytes(document, when: datetime) -> bytes:
+    """The .docx zip as python-docx's PackageWriter lays it out, but reproducible and quick.
+
+    Every entry is dated ``when`` (python-docx would use the current time) and pictures are
+    stored, not deflated (PNG is compressed already; deflating it again costs seconds per
+    hundred charts and saves nothing).
+    """
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = document.part.package
+    parts = list(package.iter_parts())
+    stamp = max(when, datetime(1980, 1, 1, tzinfo=when.tzinfo)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        def put(name: str, data: bytes, stored: bool = False) -> None:
+            info = zipfile.ZipInfo(name.lstrip("/"), date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            z.writestr(info, data)
+
+        put(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
+        put(PACKAGE_URI.rels_uri.membername, package.rels.xml)
+        for part in parts:
+            put(part.partname.membername, part.blob, stored=part.partname.ext in ("png", "jpeg", "jpg"))
+            if len(part.rels):
+                put(part.partname.rels_uri.membername, part.rels.xml)
+    return out.getvalue()
+
+
+def _settings(document) -> None:
+    """w:updateFields on: Word and WPS refresh the table of contents when the file is opened."""
+    settings = document.settings.element
+    el = settings.find(w("updateFields"))
+    if el is None:
+        el = settings.makeelement(w("updateFields"), {})
+        # its place in the schema's sequence: before these, after everything else
+        later = [c for c in settings if c.tag in {w(t) for t in _AFTER_UPDATE_FIELDS}]
+        if later:
+            later[0].addprevious(el)
+        else:
+            settings.append(el)
+    el.set(w("val"), "true")
+
+
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema",
+                        "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+                        "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "shapeDefaults",
+                        "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
