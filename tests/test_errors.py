@@ -11,11 +11,14 @@ import typer
 from lianfang.board.load import BoardError
 from lianfang.cli import app as app_module
 from lianfang.config import ConfigError
+from lianfang.diff.revision import PreviousError
 from lianfang.discover import DiscoveryError
 from lianfang.errors import LianfangError
 from lianfang.flowchart.render import GraphvizMissing, RenderError
 from lianfang.handbook.build import BuildError
 from lianfang.handbook.config import HandbookConfigError
+from lianfang.handbook.docx import DocxProblem
+from lianfang.handbook.docx_pdf import PdfProblem
 from lianfang.handbook.markdown import TemplateProblem
 from lianfang.handbook.project import ProjectError
 from lianfang.handbook.reproducible import ReproducibilityError
@@ -28,7 +31,7 @@ from lianfang.rules.base import DuplicateRuleError
 
 PUBLIC = [ConfigError, DiscoveryError, GraphvizMissing, RenderError, BuildError, HandbookConfigError, TemplateProblem,
           ProjectError, ReproducibilityError, OutputError, EncodingProblem, DuplicateRuleError, BoardError, PublishError,
-          LegacyFileError, NoTableError]
+          LegacyFileError, NoTableError, PreviousError, DocxProblem, PdfProblem]
 
 
 @pytest.mark.parametrize("cls", PUBLIC, ids=lambda c: c.__name__)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from lianfang.handbook.filters import demote_headings, percent, yamlstr
+from lianfang.coverage import percent
+from lianfang.handbook.filters import demote_headings, yamlstr
 from lianfang.markdown import anchor, md, mdcell, mdlink, text_of
 from lianfang.model.vocab import RiskLevel
 

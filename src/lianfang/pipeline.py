@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lianfang.config import Settings
 from lianfang.findings import FileReport
@@ -26,6 +27,7 @@ class CheckedFile:
 
     report: FileReport
     workbook: Workbook | None = None
+    since: Any = None  # lianfang.diff.since.SinceView under ``validate --since``: the text report adds it
 
     @property
     def format(self) -> str | None:

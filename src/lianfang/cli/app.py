@@ -39,6 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("validate", "validate_cmd:validate", "按规则目录检查工作簿，报告每一处问题及其位置", "Check workbooks against the rule catalogue; every finding, located"),
     Command("coverage", "coverage_cmd:coverage", "风险点由防控措施一对一覆盖的情况及统计", "How the measures cover the risk points (一对一), with figures"),
     Command("flowchart", "flowchart_cmd:flowchart", "用 Graphviz 绘制内部、外部权力运行流程图", "Draw the internal and external power-operation flowcharts"),
+    Command("diff", "diff_cmd:diff", "比较同一单位工作簿的两个版本，列出实质性变化", "Compare two versions of a unit's workbook: what really changed"),
     Command("rules", "rules_cmd:rules", "列出全部校验规则，或解释一条规则及其选项", "List the validation rules, or explain one and its options"),
     Command("schema", "schema_cmd:schema", "输出 YAML 工作簿的 JSON Schema，供编辑器补全和检查", "Print the JSON Schema of the YAML workbook, for editors"),
     Command("git-setup", "git_setup_cmd:git_setup", "让 git diff 把 .xlsx 工作簿显示为 YAML 文本", "Make git diff show .xlsx workbooks as YAML text"),

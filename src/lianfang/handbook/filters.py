@@ -15,13 +15,6 @@ from jinja2 import Environment
 from lianfang.markdown import anchor, md, mdcell, mdlink, text_of
 
 
-def percent(part: int, whole: int) -> str:
-    """``part`` of ``whole`` as ``87.5%``; ``—`` when there is nothing to count."""
-    if not whole:
-        return "—"
-    return f"{100 * part / whole:.1f}%"
-
-
 def demote_headings(markdown: str, levels: int) -> str:
     """Shift every ATX heading of an included document down ``levels`` levels (max 6).
 
@@ -65,9 +58,10 @@ FILTERS = {
 
 def install(env: Environment) -> Environment:
     """Add the handbook filters and globals to a Jinja environment."""
+    from lianfang.coverage import percent
     from lianfang.i18n import tr
 
     env.filters.update(FILTERS)
-    env.globals["percent"] = percent
+    env.globals["percent"] = percent  # the one rate format of every output
     env.globals["tr"] = tr
     return env
