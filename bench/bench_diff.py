@@ -46,9 +46,9 @@ def load(path: Path):
 
 def validate(path: Path, _new: Path):
     from lianfang.config import Settings
-    from lianfang.rules.engine import check_file
+    from lianfang.pipeline import check_workbook
 
-    return check_file(path, Settings(as_of=AS_OF))
+    return check_workbook(path, Settings(as_of=AS_OF))
 
 
 def diff(old: Path, new: Path):

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from lianfang.config import Settings
     from lianfang.flowchart import DEFAULT_FONT, PageSize, plan_workbook
     from lianfang.flowchart.render import ChartFormat, Status, find_dot, render_all
-    from lianfang.report import check_workbook
+    from lianfang.pipeline import check_workbook
 
     dot = find_dot()
     fmt = ChartFormat(args.format)

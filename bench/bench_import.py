@@ -11,7 +11,7 @@ rest are guessed from their keywords), i.e. the splitters and the phase guesser 
 Times, in the same run, interleaved, best of ``--repeat`` (wall clock and CPU):
   (a) import:   what ``lianfang import LEGACY -o UNIT.xlsx`` does — read the legacy file, build
                 the workbook and its report, write the workbook as .xlsx;
-  (b) validate: ``rules.engine.check_file(UNIT.xlsx)`` on that workbook, every rule with its
+  (b) validate: ``pipeline.check_workbook(UNIT.xlsx)`` on that workbook, every rule with its
                 defaults (what ``lianfang validate`` does before it formats the report).
 Then the two commands as a user runs them, each in a fresh process (start-up, imports and output
 included): ``lianfang import LEGACY -o UNIT.xlsx`` against ``lianfang validate UNIT.xlsx``.
@@ -105,9 +105,9 @@ def do_import(legacy: Path, out: Path):
 
 def validate(path: Path):
     from lianfang.config import Settings
-    from lianfang.rules.engine import check_file
+    from lianfang.pipeline import check_workbook
 
-    return check_file(path, Settings(as_of=AS_OF))
+    return check_workbook(path, Settings(as_of=AS_OF))
 
 
 def timed(fn) -> tuple[float, float]:
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         make_legacy(legacy, args.rows)
 
     wb, report = do_import(legacy, out)  # warm-up, and the figures of what is imported
-    findings = validate(out).findings
+    findings = validate(out).report.findings
     lf1 = [f for f in findings if f.code.startswith("LF1")]
     print(f"{legacy.name} ({legacy.stat().st_size / 1e6:.2f} MB, {args.rows:,} rows): {report.summary()}")
     print(f"validate: {len(findings):,} findings, of which LF1xx {len(lf1)}")
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, wall, cpu in (("(a) import: read, build, write .xlsx", w_imp, c_imp),
                              ("    of which read the legacy file + build", w_rb, c_rb),
                              ("    of which write .xlsx (io/xlsx_writer)", w_wr, c_wr),
-                             ("(b) validate: check_file on the result", w_val, c_val)):
+                             ("(b) validate: check_workbook on the result", w_val, c_val)):
         print(f"  {label:42} {wall:9.3f} {cpu:9.3f} {cpu / c_val:10.2f}")
     ratio = c_imp / c_val
     ok = ratio <= TARGET

@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(HERE.parent / "src"))
     from lianfang.config import Settings
     from lianfang.discover import display_path
-    from lianfang.report import FORMATS, RenderOptions, check_workbook
+    from lianfang.pipeline import check_workbook
+    from lianfang.report import FORMATS, RenderOptions
 
     checked = [check_workbook(path, Settings(as_of=args.as_of), display_path(path))]
     n = len(checked[0].report.findings)

@@ -5,6 +5,11 @@
 Default: bench/out/large.xlsx with 200 posts, 2,000 powers, 30,000 risk points, 45,000
 measures and 500 flows of 8 steps, written with openpyxl's write-only mode. Every sheet has a
 title row above its header and a 序号 column, as real tables do; dates are date cells.
+
+``--clean`` makes a workbook of the same tables without a finding as of 2026-11-28 (every
+high risk with all three phases, every power with an internal flow marking all its risk
+points, no 低 risk on a money power, no date due): the case where validation costs only what
+the rules themselves cost.
 """
 
 from __future__ import annotations
@@ -46,12 +51,12 @@ def _title(ws, text: str, bold: Font) -> None:
     ws.append([cell])
 
 
-def build(path: Path, scale: float = 1.0, seed: int = 7, status: str = "已确认") -> dict[str, int]:
+def build(path: Path, scale: float = 1.0, seed: int = 7, clean: bool = False, status: str = "已确认") -> dict[str, int]:
     rnd = random.Random(seed)
     n_posts = max(3, int(SIZES["posts"] * scale))
     n_powers = max(1, int(SIZES["powers"] * scale))
     n_risks = max(1, int(SIZES["risks"] * scale))
-    n_flows = max(1, int(SIZES["flows"] * scale))
+    n_flows = n_powers if clean else max(1, int(SIZES["flows"] * scale))  # clean: a flow per power
     counts = {"posts": n_posts, "powers": n_powers, "risks": n_risks, "measures": 0, "flows": n_flows,
               "steps": n_flows * SIZES["steps"]}
     wb = Workbook(write_only=True)
@@ -69,7 +74,8 @@ def build(path: Path, scale: float = 1.0, seed: int = 7, status: str = "已确�
     _title(ws, "巢湖市第一人民医院岗位一览表", bold)
     ws.append(["序号", "岗位编号", "岗位名称", "所在部门", "岗位层次", "在岗人员", "任职起始", "重点岗位"])
     for i in range(n_posts):
-        since = WriteOnlyCell(ws, value=date(2015, 1, 1) + timedelta(days=rnd.randrange(3650)))
+        first = date(2022, 1, 1) if clean else date(2015, 1, 1)  # clean: no rotation due (LF404)
+        since = WriteOnlyCell(ws, value=first + timedelta(days=rnd.randrange(1000 if clean else 3650)))
         since.number_format = date_format
         holders = "、".join(rnd.choice(NAMES) + rnd.choice(NAMES) for _ in range(rnd.randint(1, 3)))
         ws.append([i + 1, f"GW-{i + 1:03d}", f"{rnd.choice(DEPARTMENTS)}岗位{i + 1}", rnd.choice(DEPARTMENTS),
@@ -84,7 +90,7 @@ def build(path: Path, scale: float = 1.0, seed: int = 7, status: str = "已确�
         posts = "、".join(f"GW-{rnd.randrange(n_posts) + 1:03d}" for _ in range(2))
         ws.append([i + 1, f"QL-{i + 1:04d}", f"{word}（{i + 1}）", "内部管理", f"负责{word}事项的组织实施与审核，第{i + 1}项",
                    "单位", rnd.choice(DEPARTMENTS), posts, f"《医院财务制度》第{rnd.randint(1, 80)}条",
-                   f"{rnd.randint(1, 30)}个工作日", "保留", None])
+                   f"{60 if clean else rnd.randint(1, 30)}个工作日", "保留", None])
 
     ws = wb.create_sheet("风险点")
     _title(ws, "巢湖市第一人民医院廉政风险点登记表", bold)
@@ -93,21 +99,25 @@ def build(path: Path, scale: float = 1.0, seed: int = 7, status: str = "已确�
         power = i % n_powers
         ws.append([i + 1, f"FX-{i + 1:05d}", f"QL-{power + 1:04d}", f"GW-{i % n_posts + 1:03d}", CATEGORIES[i % 5],
                    f"在{POWER_WORDS[power % len(POWER_WORDS)]}第{i + 1}项事务中{rnd.choice(ACTS)}，{rnd.choice(ACTS)}",
-                   LEVELS[i % 3], "自己找、专家评" if i % 2 else "组织审", "通过"])
+                   LEVELS[i % (2 if clean else 3)], "自己找、专家评" if i % 2 else "组织审", "通过"])
 
     ws = wb.create_sheet("防控措施")
     _title(ws, "一对一防控措施", bold)
     ws.append(["序号", "措施编号", "风险点编号", "防控阶段", "措施内容", "责任人", "完成时限", "落实情况"])
     n = 0
     for i in range(n_risks):
-        for k in range(2 if i % 2 == 0 else 1):
+        # clean: a high risk (even i) has all three phases (LF302), each measure its own text (LF403)
+        phases = (3 if clean and i % 2 == 0 else 1) if clean else (2 if i % 2 == 0 else 1)
+        words = rnd.sample(MEASURE_WORDS, phases)
+        for k in range(phases):
             n += 1
             if n % 3:
-                due = WriteOnlyCell(ws, value=date(2026, 1, 1) + timedelta(days=rnd.randrange(365)))
+                first = date(2027, 1, 1) if clean else date(2026, 1, 1)  # clean: nothing overdue (LF408)
+                due = WriteOnlyCell(ws, value=first + timedelta(days=rnd.randrange(365)))
                 due.number_format = date_format
             else:
                 due = "每季度"
-            ws.append([n, f"CS-{n:05d}", f"FX-{i + 1:05d}", PHASES[k], f"针对第{i + 1}项风险，{rnd.choice(MEASURE_WORDS)}",
+            ws.append([n, f"CS-{n:05d}", f"FX-{i + 1:05d}", PHASES[k], f"针对第{i + 1}项风险，{words[k]}",
                        f"{rnd.choice(DEPARTMENTS)}负责人", due, "落实中"])
     counts["measures"] = n
 
@@ -115,7 +125,7 @@ def build(path: Path, scale: float = 1.0, seed: int = 7, status: str = "已确�
     _title(ws, "权力运行流程", bold)
     ws.append(["序号", "流程编号", "职权编号", "流程类型", "流程名称", "所需材料", "监督渠道"])
     for i in range(n_flows):
-        external = i % 2 == 0
+        external = i % 2 == 0 and not clean  # clean: internal flows (LF506 wants one per power)
         ws.append([i + 1, f"LC-{i + 1:03d}", f"QL-{i % n_powers + 1:04d}", "外部" if external else "内部", None,
                    "申请书、身份证明" if external else None, "监督电话：0551-82312345" if external else None])
 
@@ -128,8 +138,13 @@ def build(path: Path, scale: float = 1.0, seed: int = 7, status: str = "已确�
             nxt = f"{s + 2}" if s < steps - 1 else None
             if s == 4:
                 nxt = f"{s + 2}(同意)、{s}（不同意）"
+            if clean:  # the power's risk points (i, i + n_powers, …) spread over its steps (LF307)
+                marked = "、".join(f"FX-{r + 1:05d}" for r in range(i, n_risks, n_powers)
+                                  if (r // n_powers) % steps == s)
+            else:
+                marked = f"FX-{(i * steps + s) % n_risks + 1:05d}"
             ws.append([f"LC-{i + 1:03d}", s + 1, STEP_NAMES[s], rnd.choice(DEPARTMENTS), f"{rnd.randint(1, 5)}个工作日",
-                       nxt, f"FX-{(i * steps + s) % n_risks + 1:05d}"])
+                       nxt, marked or None])
 
     ws = wb.create_sheet("填表说明")
     ws.append(["本工作簿由 bench/make_large.py 生成，仅用于性能测试。"])
@@ -143,10 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every table size (default 1.0)")
+    parser.add_argument("--clean", action="store_true", help="a workbook without findings (as of 2026-11-28)")
     parser.add_argument("--status", default="已确认", help="the unit's 状态 (default 已确认; 送审 makes the text report a review letter)")
     args = parser.parse_args(argv)
     t = time.perf_counter()
-    counts = build(args.path, args.scale, status=args.status)
+    counts = build(args.path, args.scale, clean=args.clean, status=args.status)
     size = args.path.stat().st_size
     print(f"{args.path}: {size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s — "
           + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# LIANFANG_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing with them
+UPDATE_GOLDEN = os.environ.get("LIANFANG_UPDATE_GOLDEN") == "1"
 
 # CI sets GITHUB_ACTIONS / FORCE_COLOR-style variables; pin what rich looks at.
 for var in ("FORCE_COLOR", "GITHUB_ACTIONS", "CLICOLOR_FORCE", "LIANFANG_LANG"):
@@ -41,3 +44,20 @@ def app():
     from lianfang.cli.app import create_app
 
     return create_app()
+
+
+@pytest.fixture
+def check_golden(request) -> Callable[[str, str], None]:
+    """``check_golden(name, text)``: ``text`` must equal the golden file ``name`` in the test
+    module's ``GOLDEN`` folder; with LIANFANG_UPDATE_GOLDEN=1 the file is rewritten first."""
+    folder: Path = request.module.GOLDEN
+
+    def check(name: str, text: str) -> None:
+        path = folder / name
+        if UPDATE_GOLDEN:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no golden file {path.name}: run with LIANFANG_UPDATE_GOLDEN=1"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs; if intended, regenerate with LIANFANG_UPDATE_GOLDEN=1"
+
+    return check

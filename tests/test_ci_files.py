@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 import typer.main
 from ruamel.yaml import YAML
+from typer.core import TyperGroup
 
 from hostile import SMALL_YAML
 from lianfang.cli.app import create_app
 from lianfang.findings import FileReport, Finding, Location, Severity
-from lianfang.report import FORMATS, CheckedFile, RenderOptions, markdown
+from lianfang.pipeline import CheckedFile
+from lianfang.report import FORMATS, RenderOptions, markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "examples" / "broken" / "broken.yaml"
@@ -59,9 +61,10 @@ def check_invocation(tokens: list[str]):
     --format of validate is a real format)."""
     command = cli()
     i = 0
-    while hasattr(command, "commands"):
-        assert i < len(tokens) and tokens[i] in command.commands, f"lianfang has no command {tokens[: i + 1]}"
-        command = command.commands[tokens[i]]
+    while isinstance(command, TyperGroup):  # commands load lazily: ask the group for each
+        sub = command.get_command(typer.Context(command), tokens[i]) if i < len(tokens) else None
+        assert sub is not None, f"lianfang has no command {tokens[: i + 1]}"
+        command = sub
         i += 1
     options = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
     args = tokens[i:]

@@ -80,9 +80,9 @@ def test_init_example_reads_back_without_any_finding(runner, app, tmp_path, name
 
 def test_bundled_example_passes_every_rule():
     from lianfang.config import Settings
-    from lianfang.rules.engine import check_file
+    from lianfang.pipeline import check_workbook
 
-    report = check_file(example_path := _bundled_example_path(), Settings())
+    report = check_workbook(example_path := _bundled_example_path(), Settings()).report
     assert flatten(report.findings, "code", "object", "message") == [], example_path
 
 

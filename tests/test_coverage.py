@@ -9,14 +9,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lianfang import palette
+from lianfang import __version__, palette
 from lianfang.coverage import compute_coverage, percent
 from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import Phase, RiskLevel
 from lianfang.model.workbook import RiskPoint, Workbook
-from test_reports import check_golden
 
-INPUT = Path(__file__).parent / "golden" / "reports" / "input"
+GOLDEN = Path(__file__).parent / "golden" / "reports"
+INPUT = GOLDEN / "input"
 
 UNIT = {"name": "测试医院", "code": "CSYY", "year": 2026, "status": "草稿",
         "criteria": {"高": "犯罪", "中": "处分", "低": "批评"}}
@@ -132,20 +132,20 @@ def cover(runner, app, *args: str):
     return result
 
 
-def test_text_golden(runner, app, work):
+def test_text_golden(runner, app, work, check_golden):
     result = cover(runner, app, "chyy.yaml")
     assert result.exit_code == 0
-    check_golden("coverage.txt", result.stdout)
+    check_golden("coverage.txt", result.stdout.replace(__version__, "<VERSION>"))
     lines = result.stdout.splitlines()
     first = next(i for i, line in enumerate(lines) if "FX-" in line and line.startswith("  "))
     assert lines[first].startswith("  【未覆盖】FX-03")
 
 
-def test_json_golden(runner, app, work):
+def test_json_golden(runner, app, work, check_golden):
     result = cover(runner, app, "chyy.yaml", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["tool"].startswith("lianfang ")
-    check_golden("coverage.json", result.stdout)
+    check_golden("coverage.json", result.stdout.replace(__version__, "<VERSION>"))
 
 
 def test_text_in_english(runner, app, work):

@@ -10,7 +10,6 @@ change to the drawing is intended, regenerate them and look at the diff::
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -46,7 +45,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "flowchart" / "unit.yaml"
 EXAMPLE = ROOT / "examples" / "units" / "chwsj.yaml"
 GOLDEN = ROOT / "tests" / "golden" / "flowchart"
-UPDATE = os.environ.get("LIANFANG_UPDATE_GOLDEN") == "1"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -64,22 +62,13 @@ def chart_of(path: Path, flow_id: str):
     return build_chart(wb, wb.flows_by_id[flow_id])
 
 
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path.name}: run with LIANFANG_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs; if intended, regenerate with LIANFANG_UPDATE_GOLDEN=1"
-
-
 @pytest.mark.parametrize(("source", "flow_id", "golden"), [
     (FIXTURE, "LC-01", "CSWSJ_LC-01_internal.dot"),
     (FIXTURE, "LC-02", "CSWSJ_LC-02_external.dot"),
     (EXAMPLE, "LC-02", "CHWSJ_LC-02_internal.dot"),
     (EXAMPLE, "LC-01", "CHWSJ_LC-01_external.dot"),
 ])
-def test_golden_dot(source, flow_id, golden):
+def test_golden_dot(source, flow_id, golden, check_golden):
     check_golden(golden, to_dot(chart_of(source, flow_id)))
 
 

@@ -24,7 +24,7 @@ from lianfang.flowchart.render import ChartFormat
 from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import FlowKind, Phase, RiskLevel
 from lianfang.model.workbook import Flow, Step
-from lianfang.report import check_workbook
+from lianfang.pipeline import check_workbook
 
 FIXTURE = Path(__file__).parent / "fixtures" / "flowchart" / "unit.yaml"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "units"

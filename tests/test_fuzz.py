@@ -29,6 +29,9 @@ from lianfang.findings import Finding
 from lianfang.io.reader import read_workbook
 from lianfang.rules.engine import run_rules
 
+# fuzzing takes tens of seconds: slow (make test runs it; -m 'not slow' leaves it out)
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("LIANFANG_FUZZ_EXAMPLES", "150"))
 UNITS = Path(__file__).resolve().parent.parent / "examples" / "units"
 

@@ -11,15 +11,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from lianfang.coverage import percent
-from lianfang.handbook.filters import (
-    anchor,
-    demote_headings,
-    md,
-    mdcell,
-    mdlink,
-    text_of,
-    yamlstr,
-)
+from lianfang.handbook.filters import demote_headings, yamlstr
+from lianfang.markdown import anchor, md, mdcell, mdlink, text_of
 from lianfang.model.vocab import RiskLevel
 
 GFM = MarkdownIt("commonmark").enable("table")

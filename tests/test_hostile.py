@@ -45,7 +45,12 @@ def validate_json(path, cwd, *extra: str) -> tuple[int, dict]:
     return result.returncode, json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+# the cases that take seconds each (many nodes, a large file, bombs): marked slow
+SLOW_CASES = {"many-nodes-yaml", "large-legit-yaml", "zip-bomb", "alias-bomb", "many-members", "lying-zip-bomb"}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c.name in SLOW_CASES else c for c in CASES],
+                         ids=lambda c: c.name)
 def test_hostile_file_is_a_finding_not_a_crash(case, tmp_path):
     path = case.build(tmp_path)
     status, report = validate_json(path.name, tmp_path)
@@ -72,6 +77,7 @@ def test_memory_cap_is_real(tmp_path):
     assert result.returncode != 0 and b"MemoryError" in result.stderr
 
 
+@pytest.mark.slow
 def test_one_bad_file_does_not_stop_the_others(tmp_path):
     """A folder of hostile files and one good workbook: every file is reported, the good one ok."""
     names = ["not-a-zip", "encrypted", "truncated-zip", "entity-bomb-sst", "far-cell", "sst-count-lie",

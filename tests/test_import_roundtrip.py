@@ -23,7 +23,7 @@ from lianfang.legacy.build import ImportOptions, import_tables
 from lianfang.legacy.grid import read_legacy
 from lianfang.model.vocab import Phase, PostTier, RiskCategory, RiskLevel, UnitStatus
 from lianfang.model.workbook import Measure, Post, PowerItem, RiskPoint, Unit, Workbook
-from lianfang.report import check_workbook
+from lianfang.pipeline import check_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = sorted((ROOT / "examples" / "units").glob("*.yaml"))

@@ -18,7 +18,7 @@ from lianfang.legacy.grid import LegacyFileError, read_legacy
 from lianfang.legacy.headers import ColumnMap
 from lianfang.legacy.report import Kind
 from lianfang.model.vocab import PostTier, RiskCategory, RiskLevel
-from lianfang.report import check_workbook
+from lianfang.pipeline import check_workbook
 
 
 def run(*paths: Path, **options):

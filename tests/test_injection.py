@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from hostile import run_lianfang
-from lianfang.handbook.filters import mdcell
+from lianfang.markdown import mdcell
 
 # Text that Excel (or a CSV consumer) runs as a formula when it is the start of a cell.
 FORMULAS = [

@@ -210,6 +210,7 @@ def workbooks(draw) -> Workbook:
 EXAMPLES_COUNT = int(os.environ.get("LIANFANG_ROUNDTRIP_EXAMPLES", "40"))
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES_COUNT, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(workbooks())
 def test_generated_workbooks_survive_xlsx_yaml_xlsx(wb):
@@ -223,6 +224,7 @@ def test_generated_workbooks_survive_xlsx_yaml_xlsx(wb):
     assert dump_yaml(again) == dump_yaml(wb)
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES_COUNT, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(workbooks())
 def test_generated_workbooks_survive_yaml(wb):

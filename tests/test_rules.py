@@ -22,9 +22,10 @@ from lianfang.findings import Location, Severity, flatten
 from lianfang.io import format as fmt
 from lianfang.io.reader import read_workbook
 from lianfang.io.yaml_reader import read_yaml
+from lianfang.pipeline import check_workbook
 from lianfang.rules import REGISTRY, Rule
 from lianfang.rules.base import DuplicateRuleError, Registry
-from lianfang.rules.engine import check_file, run_rules
+from lianfang.rules.engine import run_rules
 from xlsx_helpers import base_sheets, write_xlsx
 
 CASES_DIR = Path(__file__).parent / "rules" / "cases"
@@ -385,7 +386,7 @@ def run_with_config(tmp_path, toml: str):
     settings.as_of = AS_OF
     path = tmp_path / "wb.yaml"
     path.write_text(OPTIONS_WB, encoding="utf-8")
-    return check_file(path, settings).findings
+    return check_workbook(path, settings).report.findings
 
 
 def codes_of(findings, *codes):
@@ -443,7 +444,7 @@ EXAMPLE_UNITS = sorted(p for p in (ROOT / "examples" / "units").glob("*") if p.s
 
 @pytest.mark.parametrize("path", EXAMPLE_UNITS, ids=lambda p: p.name)
 def test_example_units_have_no_error_and_no_warning(path):
-    report = check_file(path, Settings(as_of=AS_OF))
+    report = check_workbook(path, Settings(as_of=AS_OF)).report
     loud = [f"{f.code} {f.object} {f.message}" for f in report.findings if f.severity is not Severity.INFO]
     assert loud == []
 
@@ -452,7 +453,7 @@ def test_broken_example_finds_what_its_readme_lists():
     path = ROOT / "examples" / "broken" / "broken.yaml"
     if not path.exists():
         pytest.fail("examples/broken/broken.yaml is missing")
-    report = check_file(path, Settings(as_of=AS_OF))
+    report = check_workbook(path, Settings(as_of=AS_OF)).report
     assert sorted(flatten(report.findings, "code", "object")) == sorted([
         ("LF401", None), ("LF106", "FX-01"), ("LF302", "FX-01"), ("LF407", "FX-02"), ("LF104", "FX-03"),
         ("LF301", "FX-04"), ("LF107", "FX-05"), ("LF406", "FX-06"), ("LF402", "CS-05"), ("LF203", "CS-06"),
@@ -564,6 +565,7 @@ def workbooks(draw):
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=workbooks())
 def test_rules_never_crash_nor_report_a_value_the_reader_reported(text):

@@ -873,3 +873,15 @@ def test_trusted_rows_fill_defaults_per_record_and_match_pydantic():
         assert flow.model_fields_set == validated.model_fields_set == set(names)
         assert list(flow.__dict__) == list(Flow.model_fields)
     assert flows[1].loc("kind").row == 4
+
+
+def test_column_letters_are_openpyxl_s():
+    """The reader names columns without importing openpyxl; the names are openpyxl's."""
+    from openpyxl.utils.cell import get_column_letter
+
+    from lianfang.io.columns import MAX_COLUMN, column_letter
+
+    assert [column_letter(i) for i in range(1, MAX_COLUMN + 1)] == [get_column_letter(i) for i in range(1, MAX_COLUMN + 1)]
+    for bad in (0, -1, MAX_COLUMN + 1):
+        with pytest.raises(ValueError):
+            column_letter(bad)

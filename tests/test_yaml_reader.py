@@ -166,6 +166,7 @@ def test_gbk_is_refused_naming_the_encoding(tmp_path):
     assert "UTF-8" in r.findings[0].message and "GBK" in r.findings[0].message
 
 
+@pytest.mark.slow
 def test_alias_bomb_stops_with_lf100(tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):

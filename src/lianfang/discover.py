@@ -17,6 +17,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 from lianfang.io.reader import UNREADABLE_SUFFIXES, WORKBOOK_SUFFIXES
 
@@ -25,7 +26,7 @@ SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "venv", "site-packag
 LOCK_PREFIX = "~$"
 
 
-class DiscoveryError(Exception):
+class DiscoveryError(LianfangError):
     """A path that does not exist or holds no workbook; the message says which."""
 
 

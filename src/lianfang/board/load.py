@@ -15,10 +15,11 @@ from pathlib import Path
 from lianfang.board.assessment import Assessment
 from lianfang.board.campaign import dated_phases
 from lianfang.board.status import Board, missing_row, unit_row
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 
 
-class BoardError(Exception):
+class BoardError(LianfangError):
     """The board cannot be made (no such file, bad handbook.yaml, bad campaign); exit 2."""
 
 
@@ -75,7 +76,7 @@ def _sources(target: Path | None) -> Sources:
 
 
 def load_board(target: Path | None, as_of: date, *, jobs: int = 0) -> Board:
-    from lianfang.config import ConfigError, load_settings
+    from lianfang.config import ConfigError, build_settings
     from lianfang.handbook.build import Reporter, read_units
     from lianfang.handbook.cache import UnitCache
 
@@ -83,7 +84,7 @@ def load_board(target: Path | None, as_of: date, *, jobs: int = 0) -> Board:
     project = src.project
     root = project.root if project is not None else (target if target and target.is_dir() else Path("."))
     try:
-        settings = load_settings(start=root)
+        settings = build_settings(start=root)
     except ConfigError as e:
         raise BoardError(str(e)) from None
     settings.as_of = as_of

@@ -107,7 +107,7 @@ class _Null:
 
 
 def render_markdown(board: Board, pictures: list | None = None, folder: str = "charts") -> str:
-    from lianfang.handbook.filters import mdcell, mdlink
+    from lianfang.markdown import mdcell, mdlink
 
     out = [f"# {mdcell(board.title)}", ""]
     out += [mdcell(line) for line in headline(board)]

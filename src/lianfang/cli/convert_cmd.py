@@ -15,8 +15,6 @@ from lianfang.io.atomic import OutputError, check_output
 from lianfang.io.build import ReadResult
 from lianfang.io.format import SHEET_ORDER
 from lianfang.io.reader import WORKBOOK_SUFFIXES, YAML_SUFFIXES, read_workbook
-from lianfang.io.xlsx_writer import SUFFIX as XLSX_SUFFIX
-from lianfang.io.xlsx_writer import excel_losses, write_xlsx
 from lianfang.io.yaml_writer import dump_yaml, write_text
 
 STDOUT = "-"
@@ -55,6 +53,10 @@ def convert(
                 "unsupported input type {s!r}: use .xlsx, .xlsm, .xls, .ods, .et or .yaml", s=source.suffix or source.name))
     out = None if target == STDOUT else Path(target)
     if out is not None:
+        # openpyxl only when writing a file: git textconv (YAML to standard output) runs once per file
+        from lianfang.io.xlsx_writer import SUFFIX as XLSX_SUFFIX
+        from lianfang.io.xlsx_writer import excel_losses, write_xlsx
+
         if out.suffix.lower() not in (XLSX_SUFFIX, *YAML_SUFFIXES):
             fail(tr("不支持的输出文件类型「{s}」：请用 .xlsx 或 .yaml，或用 - 输出到屏幕",
                     "unsupported output type {s!r}: use .xlsx or .yaml, or - for standard output", s=out.suffix or out.name))

@@ -17,12 +17,12 @@ from lianfang.cli.common import (
     fail,
 )
 from lianfang.cli.words import help_text
+from lianfang.config import ConfigError, build_settings
 from lianfang.coverage import compute_coverage
 from lianfang.discover import DiscoveryError, find_workbooks
-from lianfang.findings import FileReport
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, check_output
-from lianfang.io.reader import read_workbook
+from lianfang.pipeline import check_workbook
 from lianfang.report import COVERAGE_FORMATS, RenderOptions
 from lianfang.report.text import listing
 
@@ -72,19 +72,23 @@ def coverage(
             check_output(output, force=force, inputs=inputs)
         except OutputError as e:
             fail(str(e))
+    try:
+        settings = build_settings()
+    except ConfigError as e:
+        fail(str(e))
     covered = []
     unreadable = False
     for w in files:
-        result = read_workbook(w.path)
-        if result.workbook is None:
+        checked = check_workbook(w.path, settings, w.display, rules=False)
+        if checked.workbook is None:
             unreadable = True
-            err().print("\n".join(listing(FileReport(w.display, None, result.findings))), markup=True, highlight=False, emoji=False)
+            err().print("\n".join(listing(checked.report)), markup=True, highlight=False, emoji=False)
             continue
-        if result.findings:
+        if checked.report.findings:
             err().print(tr("注意：读取 {p} 时发现 {n} 处问题（lianfang validate 可查看），覆盖情况按能读取的内容统计。",
                            "note: reading {p} gave {n} findings (see lianfang validate); coverage counts what could be read.",
-                           p=w.display, n=len(result.findings)), markup=False, highlight=False)
-        covered.append(compute_coverage(result.workbook))
+                           p=w.display, n=len(checked.report.findings)), markup=False, highlight=False)
+        covered.append(compute_coverage(checked.workbook))
     if covered:
         options = RenderOptions(color=fmt.styled and output is None and colour_terminal())
         emit(fmt.render_many(covered, options), output=output, force=force, inputs=inputs)

@@ -18,7 +18,7 @@ from lianfang.cli.common import (
     fail,
     out,
 )
-from lianfang.config import Settings
+from lianfang.config import ConfigError, Settings, build_settings
 from lianfang.discover import DiscoveryError, display_path, find_workbooks, is_workbook_name
 from lianfang.findings import FileReport
 from lianfang.flowchart import DEFAULT_FONT, PageSize, WorkbookCharts, plan_workbook
@@ -36,7 +36,7 @@ from lianfang.flowchart.render import (
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError
 from lianfang.model.vocab import FlowKind
-from lianfang.report import check_workbook
+from lianfang.pipeline import check_workbook
 
 HELP_ZH = """用 Graphviz 绘制权力运行流程图：内部流程图每个责任主体（科室）一条泳道，框内写岗位和时限，风险点标为 ▲FX-01 高（等级写成文字，黑白打印也看得出）；外部流程图画出办理程序，旁附办事指南（办理主体、依据、材料、时限、地点、电话、收费、监督渠道）。
 
@@ -147,6 +147,10 @@ def flowchart(
     if not font or any(c in '\\"<>' or ord(c) < 32 for c in font):
         fail(tr("--font 应为字体名称，可用逗号分隔多个（不能为空，不能含 \\ \" < >）",
                 "--font takes font family names, comma-separated (not empty, no \\ \" < >)"))
+    try:  # lianfang.toml means the same to every command: a bad one stops this one too
+        build_settings()
+    except ConfigError as e:
+        fail(str(e))
     dot = find_dot()
     if fmt is not ChartFormat.DOT and dot is None:
         fail(missing_dot_message())

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -19,19 +18,12 @@ from lianfang.cli.common import (
     fail,
 )
 from lianfang.cli.words import help_text
-from lianfang.config import (
-    ConfigError,
-    Settings,
-    load_settings,
-    parse_codes,
-    parse_date_option,
-    parse_severity,
-)
+from lianfang.config import ConfigError, Settings, build_settings
 from lianfang.discover import DiscoveryError, WorkbookFile, find_workbooks, plainly_not_a_workbook
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, check_output
-from lianfang.report import FORMATS, RenderOptions, check_workbook, fails
-from lianfang.rules import REGISTRY
+from lianfang.pipeline import check_workbook
+from lianfang.report import FORMATS, RenderOptions, fails
 from lianfang.speed import gc_paused
 
 HELP_ZH = """按规则目录（LF100–LF504）检查工作簿，报告每一处问题及其位置。
@@ -49,90 +41,6 @@ not run. The text format (default) is a compact listing, as a commit hook or CI 
 --format review writes each workbook's review opinion (审核意见) to send back to the unit.
 
 Example: lianfang validate units/ --format github; lianfang validate unit.xlsx --ignore LF305 --strict"""
-
-_OPTION_RE = re.compile(r"^\s*(LF\d+)\.([A-Za-z0-9_-]+)\s*=(.*)$", re.IGNORECASE)
-_TRUE = {"是", "true", "yes", "y", "1", "on"}
-_FALSE = {"否", "false", "no", "n", "0", "off"}
-
-
-def _matches_a_rule(code: str) -> bool:
-    return any(rule.code.startswith(code) for rule in REGISTRY)
-
-
-def parse_option_value(code: str, key: str, text: str) -> Any:
-    """``--option LF404.years=3``: the value typed as the rule's default for that key."""
-    rule = REGISTRY.get(code)
-    if rule is None:
-        raise ConfigError(tr("没有规则 {c}", "there is no rule {c}", c=code))
-    if key not in rule.defaults:
-        known = "、".join(rule.defaults) or tr("（无）", "(none)")
-        raise ConfigError(tr("规则 {c} 没有选项「{k}」（可用：{o}）", "rule {c} has no option {k!r} (available: {o})", c=code, k=key, o=known))
-    default = rule.defaults[key]
-    text = text.strip()
-    bad = ConfigError(tr("选项 {c}.{k} 的值「{v}」无效", "invalid value {v!r} for {c}.{k}", c=code, k=key, v=text))
-    if isinstance(default, bool):
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False
-        raise bad
-    if isinstance(default, int):
-        try:
-            return int(text)
-        except ValueError:
-            raise bad from None
-    if isinstance(default, float):
-        try:
-            return float(text)
-        except ValueError:
-            raise bad from None
-    if isinstance(default, list | tuple | set | frozenset):
-        return [x.strip() for x in re.split(r"[,，、;；]", text) if x.strip()]
-    return text
-
-
-def check_settings(settings: Settings) -> None:
-    """Every code, prefix and option named in the settings must exist in the catalogue."""
-    for code in sorted((settings.select or set()) | settings.ignore):
-        if not _matches_a_rule(code):
-            raise ConfigError(tr("没有以 {c} 开头的规则（lianfang rules 列出全部规则）", "no rule code starts with {c} (lianfang rules lists them)", c=code))
-    for code in sorted(settings.severities):
-        if REGISTRY.get(code) is None:
-            raise ConfigError(tr("没有规则 {c}，无法设置其级别", "there is no rule {c} to set the severity of", c=code))
-    try:
-        REGISTRY.check_options(settings.options)
-    except ValueError as e:
-        raise ConfigError(str(e)) from None
-
-
-def build_settings(config: Path | None, select: list[str] | None, ignore: list[str] | None, severity: list[str] | None,
-                   option: list[str] | None, as_of: str | None) -> Settings:
-    """lianfang.toml (``--config`` or the nearest one), overridden by the command line."""
-    if config is not None and not config.is_file():
-        raise ConfigError(tr("配置文件不存在：{p}", "no such configuration file: {p}", p=config))
-    settings = load_settings(config)
-    if select:
-        settings.select = parse_codes(",".join(select))
-    if ignore:
-        settings.ignore = parse_codes(",".join(ignore))
-    for item in severity or []:
-        code, sep, level = item.partition("=")
-        code = code.strip().upper()
-        if not sep or not code:
-            raise ConfigError(tr("--severity 应写作 代码=级别，如 LF402=error", "--severity takes CODE=LEVEL, e.g. LF402=error"))
-        parse_codes(code)
-        settings.severities[code] = parse_severity(code, level)
-    for item in option or []:
-        m = _OPTION_RE.match(item)
-        if m is None:
-            raise ConfigError(tr("--option 应写作 代码.选项=值，如 LF404.years=3", "--option takes CODE.KEY=VALUE, e.g. LF404.years=3"))
-        code, key = m.group(1).upper(), m.group(2)
-        settings.options.setdefault(code, {})[key] = parse_option_value(code, key, m.group(3))
-    if as_of is not None:
-        settings.as_of = parse_date_option(as_of)
-    check_settings(settings)
-    return settings
-
 
 def _without_non_workbooks(files: list[WorkbookFile], paths: list[Path], skip_named: bool) -> tuple[list[WorkbookFile], list[str]]:
     """Drop the YAML files that are plainly not workbooks: always when a folder search found them,

@@ -14,7 +14,7 @@ the language of the run (``lianfang.i18n``):
 - option help registered with ``help_text`` follows the language chosen at run time even when the
   option was defined before it was known (the shared ``--force`` and ``--lang``).
 
-Help text folds instead of being cut (``_FoldingHighlighter``): rich wraps only at spaces, so in a
+Help text folds instead of being cut (``_folding_highlighter``): rich wraps only at spaces, so in a
 table cell it cut a run of Chinese wider than the cell, or a line of wide characters that filled
 the cell exactly, with an ellipsis; Chinese may break between any two characters anyway.
 tests/test_cli_words.py renders every help page at 80 columns in both languages to keep it so.
@@ -25,11 +25,11 @@ from __future__ import annotations
 import re
 import types
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import typer
-from typer import rich_utils
 from typer.core import TyperCommand, TyperGroup
 
 from lianfang.i18n import current_lang, tr
@@ -95,27 +95,32 @@ def _pick(pair: tuple[str, str]) -> str:
     return pair[1] if current_lang() == "en" else pair[0]
 
 
-class _FoldingHighlighter(rich_utils.OptionHighlighter):
+@cache
+def _folding_highlighter() -> Any:
     """typer's highlighter for help text, which also lets a line fold rather than be cut.
 
     A help text sits in a table cell whose overflow is "ellipsis"; rich then cuts a line of wide
     characters that fills the cell exactly (``Text.rstrip_end`` counts characters, not cells) and
-    any word wider than the cell. Folding wraps both instead.
+    any word wider than the cell. Folding wraps both instead. typer.rich_utils is imported here,
+    when help or an error is shown: it costs as much as Typer itself (``--version`` must not pay).
     """
+    from typer import rich_utils
 
-    def highlight(self, text: Any) -> None:
-        super().highlight(text)
-        text.overflow = "fold"
+    class FoldingHighlighter(rich_utils.OptionHighlighter):
+        def highlight(self, text: Any) -> None:
+            super().highlight(text)
+            text.overflow = "fold"
 
-
-_HIGHLIGHTER = _FoldingHighlighter()
+    return FoldingHighlighter()
 
 
 def apply() -> None:
     """Set typer's fixed strings to the run's language (and its help highlighter to fold lines)."""
+    from typer import rich_utils
+
     for name, pair in _RICH_WORDS.items():
         setattr(rich_utils, name, _pick(pair))
-    rich_utils.highlighter = _HIGHLIGHTER
+    rich_utils.highlighter = _folding_highlighter()
 
 
 _FIRST_CLAUSE = re.compile(r"^(.+?)(?:[：；。]|[:;.](?:\s|$))", re.DOTALL)
@@ -255,7 +260,8 @@ def translate(message: str) -> str:
     return message
 
 
-def _reraise(error: Exception, ctx: Any) -> None:
+def reraise_translated(error: Exception, ctx: Any) -> None:
+    """Raise a usage error again, its message in the interface language, typer's words set."""
     apply()
     if getattr(error, "ctx", None) is None:
         error.ctx = ctx  # type: ignore[attr-defined]  # so that the usage line and the hint to -h are shown
@@ -290,7 +296,7 @@ class _Words:
         try:
             return super().parse_args(ctx, args)  # type: ignore[misc]
         except UsageError as e:
-            _reraise(e, ctx)
+            reraise_translated(e, ctx)
             raise  # not reached
 
 
@@ -314,5 +320,5 @@ class LianfangGroup(_Words, TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except UsageError as e:
-            _reraise(e, ctx)
+            reraise_translated(e, ctx)
             raise  # not reached

@@ -24,8 +24,8 @@ from lianfang.diff.view import (
     title,
     what,
 )
-from lianfang.handbook.filters import md, mdcell
 from lianfang.i18n import tr
+from lianfang.markdown import md, mdcell
 from lianfang.report.style import section_number
 
 JSON_VERSION = 1

@@ -25,6 +25,7 @@ from pathlib import Path
 from lianfang.coverage import compute_coverage
 from lianfang.diff.compare import diff_workbooks
 from lianfang.diff.view import counts_rows, describe, describe_head, is_long_text, sections
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import RiskLevel
@@ -36,7 +37,7 @@ _REV = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.~^/@{}-]{0,199}$")
 MAX_GIT_BYTES = 200 * 1024 * 1024  # a previous version larger than this is refused
 
 
-class PreviousError(ValueError):
+class PreviousError(LianfangError, ValueError):
     """A previous version named in handbook.yaml that cannot be read; the message says why."""
 
 

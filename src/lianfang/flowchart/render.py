@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from lianfang.errors import LianfangError
 from lianfang.flowchart.dot import (
     NARROW,
     WIDE,
@@ -67,11 +68,11 @@ class ChartFormat(StrEnum):
     DOT = "dot"
 
 
-class GraphvizMissing(Exception):
+class GraphvizMissing(LianfangError):
     """The ``dot`` program is not installed (or not on PATH)."""
 
 
-class RenderError(Exception):
+class RenderError(LianfangError):
     """``dot`` failed on one chart; the message holds what it said."""
 
 

@@ -21,8 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from lianfang import __version__
-from lianfang.config import Settings, load_settings
+from lianfang.config import ConfigError, Settings, build_settings
 from lianfang.discover import display_path
+from lianfang.errors import LianfangError
 from lianfang.findings import Finding, Severity
 from lianfang.flowchart.render import GraphvizMissing, missing_dot_message
 from lianfang.handbook import charts as charts_mod
@@ -53,7 +54,7 @@ ATTACHMENTS = "attachments"
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 
 
-class BuildError(Exception):
+class BuildError(LianfangError):
     """The build cannot run (bad handbook.yaml, missing file, output in the way): exit 2."""
 
 
@@ -169,15 +170,11 @@ def load_target(target: Path | None) -> Project:
 def _read_and_check(path: str, settings: Settings, lang: str) -> tuple[Workbook | None, list[Finding], float, float]:
     """Worker: read one workbook and run the catalogue over it (runs in another process)."""
     set_lang(lang)
-    from lianfang.io.reader import read_workbook
-    from lianfang.rules.engine import run_rules
+    from lianfang.pipeline import check_workbook
 
-    t0 = time.perf_counter()
-    result = read_workbook(path)
-    t1 = time.perf_counter()
-    findings = run_rules(result, settings)
-    t2 = time.perf_counter()
-    return result.workbook, findings, t1 - t0, t2 - t1
+    timings: dict[str, float] = {}
+    checked = check_workbook(path, settings, timings=timings)
+    return checked.workbook, checked.report.findings, timings["read"], timings["rules"]
 
 
 def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, jobs: int,
@@ -412,8 +409,8 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         raise BuildError(str(e)) from None
 
     try:
-        settings = load_settings(start=project.root)
-    except ValueError as e:  # ConfigError
+        settings = build_settings(start=project.root)
+    except ConfigError as e:
         raise BuildError(str(e)) from None
     if options.as_of is not None:
         settings.as_of = options.as_of

@@ -39,6 +39,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lianfang.board.assessment import Assessment
 from lianfang.board.campaign import Campaign
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 from lianfang.io.encoding import EncodingProblem, decode_text
 from lianfang.publish.fields import PublishConfig
@@ -60,7 +61,7 @@ _GLOB_CHARS = frozenset("*?[")
 DOCUMENT_PARTS: dict[str, int] = {"laws": 1, "mandate": 2, "institutions": 6, "materials": 7, "other": 8}
 
 
-class HandbookConfigError(ValueError):
+class HandbookConfigError(LianfangError, ValueError):
     """handbook.yaml cannot be used; ``problems`` are the located messages, one per line."""
 
     def __init__(self, problems: list[str]):

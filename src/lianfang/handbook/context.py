@@ -15,7 +15,6 @@ import re
 from lianfang.coverage import Coverage as UnitCoverage
 from lianfang.coverage import Tally, compute_coverage, percent, risk_label
 from lianfang.findings import Finding
-from lianfang.handbook.filters import text_of
 from lianfang.handbook.view import (
     PART_BY_NUMBER,
     PARTS,
@@ -40,6 +39,7 @@ from lianfang.handbook.view import (
     coverage_headers,
 )
 from lianfang.i18n import tr
+from lianfang.markdown import text_of
 from lianfang.model.vocab import (
     FlowKind,
     InstitutionKind,

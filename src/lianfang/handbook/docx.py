@@ -33,6 +33,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from lianfang import palette
+from lianfang.errors import LianfangError
 from lianfang.handbook.context import (
     Document,
     FlowView,
@@ -74,7 +75,7 @@ def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-class DocxProblem(ValueError):
+class DocxProblem(LianfangError, ValueError):
     """The reference document cannot be used (not a Word document, no body)."""
 
 

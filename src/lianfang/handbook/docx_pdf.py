@@ -30,6 +30,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 
 TIMEOUT = 900  # seconds: a 50-unit handbook has thousands of pages
@@ -46,7 +47,7 @@ FONT_ALIASES = {
 BOLD_FACES = ("方正小标宋简体", "方正小标宋_GBK", "小标宋")
 
 
-class PdfProblem(Exception):
+class PdfProblem(LianfangError):
     """LibreOffice is missing or could not convert the document."""
 
 

@@ -25,6 +25,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
+from lianfang.errors import LianfangError
 from lianfang.handbook.context import HandbookContext
 from lianfang.handbook.filters import install
 from lianfang.i18n import tr
@@ -33,7 +34,7 @@ MAIN_TEMPLATE = "handbook.md.j2"
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(LianfangError):
     """A template that cannot be loaded or rendered; the message names the template and line."""
 
 

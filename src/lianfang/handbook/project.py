@@ -21,6 +21,7 @@ from jinja2 import Environment, StrictUndefined
 
 from lianfang.board.assessment import DEFAULT_WEIGHTS
 from lianfang.board.campaign import default_phases
+from lianfang.errors import LianfangError
 from lianfang.handbook.config import CONFIG_NAME
 from lianfang.handbook.filters import install
 from lianfang.i18n import tr
@@ -31,7 +32,7 @@ DOC_FOLDERS: dict[int, str] = {1: "1-有关法律法规", 2: "2-三定方案", 6
 UNITS_FOLDER = "units"
 
 
-class ProjectError(Exception):
+class ProjectError(LianfangError):
     """The folder cannot be made into a handbook project; the message says why."""
 
 

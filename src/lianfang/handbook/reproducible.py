@@ -14,6 +14,7 @@ import re
 import zipfile
 from datetime import UTC, datetime
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest time a zip entry can carry
@@ -21,7 +22,7 @@ _CORE = "docProps/core.xml"
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-class ReproducibilityError(ValueError):
+class ReproducibilityError(LianfangError, ValueError):
     pass
 
 

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 
 
-class OutputError(Exception):
+class OutputError(LianfangError):
     """An output that must not or cannot be written; the message says why."""
 
 

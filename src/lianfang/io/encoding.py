@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 
 _BOMS = (
@@ -15,7 +16,7 @@ _BOMS = (
 )
 
 
-class EncodingProblem(ValueError):
+class EncodingProblem(LianfangError, ValueError):
     pass
 
 

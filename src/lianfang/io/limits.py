@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 
 MAX_SHEET_CELLS = 5_000_000  # rows × columns of the used range of one sheet
@@ -15,7 +16,7 @@ MAX_SHEET_ROWS = 200_000  # rows of the used range of one sheet; LIANFANG_MAX_RO
 ROWS_ENV = "LIANFANG_MAX_ROWS"
 
 
-class SettingError(ValueError):
+class SettingError(LianfangError, ValueError):
     """A setting the reader depends on is unusable (a bad setting, not a bad file: exit 2)."""
 
 

@@ -21,12 +21,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from lianfang.findings import Location
 from lianfang.i18n import tr
 from lianfang.io.build import Problems, RawRow, RawTable, ReadResult, build_workbook, emit
+from lianfang.io.columns import column_letter
 from lianfang.io.format import (
     IGNORED_HEADERS,
     TABLE_SPECS,
@@ -278,7 +278,7 @@ class _Sheet:
         return ""
 
     def at(self, r: int, c: int | None = None) -> Location:
-        return Location(sheet=self.name, row=r + 1, column=get_column_letter(c + 1) if c is not None else None)
+        return Location(sheet=self.name, row=r + 1, column=column_letter(c + 1) if c is not None else None)
 
 
 def _blank(v: Any) -> bool:
@@ -322,11 +322,11 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: Problems) -> RawTable:
             continue
         if f.key in first_col:
             emit(findings, "LF107", tr("列「{h}」重复，第一次出现在 {c} 列，此列已忽略", "column {h!r} is repeated; first in column {c}; this one is ignored",
-                                       h=f.header, c=get_column_letter(first_col[f.key] + 1)),
+                                       h=f.header, c=column_letter(first_col[f.key] + 1)),
                  sheet.at(header_r, c), None, f.key)
             continue
         first_col[f.key] = c
-        columns[f.key] = get_column_letter(c + 1)
+        columns[f.key] = column_letter(c + 1)
         mapped.append((j, f.key))
     missing = [f for f in spec.fields if f.required and f.key not in columns]
     for f in missing:
@@ -406,8 +406,8 @@ def _headerless(sheet: _Sheet, hi: int, notes: set[int], findings: Problems) -> 
     for run in runs:
         j0, filled0 = run[0]
         r, c = sheet.row0 + min(i for _, f in run for i in f), sheet.col0 + j0
-        first = get_column_letter(c + 1)
-        last = get_column_letter(sheet.col0 + run[-1][0] + 1)
+        first = column_letter(c + 1)
+        last = column_letter(sheet.col0 + run[-1][0] + 1)
         columns = first if len(run) == 1 else f"{first}–{last}"
         n = sum(len(f) for _, f in run)
         top = next(j for j, f in run if sheet.row0 + f[0] == r)
@@ -461,7 +461,7 @@ def _unit(sheet: _Sheet, findings: Problems) -> RawRow:
             start, label_j, value_j = i + 1, lj, vj
             serial = {j for j, h in enumerate(cleaned) if h in IGNORED_HEADERS}  # a 序号 column
             break
-    value_letter = get_column_letter(sheet.col0 + value_j + 1)
+    value_letter = column_letter(sheet.col0 + value_j + 1)
     field_rows: dict[str, int] = {}
     values: dict[str, Any] = {}
     for i in range(start, len(rows)):
@@ -500,8 +500,8 @@ def _unit(sheet: _Sheet, findings: Problems) -> RawRow:
         c, r = sheet.col0 + j, sheet.row0 + found[0]
         emit(findings, "LF106", tr("单位信息的 {c} 列有 {n} 个单元格有内容（从 {c}{r} 起），但只读取项目列 {a} 和内容列 {b}，已忽略",
                                    "unit sheet: {n} cell(s) in column {c} hold text (from {c}{r}), but only the label column {a} and the value column {b} are read; ignored",
-                                   c=get_column_letter(c + 1), n=len(found), r=r + 1,
-                                   a=get_column_letter(sheet.col0 + label_j + 1), b=value_letter),
+                                   c=column_letter(c + 1), n=len(found), r=r + 1,
+                                   a=column_letter(sheet.col0 + label_j + 1), b=value_letter),
              sheet.at(r, c))
     crit = [field_rows[k] for k in ("criteria.high", "criteria.medium", "criteria.low") if k in field_rows]
     if crit:

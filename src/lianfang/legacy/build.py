@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 from lianfang.legacy.grid import Grid
 from lianfang.legacy.headers import EXACT, ColumnMap, Role, header_key, match_role
@@ -69,7 +70,7 @@ _LEADER_WORDS = ("书记", "院长", "局长", "党委", "党组", "纪委", "�
 _MIDDLE_WORDS = ("科长", "主任", "部长", "处长", "负责人", "所长", "队长", "组长", "护士长", "站长", "股长")
 
 
-class NoTableError(Exception):
+class NoTableError(LianfangError):
     """No table of the input has a header row with a risk column; the message says what was
     looked for."""
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from openpyxl.utils.cell import get_column_letter
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 
 # The workbook reader's guard, reused so that a .docx meets exactly the limits an .xlsx meets.
@@ -37,7 +38,7 @@ LEGACY_SUFFIXES = DOCX_SUFFIXES + SHEET_SUFFIXES
 MAX_SPAN = 64  # Word tables have at most 63 columns; a larger gridSpan is capped
 
 
-class LegacyFileError(Exception):
+class LegacyFileError(LianfangError):
     """A legacy file that cannot be read at all; the message says why."""
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lianfang.handbook.filters import md, mdcell
 from lianfang.i18n import tr
+from lianfang.markdown import md, mdcell
 
 
 class Kind(StrEnum):

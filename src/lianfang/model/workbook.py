@@ -109,7 +109,7 @@ def _layout(cls: type) -> _Layout:
 class Record(BaseModel):
     """One row of a table; remembers where it came from."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=False, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, populate_by_name=True, defer_build=True)
     _source: Source | None = PrivateAttr(default=None)
 
     # the spec's table key, set on each subclass, and what a message calls one record of it
@@ -213,7 +213,7 @@ class Record(BaseModel):
 class Criteria(BaseModel):
     """The unit's written criteria for each risk level (对划分标准作出说明)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True, defer_build=True)
 
     high: str | None = Field(default=None, validation_alias=AliasChoices("高", "high"), serialization_alias="高")
     medium: str | None = Field(default=None, validation_alias=AliasChoices("中", "medium"), serialization_alias="中")
@@ -413,7 +413,7 @@ TABLES: dict[str, type[Record]] = {
 class Workbook(BaseModel):
     """One unit's workbook for one year: the root of the model."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     _origin: Origin = PrivateAttr(default_factory=Origin)
 
     unit: Unit

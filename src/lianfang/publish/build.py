@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lianfang.errors import LianfangError
 from lianfang.i18n import tr
 from lianfang.publish.fields import PublishConfig
 from lianfang.publish.view import PublicUnit, public_unit, public_workbook
@@ -19,7 +20,7 @@ FORMATS = ("html", "xlsx")
 XLSX_NAME = "公示一览表.xlsx"
 
 
-class PublishError(Exception):
+class PublishError(LianfangError):
     """Publishing cannot run (bad target, bad handbook.yaml, output in the way): exit 2."""
 
 
@@ -100,7 +101,7 @@ def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | Non
 
 def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bool = False,
             jobs: int = 0) -> PublishResult:
-    from lianfang.config import ConfigError, load_settings
+    from lianfang.config import ConfigError, build_settings
     from lianfang.handbook.build import Reporter, read_units
     from lianfang.handbook.cache import UnitCache
     from lianfang.handbook.charts import safe_name, unique_name
@@ -119,7 +120,7 @@ def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bo
     except OutputError as e:
         raise PublishError(str(e)) from None
     try:
-        settings = load_settings(start=project.root if project else Path("."))
+        settings = build_settings(start=project.root if project else Path("."))
     except ConfigError as e:
         raise PublishError(str(e)) from None
     cache = UnitCache(cache_dir, settings) if cache_dir is not None else None

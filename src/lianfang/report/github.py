@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from lianfang.findings import Finding, Severity
 from lianfang.i18n import tr
-from lianfang.report import CheckedFile, RenderOptions
+from lianfang.pipeline import CheckedFile
+from lianfang.report import RenderOptions
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from lianfang.report import CheckedFile, RenderOptions, totals
+from lianfang.pipeline import CheckedFile
+from lianfang.report import RenderOptions, totals
 
 if TYPE_CHECKING:
     from lianfang.coverage import Coverage

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from lianfang.findings import Finding, Severity
 from lianfang.i18n import tr
-from lianfang.report import CheckedFile, RenderOptions
+from lianfang.pipeline import CheckedFile
+from lianfang.report import RenderOptions
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

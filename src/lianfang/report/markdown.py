@@ -14,9 +14,10 @@ import html
 from collections.abc import Sequence
 
 from lianfang.findings import FileReport, Finding
-from lianfang.handbook.filters import mdcell
 from lianfang.i18n import tr
-from lianfang.report import CheckedFile, RenderOptions, fails, totals
+from lianfang.markdown import mdcell
+from lianfang.pipeline import CheckedFile
+from lianfang.report import RenderOptions, fails, totals
 from lianfang.report.text import counts_text, severity_word
 
 SIZE_LIMIT = 900 * 1024  # bytes of UTF-8, under GitHub's 1 MiB per step summary

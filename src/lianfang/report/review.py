@@ -16,7 +16,8 @@ from lianfang.findings import Finding
 from lianfang.i18n import current_lang, tr
 from lianfang.io.format import SHEET_ORDER, SPEC_BY_KEY, match_table
 from lianfang.model.workbook import Workbook
-from lianfang.report import CheckedFile, RenderOptions, fails
+from lianfang.pipeline import CheckedFile
+from lianfang.report import RenderOptions, fails
 from lianfang.report.style import STYLES, Paint, paint_for, section_number, severity_word
 from lianfang.report.text import listing, since, summary_line
 from lianfang.rules import REGISTRY

@@ -17,7 +17,8 @@ from urllib.parse import quote
 
 from lianfang.findings import Finding, Severity
 from lianfang.i18n import current_lang
-from lianfang.report import INFORMATION_URI, TOOL_NAME, CheckedFile, RenderOptions
+from lianfang.pipeline import CheckedFile
+from lianfang.report import INFORMATION_URI, TOOL_NAME, RenderOptions
 from lianfang.report.json_report import dump_bytes
 from lianfang.rules.base import REGISTRY, Rule
 

@@ -13,7 +13,8 @@ from rich.cells import cell_len
 
 from lianfang.findings import FileReport, Severity
 from lianfang.i18n import current_lang, tr
-from lianfang.report import CheckedFile, RenderOptions, fails
+from lianfang.pipeline import CheckedFile
+from lianfang.report import RenderOptions, fails
 from lianfang.report.style import (  # noqa: F401 - counts_text, severity_word: also imported from here
     STYLES,
     Paint,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from lianfang.errors import LianfangError
 from lianfang.findings import NOWHERE, Finding, Location, Severity
 from lianfang.i18n import current_lang
 
@@ -86,7 +87,7 @@ class Rule:
         return Finding(cls.code, cls.name, severity or cls.severity, message, at or NOWHERE, object, field)
 
 
-class DuplicateRuleError(ValueError):
+class DuplicateRuleError(LianfangError, ValueError):
     pass
 
 

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from lianfang.config import Settings
-from lianfang.findings import FileReport, Finding, Severity, sort_key
+from lianfang.findings import Finding, Severity, sort_key
 from lianfang.io.build import ReadResult
 from lianfang.io.format import SHEET_ORDER
-from lianfang.io.reader import read_workbook
 from lianfang.rules.base import REGISTRY, Context
 from lianfang.rules.reading import reader_findings
 from lianfang.speed import gc_paused
 
 
-def run_rules(result: ReadResult, settings: Settings) -> list[Finding]:
-    """Reader findings and rule findings, with configured severities, sorted as findings.md says."""
+def run_rules(result: ReadResult, settings: Settings, *, reading_only: bool = False) -> list[Finding]:
+    """Reader findings and rule findings, with configured severities, sorted as findings.md says.
+
+    ``reading_only``: the reader's findings alone, configured and sorted all the same."""
     with gc_paused():  # rules and sorting make no reference cycles (lianfang/speed.py)
         found = _configured(reader_findings(result.problems), settings)
         wb = result.workbook
-        if wb is not None:
+        if wb is not None and not reading_only:
             ctx = Context(as_of=settings.as_of, options=settings.options)
             for rule in REGISTRY:
                 if rule.on_read or not settings.enabled(rule.code):
@@ -58,10 +58,3 @@ def sort_findings(findings: list[Finding], sheet_names: dict[str, str] | None = 
         if key in SPEC_BY_KEY:
             order[name] = SHEET_ORDER[SPEC_BY_KEY[key].sheet]
     return sorted(findings, key=sort_key(order))
-
-
-def check_file(path: str | Path, settings: Settings, display_path: str | None = None) -> FileReport:
-    """Read and check one file; never raises for a bad file."""
-    result = read_workbook(path)
-    findings = run_rules(result, settings)
-    return FileReport(path=display_path or str(path), unit=result.unit_code, findings=findings)
