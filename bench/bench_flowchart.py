@@ -4,8 +4,8 @@
 
 PATH defaults to bench/out/large.xlsx (500 flows of 8 steps, half internal, half external),
 generated first with bench/make_large.py when missing. Reported, in one run:
-  read      read_workbook() of PATH (the load benchmark's subject, shown for context)
-  plan      workbook → charts → DOT source, every flow
+  read      read_workbook() of PATH and its rules (check_workbook: what the command runs once)
+  plan      findings → drawable flows → charts → DOT source, every flow
   cold      render_all() into an empty folder (``dot`` subprocesses on a thread pool)
   warm      the same again with nothing changed: the cache must render nothing
   bare dot  ``dot -T<format>`` run once per chart, one after another, on the same DOT sources
@@ -42,11 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", default="svg", choices=["svg", "png", "pdf", "dot"])
     parser.add_argument("--workers", type=int, default=None, help="threads running dot (default: CPU count)")
     parser.add_argument("--sample", type=int, default=0, help="time bare dot on only this many charts (0: all)")
+    parser.add_argument("--page", default="a4", choices=["a4", "a3", "none"], help="paper (default a4, as the command)")
     args = parser.parse_args(argv)
 
-    from lianfang.flowchart import DEFAULT_FONT, plan_workbook
+    from lianfang.config import Settings
+    from lianfang.flowchart import DEFAULT_FONT, PageSize, plan_workbook
     from lianfang.flowchart.render import ChartFormat, Status, find_dot, render_all
-    from lianfang.io.reader import read_workbook
+    from lianfang.report import check_workbook
 
     dot = find_dot()
     fmt = ChartFormat(args.format)
@@ -60,14 +62,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generating {args.path} …", flush=True)
         build(args.path)
 
-    result, t_read = timed(lambda: read_workbook(args.path))
-    if result.workbook is None:
+    checked, t_read = timed(lambda: check_workbook(args.path, Settings()))
+    if checked.workbook is None:
         print(f"{args.path} could not be read", file=sys.stderr)
         return 2
-    plan, t_plan = timed(lambda: plan_workbook(result, str(args.path), fmt, DEFAULT_FONT))
+    plan, t_plan = timed(lambda: plan_workbook(checked.workbook, checked.report.findings, str(args.path), fmt,
+                                               DEFAULT_FONT, page=PageSize(args.page)))
     n = len(plan.jobs)
     workers = args.workers or os.cpu_count() or 1
-    print(f"{args.path.name}: {len(result.workbook.flows)} flows, {n} charts to draw, "
+    print(f"{args.path.name}: {len(checked.workbook.flows)} flows, {n} charts to draw, "
           f"{len(plan.refused)} refused; {workers} workers, format {fmt.value}, {dot and subprocess.run([dot, '-V'], capture_output=True, text=True).stderr.strip()}")
 
     with tempfile.TemporaryDirectory(prefix="lianfang-bench-") as tmp:
@@ -95,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(serial_dir, ignore_errors=True)
 
     per = lambda total, count: 1000 * total / max(count, 1)  # noqa: E731  ms per chart
-    print(f"read      {t_read:8.2f} s")
+    print(f"read+check{t_read:8.2f} s")
     print(f"plan      {t_plan:8.2f} s   {per(t_plan, n):7.2f} ms/chart   (workbook → Chart → DOT)")
     print(f"cold      {t_cold:8.2f} s   {per(t_cold, n):7.2f} ms/chart   {written} written, {failed} failed")
     print(f"warm      {t_warm:8.2f} s   {per(t_warm, n):7.2f} ms/chart   {rerendered} rendered again")

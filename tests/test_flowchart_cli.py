@@ -371,3 +371,104 @@ def test_font_check_and_dot_lookup_follow_path(monkeypatch, tmp_path):
         assert cjk_font_installed() is True  # make setup installs a Chinese font
     monkeypatch.setenv("PATH", str(tmp_path))
     assert cjk_font_installed() is None and find_dot() is None
+
+
+# -- pages, the risk table -------------------------------------------------------------------------
+
+def _long_unit(work: Path, steps: int) -> None:
+    """LC-01 made ``steps`` steps long (a chain through the three bodies), too long for one A4 page."""
+    path = work / "units" / "cswsj.yaml"
+    text = path.read_text(encoding="utf-8")
+    actors = ["政务窗口", "医政科", "局领导"]
+    rows = [f'      - {{id: "{i}", name: 第{i}步审查, actor: {actors[i % 3]}, time_limit: 2个工作日, '
+            f'next: [{"" if i == steps else chr(34) + str(i + 1) + chr(34)}], risks: [FX-0{1 + i % 3}]}}'
+            for i in range(1, steps + 1)]
+    head, rest = text.split("    steps:\n", 1)
+    tail = rest.split("  - id: LC-02", 1)[1]
+    path.write_text(head + "    steps:\n" + "\n".join(rows) + "\n  - id: LC-02" + tail, encoding="utf-8")
+
+
+def test_pdf_is_a_real_a4_sheet_turned_to_print_larger(runner, app, work):
+    from pypdf import PdfReader
+
+    assert run(runner, app, "units", "--format", "pdf").exit_code == 0
+    for name in (INTERNAL, EXTERNAL):
+        (page,) = PdfReader(work / "flowcharts" / f"{name}.pdf").pages
+        w, h = sorted((float(page.mediabox.width), float(page.mediabox.height)))
+        assert (round(w), round(h)) == (595, 842)
+    assert run(runner, app, "units", "--format", "pdf", "--page", "a3", "-o", "a3").exit_code == 0
+    (page,) = PdfReader(work / "a3" / f"{INTERNAL}.pdf").pages
+    assert sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height)))) == [842, 1191]
+
+
+def test_with_table_adds_the_risk_table_as_its_own_drawing(runner, app, work):
+    from pypdf import PdfReader
+
+    result = run(runner, app, "units", "--with-table")
+    assert result.exit_code == 0
+    assert charts(work / "flowcharts") == sorted([f"{INTERNAL}.svg", f"{INTERNAL}_table.svg",
+                                                  f"{EXTERNAL}.svg", f"{EXTERNAL}_table.svg"])
+    assert f"flowcharts/{INTERNAL}_table.svg" in result.stdout.splitlines()
+    table = (work / "flowcharts" / f"{INTERNAL}_table.svg").read_text(encoding="utf-8")
+    assert "审查超时或授意不按规定承办" in table and "（未制定防控措施）" in table
+    assert "审查超时或授意不按规定承办" not in (work / "flowcharts" / f"{INTERNAL}.svg").read_text(encoding="utf-8")
+    assert run(runner, app, "units", "--with-table", "--format", "pdf").exit_code == 0
+    assert len(PdfReader(work / "flowcharts" / f"{INTERNAL}.pdf").pages) == 2  # the chart, then the table
+    assert run(runner, app, "units", "--with-table", "--format", "dot").exit_code == 0
+    assert (work / "flowcharts" / f"{INTERNAL}_table.dot").is_file()
+
+
+def test_svg_is_sized_for_the_page(runner, app, work):
+    _long_unit(work, 20)
+    assert run(runner, app, "units", "--flow", "LC-01", "--page", "none", "-o", "none").exit_code == 0
+    assert run(runner, app, "units", "--flow", "LC-01").exit_code == 0
+
+    def size(path: Path) -> tuple[float, float, float]:
+        root = ElementTree.fromstring(path.read_bytes())
+        return float(root.get("width")[:-2]), float(root.get("height")[:-2]), float(root.get("viewBox").split()[2])
+    w, h, view = size(work / "none" / f"{INTERNAL}.svg")
+    assert abs(w - view) < 1 and h > 728  # its own size: taller than A4's printable area
+    w, h, view = size(work / "flowcharts" / f"{INTERNAL}.svg")
+    assert w < view and max(w, h) <= 728.6 and min(w, h) <= 481.9  # scaled to fit A4
+    assert w / view * 10 >= 8  # its 10 pt text prints at 8 pt or more
+
+
+def test_a_long_flow_is_split_over_pages_and_a_shorter_one_leaves_no_old_page(runner, app, work):
+    from pypdf import PdfReader
+
+    _long_unit(work, 40)
+    result = run(runner, app, "units", "--flow", "LC-01")
+    assert result.exit_code == 0
+    pages = [n for n in charts(work / "flowcharts") if n.startswith(INTERNAL)]
+    assert pages[0] == f"{INTERNAL}.svg" and f"{INTERNAL}_p2.svg" in pages
+    assert result.stdout.splitlines() == [f"flowcharts/{p}" for p in [pages[0], *sorted(pages[1:], key=lambda n: int(n[:-4].rsplit("_p", 1)[1]))]]
+    first = (work / "flowcharts" / f"{INTERNAL}.svg").read_text(encoding="utf-8")
+    second = (work / "flowcharts" / f"{INTERNAL}_p2.svg").read_text(encoding="utf-8")
+    assert "①→" in first and "→①" in second and "第1/" in first
+    assert run(runner, app, "units", "--flow", "LC-01").stderr.count("未变化 1 张") == 1  # every page up to date
+    assert run(runner, app, "units", "--flow", "LC-01", "--format", "pdf").exit_code == 0
+    assert len(PdfReader(work / "flowcharts" / f"{INTERNAL}.pdf").pages) == len(pages)
+    _long_unit(work, 5)
+    assert run(runner, app, "units", "--flow", "LC-01").exit_code == 0
+    assert [n for n in charts(work / "flowcharts") if n.startswith(INTERNAL) and n.endswith(".svg")] == [f"{INTERNAL}.svg"]
+    cache = json.loads((work / "flowcharts" / CACHE_NAME).read_text(encoding="utf-8"))
+    assert "parts" not in cache["files"][f"{INTERNAL}.svg"]
+
+
+def test_a_page_file_lianfang_did_not_write_is_kept_without_force(runner, app, work):
+    _long_unit(work, 40)
+    out = work / "flowcharts"
+    out.mkdir()
+    (out / f"{INTERNAL}_p2.svg").write_text("我的第二页", encoding="utf-8")
+    result = run(runner, app, "units", "--flow", "LC-01")
+    assert result.exit_code == 2 and f"{INTERNAL}_p2.svg" in result.stderr
+    assert (out / f"{INTERNAL}_p2.svg").read_text(encoding="utf-8") == "我的第二页"
+    assert not (out / f"{INTERNAL}.svg").exists()  # nothing of that chart is written
+    assert run(runner, app, "units", "--flow", "LC-01", "--force").exit_code == 0
+    assert "我的第二页" not in (out / f"{INTERNAL}_p2.svg").read_text(encoding="utf-8")
+
+
+def test_unknown_page_stops_with_2(runner, app, work):
+    result = run(runner, app, "units", "--page", "letter")
+    assert result.exit_code == 2 and "letter" in result.stderr
+    assert not (work / "flowcharts").exists()

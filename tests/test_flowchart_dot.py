@@ -1,4 +1,5 @@
-"""``Chart`` → DOT: golden files, colours, the risk table, the panel, hostile text, reproducibility.
+"""``Chart`` → DOT: golden files, lanes, black-and-white risk marks, the palette, the risk table
+as its own drawing, the panel, tooltips, hostile text, reproducibility.
 
 The golden files in ``tests/golden/flowchart/`` are the whole DOT source of four charts: the two
 flows of the test fixture and one internal and one external flow of the bundled examples. When a
@@ -17,12 +18,20 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree
 
+from lianfang import palette
 from lianfang.flowchart.dot import (
     DEFAULT_FONT,
-    LEVEL_COLOURS,
+    LEVEL_FILL,
+    Part,
     clean,
+    connector,
     html_text,
+    mark_text,
     plain,
+    risk_table_dot,
+    risk_table_lines,
+    risk_table_rows,
+    role_on_box,
     to_dot,
     wrap,
 )
@@ -97,64 +106,133 @@ def statement(dot: str, key: str) -> str:
     return next(line for line in dot.splitlines() if line.strip().startswith(f"{key} ["))
 
 
-def test_lanes_are_clusters_labelled_with_the_actor(internal_dot):
+def test_lanes_are_columns_titled_with_the_body(internal_dot):
     assert re.findall(r"subgraph (cluster_lane\d+)", internal_dot) == ["cluster_lane1", "cluster_lane2", "cluster_lane3"]
-    assert re.findall(r'label="([^"]+)" labeljust', internal_dot) == ["政务窗口", "医政科", "局领导"]
+    assert re.findall(r"label=<<B>([^<]+)</B>> labeljust=c labelloc=t", internal_dot) == ["政务窗口", "医政科", "局领导"]
+    # one invisible anchor per lane in the top row, so every column starts under its title
+    assert re.search(r"\{\s*rank=min\s+lane1\s+lane2\s+lane3\s*\}", internal_dot)
 
 
-def test_step_boxes_show_name_time_limit_and_marks(internal_dot):
+def test_step_boxes_show_name_time_limit_and_marks_with_their_levels(internal_dot):
     s2 = statement(internal_dot, "s2")
-    assert "<B>材料审查</B>" in s2 and "时限：5个工作日" in s2 and "▲FX-02 ▲FX-01" in s2
+    assert "<B>材料审查</B>" in s2 and "时限5个工作日" in s2
+    # a step with two levels: each mark says its own, in its own ink
+    assert f'<FONT COLOR="{palette.css(palette.LEVEL_INK["高"])}">▲FX-02 高</FONT>' in s2
+    assert f'<FONT COLOR="{palette.css(palette.LEVEL_INK["低"])}">▲FX-01 低</FONT>' in s2
+    assert 'POINT-SIZE="10"' not in s2  # marks at the body text size
 
 
-def test_steps_are_coloured_by_their_highest_risk_level(internal_dot):
-    assert f'fillcolor="{LEVEL_COLOURS[RiskLevel.LOW]}"' in statement(internal_dot, "s1")
-    assert f'fillcolor="{LEVEL_COLOURS[RiskLevel.HIGH]}"' in statement(internal_dot, "s2")
-    assert f'fillcolor="{LEVEL_COLOURS[RiskLevel.MEDIUM]}"' in statement(internal_dot, "s3")
+def test_mark_text_writes_the_level():
+    assert mark_text("FX-03", RiskLevel.HIGH) == "▲FX-03 高"
+    assert mark_text("FX-03", None) == "▲FX-03 ?"
+
+
+def test_steps_are_filled_by_their_highest_risk_level(internal_dot):
+    assert f'fillcolor="{LEVEL_FILL[RiskLevel.LOW]}"' in statement(internal_dot, "s1")
+    assert f'fillcolor="{LEVEL_FILL[RiskLevel.HIGH]}"' in statement(internal_dot, "s2")
+    assert f'fillcolor="{LEVEL_FILL[RiskLevel.MEDIUM]}"' in statement(internal_dot, "s3")
     assert "fillcolor" not in statement(internal_dot, "s4")
 
 
-def test_start_and_end_are_visible(internal_dot):
+def test_every_colour_is_from_the_one_palette(internal_dot, external_dot):
+    chart = chart_of(FIXTURE, "LC-01")
+    ours = {palette.css(c).upper() for c in (*palette.LEVEL_FILL.values(), *palette.LEVEL_INK.values(),
+                                             palette.HEADER_FILL, palette.LANE_FILL, palette.LANE_BORDER,
+                                             palette.BORDER, palette.MUTED_INK)}
+    for dot in (internal_dot, external_dot, risk_table_dot(chart)):
+        used = {c.upper() for c in re.findall(r"#[0-9A-Fa-f]{6}", dot)}
+        assert used and used <= ours, used - ours
+    import lianfang.flowchart.dot as module
+
+    assert not hasattr(module, "LEVEL_COLOURS") and not hasattr(module, "MARK_COLOUR")
+
+
+def test_the_role_stays_on_the_box():
+    assert role_on_box("医政科科长", "医政科") == "科长"
+    assert role_on_box("医政科", "医政科") == ""
+    assert role_on_box("行政审批承办员", "医政科") == "行政审批承办员"
+    assert role_on_box("医政科、药剂科", "医政科") == "医政科、药剂科"
+    assert role_on_box("院党委会或院长办公会", "院党委会") == "院党委会或院长办公会"
+    assert role_on_box("政务窗口", None) == "政务窗口"  # external charts: who handles the step
+
+
+def test_start_and_end_are_visible_beside_the_first_and_last_step(internal_dot):
     assert 'start [label="开始"' in internal_dot and 'end [label="结束"' in internal_dot
-    assert "start -> s1" in internal_dot and "s4 -> end" in internal_dot and "s5 -> end" in internal_dot
+    assert re.search(r"start -> s1 \[", internal_dot) and re.search(r"s4 -> end \[", internal_dot)
+    assert re.search(r"s5 -> end \[", internal_dot)
+    assert re.search(r"\{\s*rank=same\s+start\s+s1\s*\}", internal_dot)
+    assert re.search(r"\{\s*rank=same\s+s4\s+end\s*\}", internal_dot)
     assert "penwidth=2" in statement(internal_dot, "s1") and "penwidth=2" in statement(internal_dot, "s5")
     assert "penwidth" not in statement(internal_dot, "s2")
 
 
 def test_branch_labels_and_the_loop_back_does_not_rank(internal_dot):
-    assert 's2 -> s3 [label="材料齐全"]' in internal_dot
-    assert 's3 -> s5 [label="不同意"]' in internal_dot
-    back = next(line for line in internal_dot.splitlines() if "s2 -> s1" in line)
-    assert 'label="需补正"' in back and "constraint=false" in back and "style=dashed" in back
-    assert sum("constraint=false" in line for line in internal_dot.splitlines()) == 1
+    assert re.search(r's2 -> s3 \[label="材料齐全"', internal_dot)
+    assert re.search(r's3 -> s5 \[label="不同意"', internal_dot)
+    # the loop back s2 → s1 is laid out down from s1 with its arrowhead turned: it does not rank
+    back = next(line for line in internal_dot.splitlines() if "需补正" in line)
+    assert back.strip().startswith("s1 -> s2 [") and "dir=back" in back and "style=dashed" in back
+    assert sum("dir=back" in line for line in internal_dot.splitlines()) == 1
+    free = to_dot(chart_of(FIXTURE, "LC-01"), turn_loops=False, loop_label_at_start=True)
+    back = next(line for line in free.splitlines() if "需补正" in line)
+    assert back.strip().startswith("s2 -> s1 [") and "constraint=false" in back and 'taillabel="需补正"' in back
 
 
-def test_risk_table_with_legend_levels_descriptions_and_measures_by_phase(internal_dot):
-    table = statement(internal_dot, "risk_table")
-    assert "图例" in table and all(f"{lv.value}风险环节" in table for lv in RiskLevel)
-    for text in ("FX-01", "对符合条件的申请不予受理", "【前期预防】公开审批依据、条件、程序和时限",
+def test_the_risk_table_is_not_in_the_chart(internal_dot, external_dot):
+    assert "risk_table" not in internal_dot and "风险描述" not in internal_dot and "防控措施" not in external_dot
+
+
+def test_risk_table_rows_are_data_in_order_of_first_mark_with_measures_by_phase():
+    rows = risk_table_rows(chart_of(FIXTURE, "LC-01"))
+    assert [(r.risk_id, r.level) for r in rows] == [("FX-01", "低"), ("FX-02", "高"), ("FX-03", "中")]
+    assert rows[1].description == "审查超时或授意不按规定承办"
+    assert rows[1].measures == ("【前期预防】需赴现场审查的至少2名以上承办人员", "【后期处置】每月通报办理时效，追究超时责任")
+    assert rows[2].measures == ()  # FX-03 has no measure: shown as such
+
+
+def test_risk_table_drawing(dot_program):
+    chart = chart_of(FIXTURE, "LC-01")
+    table = risk_table_dot(chart)
+    for text in ("廉政风险点及防控措施", "▲FX-01", "对符合条件的申请不予受理", "【前期预防】公开审批依据、条件、程序和时限",
                  "审查超时或授意不按规定承办", "（未制定防控措施）"):
-        assert text in table
+        assert text in table, text
     assert table.index("【前期预防】需赴现场") < table.index("【后期处置】每月通报")
-    assert "risk_table" in internal_dot.split("end -> ", 1)[1].split("\n", 1)[0]  # below the chart
+    part = risk_table_dot(chart, rows=slice(1, 3), page=(2, 2))
+    assert "▲FX-01" not in part and "▲FX-02" in part and "第2/2页" in part
+    svg = render(table, ChartFormat.SVG, dot_program)
+    assert "FX-03" in svg_texts(svg)[1]
+    assert [risk_table_lines(r) for r in risk_table_rows(chart)] == [1, 3, 1]
 
 
-def test_no_risk_table_without_marks():
+def test_no_risk_marks_without_risks():
     wb = read_workbook(FIXTURE).workbook
     for flow in wb.flows:
         for step in flow.steps:
             step.risks = []
-    dot = to_dot(build_chart(wb, wb.flows_by_id["LC-01"]))
-    assert "risk_table" not in dot and "▲" not in dot
+    chart = build_chart(wb, wb.flows_by_id["LC-01"])
+    assert "▲" not in to_dot(chart) and risk_table_rows(chart) == []
 
 
-def test_external_chart_has_the_applicants_panel_and_no_lanes(external_dot):
-    assert "cluster" not in external_dot
-    panel = statement(external_dot, "panel")
-    for text in ("办事指南", "办理主体", "医政科", "《中华人民共和国医师法》第十三条", "1. 医师执业注册申请审核表",
-                 "3. 健康体检证明", "20个工作日", "办理地点", "（未填写）", "0551-87654321", "不收费",
-                 "1. 监督电话：0551-12345678", "2. 局纪检组"):
-        assert text in panel, text
+def test_tooltips_name_steps_lanes_and_arrows_in_chinese(internal_dot):
+    assert 'tooltip="环节 2 材料审查（医政科），风险点 FX-02、FX-01"' in statement(internal_dot, "s2")
+    assert 'tooltip="泳道：医政科"' in internal_dot
+    assert 'tooltip="材料审查 → 局长审批（材料齐全）"' in internal_dot
+    assert 'tooltip="开始 → 窗口受理"' in internal_dot
+
+
+def test_external_chart_has_the_applicants_panel_beside_the_steps(external_dot):
+    assert "cluster_lane" not in external_dot and "subgraph cluster_panel" in external_dot
+    cards = "\n".join(statement(external_dot, f"panel{i}") for i in range(1, 9))
+    for text in ("办理主体", "医政科", "《中华人民共和国医师法》第十三条", "1.\u00a0医师执业注册申请审核表",
+                 "3.\u00a0健康体检证明", "20个工作日", "办理地点", "（未填写）", "0551-87654321", "不收费",
+                 "1.\u00a0监督电话：0551-12345678", "2.\u00a0局纪检组"):  # a number stays with its item
+        assert text in cards, text
+    assert "title=" not in cards
+    assert "办事指南" in external_dot
+    # each card in a step's row while there are rows: the procedure is not stretched
+    assert re.search(r"\{\s*rank=same\s+s1\s+panel1\s*\}", external_dot)
+    assert re.search(r"\{\s*rank=same\s+s3\s+panel3\s*\}", external_dot)
+    assert "panel3 -> panel4 [style=invis]" in external_dot
     assert "政务窗口" in statement(external_dot, "s1")  # who handles the step, for the applicant
 
 
@@ -173,7 +251,8 @@ def test_font_is_used_everywhere(internal_dot):
 def test_fixed_words_follow_the_language():
     set_lang("en")
     dot = to_dot(chart_of(FIXTURE, "LC-01"))
-    assert "Start" in dot and "internal power-operation flowchart" in dot and "time limit: 5个工作日" in dot
+    assert "Start" in dot and "internal power-operation flowchart" in dot and "time limit 5个工作日" in dot
+    assert "▲FX-02 high" in dot and "lane: 医政科" in dot
     assert "开始" not in dot
 
 
@@ -185,6 +264,24 @@ def test_the_same_chart_gives_the_same_dot_and_svg(dot_program):
 
 
 # -- text helpers ---------------------------------------------------------------------------------
+
+def test_connector_marks():
+    assert [connector(n) for n in (1, 2, 20, 21)] == ["①", "②", "⑳", "(21)"]
+
+
+def test_a_page_of_a_chart_joins_the_others_by_connector_marks():
+    chart = chart_of(FIXTURE, "LC-01")
+    # rows: s1 | s2 | s3 | s4 s5 ; page 1 = s1 s2, page 2 = s3 s4 s5
+    marks = {"s1": 1, "s3": 2}
+    first = to_dot(chart, part=Part(1, 2, frozenset({"s1", "s2"}), marks))
+    second = to_dot(chart, part=Part(2, 2, frozenset({"s3", "s4", "s5"}), marks))
+    assert "第1/2页" in first and "第2/2页" in second
+    assert 'out2 [label="②→"' in first and re.search(r's2 -> out2 \[label="材料齐全"', first)
+    assert "start -> s1" in first and "end" not in re.findall(r"^\t(\w+) \[", first, re.M)
+    assert 'in2 [label="→②"' in second and "in2 -> s3" in second and "s4 -> end" in second
+    assert "start" not in re.findall(r"^\t+(\w+) \[", second, re.M)
+    assert "s3 ->" in second and "s2" not in re.findall(r"^\t+(\w+) \[", second, re.M)
+
 
 def test_wrap_counts_chinese_as_two_columns_and_hangs_closing_punctuation():
     assert wrap("一二三四五六", 6) == ["一二三", "四五六"]
@@ -249,11 +346,11 @@ def test_hostile_text_renders_literally_and_injects_nothing(dot_program, flow_id
     chart = build_chart(wb, wb.flows_by_id[flow_id])
     svg = render(to_dot(chart), ChartFormat.SVG, dot_program)  # raises if dot reports an error
     groups, text = svg_texts(svg)
-    # exactly the nodes, edges and lanes of the chart: start, 3 steps, end, tables
-    tables = 2 if flow_id == "LC-02" else 1
-    assert groups.count("node") == 5 + tables
-    assert groups.count("edge") == 1 + 3 + 1  # from start, the flow's three, into end (links to tables are invisible)
-    assert groups.count("cluster") == (3 if flow_id == "LC-01" else 0)
+    text += "\n" + svg_texts(render(risk_table_dot(chart), ChartFormat.SVG, dot_program))[1]
+    # exactly the nodes, edges and lanes of the chart: start, 3 steps, end (+ 8 panel cards)
+    assert groups.count("node") == 5 + (8 if flow_id == "LC-02" else 0)
+    assert groups.count("edge") == 1 + 3 + 1  # from start, the flow's three, into end (anchors' links are invisible)
+    assert groups.count("cluster") == (3 if flow_id == "LC-01" else 1)
     shown = HOSTILE if flow_id == "LC-02" else [*HOSTILE[:4], *HOSTILE[6:]]  # basis, power time limit: external
     for item in [x for x in shown if x != "ctrl\x01\x07x"]:
         for line in item.split("\n"):
@@ -271,6 +368,6 @@ def test_a_graph_with_hostile_text_is_one_graph(dot_program):
 
     canon = subprocess.run([dot_program, "-Tcanon"], input=src.encode(), capture_output=True, check=True).stdout.decode()
     assert len(re.findall(r"^digraph ", canon, re.M)) == 1
-    assert len(re.findall(r"^\tsubgraph ", canon, re.M)) == 3  # the three lanes
+    assert len(re.findall(r"^\tsubgraph cluster", canon, re.M)) == 3  # the three lanes
     node_ids = set(re.findall(r"^\t+(\w+)\s+\[", canon, re.M)) - {"graph", "node", "edge", "subgraph"}
-    assert node_ids == {"start", "s1", "s2", "s3", "end", "risk_table"}
+    assert node_ids == {"start", "s1", "s2", "s3", "end", "lane1", "lane2", "lane3"}

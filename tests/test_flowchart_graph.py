@@ -1,4 +1,5 @@
-"""Workbook → ``Chart``: lanes, nodes, edges, loops, risk marks, the panel, and the refusal of broken flows.
+"""Workbook → ``Chart``: lanes (one per responsible body), nodes, edges, loops, risk marks, the
+panel, and which flows are drawn — decided by the rules' own findings.
 
 Pure data: nothing here needs Graphviz.
 """
@@ -9,15 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from lianfang.findings import Location
-from lianfang.flowchart import KIND_SUFFIX, chart_file_name, select_flows
-from lianfang.flowchart.graph import BrokenFlow, Edge, build_chart, flow_problems
+from lianfang.config import Settings
+from lianfang.findings import Severity
+from lianfang.flowchart import (
+    KIND_SUFFIX,
+    chart_file_name,
+    flow_findings,
+    plan_workbook,
+    select_flows,
+)
+from lianfang.flowchart.graph import BrokenFlow, Edge, build_chart, responsible_body, step_ranks
 from lianfang.flowchart.render import ChartFormat
 from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import FlowKind, Phase, RiskLevel
 from lianfang.model.workbook import Flow, Step
+from lianfang.report import check_workbook
 
 FIXTURE = Path(__file__).parent / "fixtures" / "flowchart" / "unit.yaml"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "units"
 
 
 @pytest.fixture
@@ -39,8 +49,8 @@ def external(wb):
 
 # -- internal chart -------------------------------------------------------------------------------
 
-def test_lanes_are_actors_in_order_of_first_appearance(internal):
-    assert [(lane.actor, lane.nodes) for lane in internal.lanes] == [
+def test_lanes_are_bodies_in_order_of_first_appearance(internal):
+    assert [(lane.body, lane.nodes) for lane in internal.lanes] == [
         ("政务窗口", ("s1", "s4")),
         ("医政科", ("s2", "s5")),
         ("局领导", ("s3",)),
@@ -162,63 +172,145 @@ def test_the_same_flow_gives_the_same_chart(wb):
     assert build_chart(wb, wb.flows_by_id["LC-01"]) == build_chart(wb, wb.flows_by_id["LC-01"])
 
 
-# -- refusing a flow that cannot be drawn truthfully ---------------------------------------------
+# -- lanes: one per responsible body --------------------------------------------------------------
 
-def codes(wb, flow) -> list[tuple[str, str | None, str | None]]:
-    return [(p.code, p.object, p.field) for p in flow_problems(wb, flow)]
-
-
-def test_unknown_next_step_risk_point_and_power(wb):
-    flow = Flow(id="LC-09", power="QL-99", kind=FlowKind.INTERNAL, steps=[
-        Step(id="1", name="受理", actor="窗口", next=["2", "7(同意)"], risks=["FX-01", "FX-77"]),
-        Step(id="2", name="办结", actor="窗口"),
-    ])
-    assert codes(wb, flow) == [("LF201", "LC-09", "power"), ("LF204", "LC-09/1", "next"), ("LF203", "LC-09/1", "risks")]
-    with pytest.raises(BrokenFlow) as e:
-        build_chart(wb, flow)
-    assert e.value.flow_id == "LC-09" and len(e.value.problems) == 3
+POSTS = {"行政审批承办员": "医政科", "卫生监督执法员": "政策法规与监督科", "文秘档案员": "办公室"}
 
 
-def test_repeated_step_id_and_a_flow_without_steps(wb):
-    flow = _flow(("1", ["2"]), ("2", []), ("2", []))
-    assert codes(wb, flow) == [("LF107", "LC-09/2", "id")]
-    assert codes(wb, _flow()) == [("LF501", "LC-09", "id")]
+@pytest.mark.parametrize(("actor", "body"), [
+    ("医政科", "医政科"),
+    ("医政科承办人员", "医政科"),  # a role word after a department
+    ("医政科科长", "医政科"),
+    ("政策法规与监督科副科长", "政策法规与监督科"),  # the longest role word wins
+    ("计划财务科会计", "计划财务科"),
+    ("检验科科长（授权签字人）", "检验科"),  # a remark in brackets is not part of the body
+    ("卫生监督执法员（2名以上）", "政策法规与监督科"),  # a post of the workbook: its department
+    ("行政审批承办员", "医政科"),
+    ("卫生监督执法员、计划财务科", "政策法规与监督科"),  # a joint step goes in the first body's lane
+    ("院党委会或院长办公会", "院党委会"),
+    ("分管副局长", "分管副局长"),  # 分管副 is no department: the body as written
+    ("分管副主任", "分管副主任"),
+    ("局党组", "局党组"),
+    ("疫苗管理员", "疫苗管理员"),  # 疫苗 is no department and no post here
+    ("病案室管理员", "病案室"),
+])
+def test_responsible_body(actor, body):
+    assert responsible_body(actor, POSTS) == body
 
 
-def test_a_repeated_flow_id_is_drawn_once(wb):
-    dup = wb.flows_by_id["LC-01"].model_copy()
-    wb.flows.append(dup)
-    assert codes(wb, dup) == [("LF107", "LC-01", "id")]
-    assert codes(wb, wb.flows_by_id["LC-01"]) == []
+def test_example_lanes_group_a_department_and_its_roles():
+    """CHWSJ LC-02 had five lanes for 行政审批承办员/医政科承办人员/医政科/医政科科长/分管副局长."""
+    wb = read_workbook(EXAMPLES / "chwsj.yaml").workbook
+    chart = build_chart(wb, wb.flows_by_id["LC-02"])
+    assert [(lane.body, len(lane.nodes)) for lane in chart.lanes] == [("医政科", 6), ("分管副局长", 1)]
+    assert [n.actor for n in chart.nodes][:2] == ["行政审批承办员", "医政科承办人员"]  # the role stays on the box
 
 
-def test_values_the_reader_could_not_read_are_problems_not_crashes(wb):
-    flow = Flow.model_construct(id="LC-09", power=None, kind=None, steps=[
-        Step.model_construct(id=None, name="受理", actor="窗口", next=[], risks=[]),
-        Step.model_construct(id="2", name=None, actor=None, next=None, risks=None),
-    ], materials=None, supervision=None)
-    assert codes(wb, flow) == [
-        ("LF103", "LC-09", "kind"), ("LF103", "LC-09", "power"), ("LF103", None, "id"),
-        ("LF103", "LC-09/2", "name"), ("LF103", "LC-09/2", "actor"), ("LF103", "LC-09/2", "next"),
-        ("LF103", "LC-09/2", "risks"),
-    ]
+def test_every_example_lane_holds_a_step_and_no_body_has_two_lanes():
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        wb = read_workbook(path).workbook
+        for flow in wb.flows:
+            chart = build_chart(wb, flow)
+            bodies = [lane.body for lane in chart.lanes]
+            assert len(bodies) == len(set(bodies)), (path.name, flow.id)
+            assert all(lane.nodes for lane in chart.lanes)
+            assert sorted(k for lane in chart.lanes for k in lane.nodes) == sorted(n.key for n in chart.nodes) or not chart.lanes
 
 
-def test_problems_point_at_the_cell_that_holds_the_reference(tmp_path):
-    text = FIXTURE.read_text(encoding="utf-8").replace('next: ["2"], risks: [FX-04]', 'next: ["9"], risks: [FX-04]')
+def test_step_ranks_leave_loops_out(internal):
+    assert step_ranks(internal) == {"s1": 0, "s2": 1, "s3": 2, "s4": 3, "s5": 3}
+
+
+# -- which flows are drawn: the rules' findings ----------------------------------------------------
+
+def plan_of(path: Path):
+    checked = check_workbook(path, Settings())
+    return checked, plan_workbook(checked.workbook, checked.report.findings, path.name, ChartFormat.SVG)
+
+
+def broken_copy(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    text = FIXTURE.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
     path = tmp_path / "unit.yaml"
     path.write_text(text, encoding="utf-8")
-    wb = read_workbook(path).workbook
-    (problem,) = flow_problems(wb, wb.flows_by_id["LC-02"])
-    line = next(i for i, t in enumerate(text.splitlines(), start=1) if 'next: ["9"]' in t)
-    assert problem.code == "LF204" and problem.at.line == line and problem.at != Location()
+    return path
 
 
-def test_a_risk_whose_level_could_not_be_read_is_marked_without_colour(wb):
-    wb.risks_by_id["FX-03"].level = None
-    chart = build_chart(wb, wb.flows_by_id["LC-01"])
-    s3 = next(n for n in chart.nodes if n.key == "s3")
-    assert (s3.risks, s3.level) == (("FX-03",), None)
+def test_a_flow_with_an_error_is_refused_with_exactly_the_rules_findings(tmp_path):
+    path = broken_copy(tmp_path, ('next: ["2"], risks: [FX-04]', 'next: ["9"], risks: [FX-77]'))
+    checked, plan = plan_of(path)
+    assert [c.flow_id for c in plan.charts] == ["LC-01"]
+    (refusal,) = plan.refused
+    assert refusal.flow_id == "LC-02"
+    mine = [f for f in checked.report.findings if (f.object or "").startswith("LC-02") and f.severity is Severity.ERROR]
+    assert refusal.findings == mine  # the same objects: codes, messages and places are validate's
+    assert {f.code for f in refusal.findings} == {"LF203", "LF204"}
+
+
+def test_unreadable_values_and_unknown_power_refuse_the_flow(tmp_path):
+    path = broken_copy(tmp_path, ("kind: 外部", "kind: 外外"), ("power: QL-01\n    kind: 内部", "power: QL-99\n    kind: 内部"))
+    _checked, plan = plan_of(path)
+    assert plan.charts == []
+    codes = {r.flow_id: sorted(f.code for f in r.findings) for r in plan.refused}
+    assert codes == {"LC-01": ["LF201"], "LC-02": ["LF104"]}
+
+
+def test_warnings_do_not_stop_a_flow(tmp_path):
+    # LF503 (a step without 办理时限) is a warning: the flow is drawn
+    path = broken_copy(tmp_path, ("time_limit: 1个工作日, next: [\"2\"]", "next: [\"2\"]"))
+    checked, plan = plan_of(path)
+    assert any(f.code == "LF503" for f in checked.report.findings)
+    assert [c.flow_id for c in plan.charts] == ["LC-01", "LC-02"] and plan.refused == []
+
+
+def test_a_flow_without_an_end_step_is_refused_as_lf501_says(tmp_path):
+    path = broken_copy(tmp_path, ('{id: "3", name: 办结, actor: 政务窗口, time_limit: 2个工作日}',
+                                  '{id: "3", name: 办结, actor: 政务窗口, time_limit: 2个工作日, next: ["1"]}'))
+    _checked, plan = plan_of(path)
+    assert [(r.flow_id, [f.code for f in r.findings]) for r in plan.refused] == [("LC-02", ["LF501"])]
+
+
+def test_a_repeated_flow_id_draws_the_first_and_refuses_the_repeat(wb):
+    dup = wb.flows_by_id["LC-01"].model_copy()
+    wb.flows.append(dup)
+    from lianfang.io.build import ReadResult
+    from lianfang.rules.engine import run_rules
+
+    findings = run_rules(ReadResult(wb, [], "x"), Settings())
+    plan = plan_workbook(wb, findings, "x", ChartFormat.SVG)
+    assert [c.flow_id for c in plan.charts] == ["LC-01", "LC-02"]
+    assert [r.flow_id for r in plan.refused] == ["LC-01"]
+
+
+def test_flow_findings_are_those_of_the_flow_and_its_steps(wb):
+    from lianfang.findings import Finding, Location
+
+    def f(obj):
+        return Finding("LF204", "unknown-step", Severity.ERROR, "x", Location(), obj, None)
+    found = [f("LC-01"), f("LC-01/2"), f("LC-011"), f("LC-02/1"), f(None), f("FX-01")]
+    assert flow_findings(wb.flows_by_id["LC-01"], found) == found[:2]
+
+
+def test_build_chart_refuses_what_it_cannot_draw_even_when_a_rule_is_switched_off(tmp_path):
+    path = broken_copy(tmp_path, ('next: ["2"], risks: [FX-04]', 'next: ["9"], risks: [FX-04]'))
+    checked = check_workbook(path, Settings(ignore={"LF204"}))
+    assert not any(f.code == "LF204" for f in checked.report.findings)
+    wb = checked.workbook
+    with pytest.raises(BrokenFlow):
+        build_chart(wb, wb.flows_by_id["LC-02"])
+    plan = plan_workbook(wb, checked.report.findings, "x", ChartFormat.SVG)
+    (refusal,) = plan.refused
+    assert refusal.flow_id == "LC-02" and refusal.findings  # said, not drawn with a dangling arrow
+
+
+def test_the_flowchart_package_has_no_checks_of_its_own():
+    """Issue 11: no re-check of LF103/107/201/203/204/501 and no table of rule names."""
+    import lianfang.flowchart as pkg
+    import lianfang.flowchart.graph as graph
+
+    assert not hasattr(graph, "flow_problems") and not hasattr(pkg, "_NAMES") and not hasattr(pkg, "explain")
 
 
 # -- selection and file names ---------------------------------------------------------------------

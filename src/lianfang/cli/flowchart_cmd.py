@@ -18,9 +18,10 @@ from lianfang.cli.common import (
     fail,
     out,
 )
+from lianfang.config import Settings
 from lianfang.discover import DiscoveryError, display_path, find_workbooks, is_workbook_name
 from lianfang.findings import FileReport
-from lianfang.flowchart import DEFAULT_FONT, WorkbookCharts, plan_workbook
+from lianfang.flowchart import DEFAULT_FONT, PageSize, WorkbookCharts, plan_workbook
 from lianfang.flowchart.render import (
     ChartFormat,
     GraphvizMissing,
@@ -34,27 +35,29 @@ from lianfang.flowchart.render import (
 )
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError
-from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import FlowKind
+from lianfang.report import check_workbook
 
-HELP_ZH = """用 Graphviz 绘制权力运行流程图：内部流程图按责任主体分泳道，标出环节时限和风险点（▲，按等级着色），图下附风险点及防控措施表；外部流程图画出办理程序，附办事指南（办理主体、依据、材料、时限、地点、电话、收费、监督渠道）。
+HELP_ZH = """用 Graphviz 绘制权力运行流程图：内部流程图每个责任主体（科室）一条泳道，框内写岗位和时限，风险点标为 ▲FX-01 高（等级写成文字，黑白打印也看得出）；外部流程图画出办理程序，旁附办事指南（办理主体、依据、材料、时限、地点、电话、收费、监督渠道）。
 
-每个流程一个文件，命名为 单位代码_流程编号_internal.svg 或 _external.svg，默认写入 flowcharts/。
+默认按 A4 出图（--page a4）：pdf 为 A4 纸（横竖取印得更大的一种），svg/png 按可打印范围定尺寸；一页印不下（字小于 8 磅）的流程分页，用 ①→ 连接。风险点及防控措施表不在图中，加 --with-table 另出一张（pdf 为图后一页）。
+每个流程一个文件，命名为 单位代码_流程编号_internal.svg 或 _external.svg，默认写入 flowcharts/；分页的图另有 _p2、_p3…，表为 _table。
 不给 UNIT 时：当前文件夹有 handbook.yaml 则画其 units 列出的单位，否则画当前文件夹中的全部工作簿。
-引用有误的流程（环节、风险点、职权不存在）不画并列出原因，其余流程照画。
+校验（validate）在某流程或其环节上报错误的，该流程不画并列出这些错误，其余流程照画。
 内容未变的图不重新生成；不是 lianfang 生成的同名文件只有加 --force 才覆盖。
 退出状态：0 全部画好；1 有流程因工作簿问题未画；2 命令无法执行（如未安装 Graphviz）。
 
-示例：lianfang flowchart 单位.xlsx；lianfang flowchart units/ --internal --format png -o 图/；lianfang flowchart 单位.yaml --flow LC-01 --format dot"""
-HELP_EN = """Draw the power-operation flowcharts with Graphviz: internal charts have a swimlane per responsible body, time limits and risk points (▲, coloured by level), with the risk points and their measures below; external charts show the procedure with the applicant's guide (handling body, basis, materials, time limit, place, phone, fee, supervision channels).
+示例：lianfang flowchart 单位.xlsx；lianfang flowchart units/ --internal --format pdf --with-table -o 图/；lianfang flowchart 单位.yaml --flow LC-01 --format dot"""
+HELP_EN = """Draw the power-operation flowcharts with Graphviz: internal charts have a swimlane per responsible body (department), the post and time limit in each box, and risk points marked ▲FX-01 high (the level in words, so black-and-white prints keep it); external charts show the procedure with the applicant's guide beside it (handling body, basis, materials, time limit, place, phone, fee, supervision channels).
 
-One file per flow, named UNITCODE_FLOWID_internal.svg or _external.svg, in flowcharts/ by default.
+Charts are made for A4 by default (--page a4): pdf is an A4 sheet (portrait or landscape, whichever prints larger), svg/png are sized for the printable area; a flow that does not fit one page at 8 pt text is split over pages joined by ①→ marks. The risk points and their measures are not in the chart: --with-table draws them as a table of their own (a page after the chart in pdf).
+One file per flow, named UNITCODE_FLOWID_internal.svg or _external.svg, in flowcharts/ by default; further pages are _p2, _p3…, the table _table.
 Without UNIT: the units listed in ./handbook.yaml if there is one, else every workbook in the current folder.
-A flow with broken references (unknown step, risk point or power) is not drawn and the reasons are listed; the other flows are drawn.
+A flow on which validate finds an error (in the flow or one of its steps) is not drawn and those errors are listed; the other flows are drawn.
 A chart that did not change is not rendered again; a file of the same name that lianfang did not write is only replaced with --force.
 Exit status: 0 all drawn; 1 some flow was not drawn because of the workbook; 2 the command could not run (e.g. Graphviz missing).
 
-Example: lianfang flowchart unit.xlsx; lianfang flowchart units/ --internal --format png -o charts/; lianfang flowchart unit.yaml --flow LC-01 --format dot"""
+Example: lianfang flowchart unit.xlsx; lianfang flowchart units/ --internal --format pdf --with-table -o charts/; lianfang flowchart unit.yaml --flow LC-01 --format dot"""
 
 HANDBOOK_CONFIG = "handbook.yaml"
 
@@ -116,6 +119,15 @@ def flowchart(
     flow: Annotated[list[str] | None, typer.Option("--flow", help=tr("只画这些流程（流程编号，或 单位代码:流程编号），可重复", "draw only these flows (flow ID, or UNITCODE:FLOWID); repeatable"), show_default=False)] = None,
     output_format: Annotated[str, typer.Option("--format", help=tr("输出格式：svg、png、pdf、dot", "output format: svg, png, pdf, dot"))] = "svg",
     output: Annotated[Path, typer.Option("--output", "-o", help=tr("输出文件夹", "output folder"))] = Path("flowcharts"),
+    page: Annotated[str, typer.Option("--page", help=tr(
+        "纸张：a4、a3 或 none。svg/png 按纸张可打印范围定尺寸，pdf 是真实纸张（横竖取能印得更大的一种）；"
+        "一页印不下（字小于 8 磅）的流程分页，用 ①→ 连接",
+        "paper: a4, a3 or none. svg/png are sized for the printable area, pdf is a real sheet (portrait or "
+        "landscape, whichever prints larger); a flow that does not fit one page at 8 pt text is split over "
+        "pages joined by ①→ marks"))] = "a4",
+    with_table: Annotated[bool, typer.Option("--with-table", help=tr(
+        "另附风险点及防控措施表：svg/png 为 …_table 文件，pdf 为图后的一页",
+        "also draw the risk points and their measures as a table: …_table files for svg/png, pages after the chart in pdf"))] = False,
     font: Annotated[str, typer.Option("--font", help=tr("字体（可写多个，逗号分隔，依次尝试）", "font family (a comma-separated list is tried in order)"))] = DEFAULT_FONT,
     force: ForceOption = False,
     lang: LangOption = None,
@@ -126,6 +138,11 @@ def flowchart(
     except ValueError:
         fail(tr("未知的输出格式「{f}」（可选：{c}）", "unknown format {f!r} (choose from {c})",
                 f=output_format, c="、".join(f.value for f in ChartFormat)))
+    try:
+        paper = PageSize(page.strip().lower())
+    except ValueError:
+        fail(tr("未知的纸张「{p}」（可选：{c}）", "unknown paper {p!r} (choose from {c})",
+                p=page, c="、".join(p.value for p in PageSize)))
     font = font.strip()
     if not font or any(c in '\\"<>' or ord(c) < 32 for c in font):
         fail(tr("--font 应为字体名称，可用逗号分隔多个（不能为空，不能含 \\ \" < >）",
@@ -143,8 +160,11 @@ def flowchart(
         fail(str(e))
 
     plans: list[WorkbookCharts] = []
+    settings = Settings()  # the catalogue's severities: a flow is drawn when validate finds no error in it
     for w in files:
-        plans.append(plan_workbook(read_workbook(w.path), w.display, fmt, font, kinds, wanted))
+        checked = check_workbook(w.path, settings, w.display)
+        plans.append(plan_workbook(checked.workbook, checked.report.findings, w.display, fmt, font, kinds, wanted,
+                                   unit=checked.report.unit, page=paper, table=with_table))
 
     unmatched = [w for w in wanted if not any(w in p.matched for p in plans)]
     if unmatched:
@@ -178,7 +198,8 @@ def flowchart(
 
     def report(outcome: Outcome) -> None:
         if outcome.status is Status.WRITTEN:
-            console.print(escape(display_path(outcome.path)), highlight=False)
+            for path in outcome.files:
+                console.print(escape(display_path(path)), highlight=False)
 
     try:
         outcomes = render_all(jobs, output, fmt, font, force=force, dot=dot, on_done=report)

@@ -10,27 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lianfang.findings import Finding, Location, Severity
+from lianfang.findings import Finding, Severity
 from lianfang.flowchart.dot import DEFAULT_FONT, to_dot
-from lianfang.flowchart.graph import BrokenFlow, Chart, Problem, build_chart
+from lianfang.flowchart.graph import BrokenFlow, Chart, build_chart
+from lianfang.flowchart.pages import PageSize
 from lianfang.flowchart.render import ChartFormat, Job
 from lianfang.i18n import tr
-from lianfang.io.build import ReadResult
 from lianfang.model.vocab import FlowKind
 from lianfang.model.workbook import Flow, Workbook
 
 __all__ = [
-    "DEFAULT_FONT", "BrokenFlow", "Chart", "ChartFormat", "Job", "Refusal", "WorkbookCharts",
-    "build_chart", "chart_file_name", "explain", "plan_workbook", "select_flows", "to_dot",
+    "DEFAULT_FONT", "BrokenFlow", "Chart", "ChartFormat", "Job", "PageSize", "Refusal", "WorkbookCharts",
+    "build_chart", "chart_file_name", "flow_findings", "plan_workbook", "select_flows", "to_dot",
 ]
 
 # ASCII, so a file name survives web servers, zip files and every shell unchanged
 KIND_SUFFIX = {FlowKind.INTERNAL: "internal", FlowKind.EXTERNAL: "external"}
-
-# the rules whose findings say why a flow cannot be drawn (besides what the reader found)
-REFERENCE_RULES = ("LF201", "LF203", "LF204", "LF501")
-_NAMES = {"LF103": "missing-value", "LF107": "duplicate-id", "LF201": "unknown-power", "LF203": "unknown-risk",
-          "LF204": "unknown-step", "LF501": "flow-no-end"}
 
 
 def chart_file_name(unit_code: str, flow_id: str, kind: FlowKind, fmt: ChartFormat) -> str:
@@ -82,59 +77,72 @@ class WorkbookCharts:
     matched: set[str] = field(default_factory=set)
 
 
-def plan_workbook(result: ReadResult, display: str, fmt: ChartFormat, font: str = DEFAULT_FONT,
-                  kinds: set[FlowKind] | None = None, wanted: list[str] | None = None) -> WorkbookCharts:
-    """The chart jobs of one read workbook (nothing is rendered or written here)."""
-    wb = result.workbook
-    out = WorkbookCharts(display, result.unit_code)
+def flow_findings(flow: Flow, findings: list[Finding], first: bool = True) -> list[Finding]:
+    """The findings scoped to ``flow``: about the flow (object ``LC-01``) or one of its steps
+    (``LC-01/3``), including the references they hold (LF201 power, LF203 risk, LF204 next step).
+
+    Of a repeated flow ID, ``first`` is the flow drawn: a repeat's LF107 is not its business.
+    A flow whose ID could not be read is found by the place of its ID cell.
+    """
+    if flow.id is None:
+        at = flow.loc("id")
+        return [f for f in findings if f.location == at]
+    prefix = flow.id + "/"
+    out = [f for f in findings if f.object == flow.id or (f.object or "").startswith(prefix)]
+    if first:
+        out = [f for f in out if not (f.code == "LF107" and f.object == flow.id and f.location != flow.loc("id"))]
+    return out
+
+
+def plan_workbook(wb: Workbook | None, findings: list[Finding], display: str, fmt: ChartFormat,
+                  font: str = DEFAULT_FONT, kinds: set[FlowKind] | None = None,
+                  wanted: list[str] | None = None, unit: str | None = None,
+                  page: PageSize = PageSize.A4, table: bool = False) -> WorkbookCharts:
+    """The chart jobs of one checked workbook (nothing is rendered or written here).
+
+    ``findings`` are the reader's and the rules' (``lianfang.report.check_workbook``): a flow is
+    drawn when none of the findings scoped to it is an error, and refused with those findings
+    otherwise, so the reasons are exactly what ``lianfang validate`` says.
+    """
+    out = WorkbookCharts(display, unit if unit is not None else (wb.code if wb is not None else None))
     if wb is None:
-        out.findings = [f for f in result.findings if f.severity is Severity.ERROR]
+        out.findings = [f for f in findings if f.severity is Severity.ERROR]
         return out
     if wb.code is None:
-        out.findings = [f for f in result.findings if f.field == "code"] or [
-            _finding("LF103", tr("单位代码无法读取，流程图文件无从命名", "the unit code could not be read, so no chart file can be named"))]
+        out.findings = [f for f in findings if f.field == "code" and f.severity is Severity.ERROR] or [
+            _no_code_finding()]
         return out
     flows, out.matched = select_flows(wb, kinds, wanted)
-    known: list[Finding] | None = None
+    by_flow: dict[str | None, list[Finding]] = {}  # one pass over the findings, not one per flow
+    for f in findings:
+        if f.object:
+            by_flow.setdefault(f.object.split("/", 1)[0], []).append(f)
     for flow in flows:
-        try:
-            chart = build_chart(wb, flow)
-        except BrokenFlow as e:
-            if known is None:
-                known = _known_findings(result)
-            out.refused.append(Refusal(flow.id, explain(e.problems, known)))
-            continue
-        out.charts.append(chart)
-        out.jobs.append(Job(chart_file_name(wb.code, chart.flow_id, chart.kind, fmt), to_dot(chart, font)))
+        first = flow.id is not None and wb.flows_by_id.get(flow.id) is flow
+        candidates = by_flow.get(flow.id, []) if flow.id is not None else findings
+        scoped = flow_findings(flow, candidates, first)
+        errors = [f for f in scoped if f.severity is Severity.ERROR]
+        if not errors and first:
+            try:
+                chart = build_chart(wb, flow)
+            except BrokenFlow:
+                # a rule switched off or downgraded by the settings: what they still say, or the fact
+                errors = scoped or [_no_code_finding(flow)]
+            else:
+                out.charts.append(chart)
+                out.jobs.append(Job(chart_file_name(wb.code, chart.flow_id, chart.kind, fmt), to_dot(chart, font),
+                                    chart, font, page, table))
+                continue
+        out.refused.append(Refusal(flow.id, errors or scoped))
     return out
 
 
-def _known_findings(result: ReadResult) -> list[Finding]:
-    """The reader's findings and those of the reference rules: what validate would say."""
-    from lianfang.config import Settings
-    from lianfang.rules import REGISTRY  # noqa: F401  (importing the package registers every rule)
-    from lianfang.rules.engine import run_rules
-
-    return list(result.findings) + run_rules(result, Settings(select=set(REFERENCE_RULES)))
-
-
-def explain(problems: list[Problem], known: list[Finding]) -> list[Finding]:
-    """The findings behind ``problems``: validate's own at the same place, else the problem itself."""
-    out: list[Finding] = []
-    for p in problems:
-        same = [f for f in known if f.severity is Severity.ERROR and p.at != Location()
-                and f.location == p.at and f.field in (p.field, None)]
-        for f in same or [_finding(p.code, p.message, p.at, p.object, p.field)]:
-            if f not in out:
-                out.append(f)
-    return out
-
-
-def _finding(code: str, message: str, at: Location | None = None, obj: str | None = None,
-             field_name: str | None = None) -> Finding:
+def _no_code_finding(flow: Flow | None = None) -> Finding:
     from lianfang.rules import REGISTRY
 
-    rule = REGISTRY.get(code)
-    if rule is not None:
-        return rule.finding(message, at=at, object=obj, field=field_name)
-    return Finding(code, _NAMES.get(code, ""), Severity.ERROR, message, at or Location(), obj, field_name)
+    rule = REGISTRY.get("LF103")
+    assert rule is not None  # the reader's rule is always registered
+    if flow is None:
+        return rule.finding(tr("单位代码无法读取，流程图文件无从命名", "the unit code could not be read, so no chart file can be named"))
+    return rule.finding(tr("流程 {f} 有无法读取或无法解析的内容，无法绘制", "flow {f} holds values that cannot be read or resolved, so it cannot be drawn",
+                           f=flow.id or "?"), at=flow.loc("id"), object=flow.id, field="id")

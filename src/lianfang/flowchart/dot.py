@@ -16,39 +16,50 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 import graphviz
 
-from lianfang.flowchart.graph import Chart, Node, Panel, RiskMark
+from lianfang import palette
+from lianfang.flowchart.graph import Chart, Node, PanelRow, step_ranks
 from lianfang.i18n import tr
 from lianfang.model.vocab import FlowKind, RiskLevel
 
 # Families tried in order: Linux (Noto, WenQuanYi), Windows (YaHei, SimHei), macOS (PingFang).
 DEFAULT_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 
-LEVEL_COLOURS = {
-    RiskLevel.HIGH: "#F4A6A6",  # red-ish
-    RiskLevel.MEDIUM: "#FBC98E",  # orange
-    RiskLevel.LOW: "#FCEFA1",  # yellow
-}
-MARK_COLOUR = "#C00000"
-LANE_FILL = "#F4F6F9"
-LANE_BORDER = "#9AA5B1"
-HEADER_FILL = "#E8ECF1"
-BACK_EDGE_COLOUR = "#555555"
+# every colour comes from the one palette (lianfang.palette); a level is always written in text too
+LEVEL_FILL = {lv: palette.css(palette.LEVEL_FILL[lv.value]) for lv in RiskLevel}
+LEVEL_INK = {lv: palette.css(palette.LEVEL_INK[lv.value]) for lv in RiskLevel}
+HEADER_FILL = palette.css(palette.HEADER_FILL)
+LANE_FILL = palette.css(palette.LANE_FILL)
+LANE_BORDER = palette.css(palette.LANE_BORDER)
+MUTED = palette.css(palette.MUTED_INK)
+INK = palette.css(palette.BORDER)
+
+# One text size for everything but the title, so that whatever is fitted to a page prints at one
+# size (>= 8 pt on A4 for every chart that fits one page: docs/flowchart.md, "Pages").
+TEXT_PT = 10
+TITLE_PT = 14
+LINE_PT = 11.2  # a line of TEXT_PT text in a box, as dot measures it
 
 # wrap widths in display columns (a Chinese character is two)
-NAME_WIDTH = 24
-LINE_WIDTH = 32
-CELL_WIDTH = 40
-MEASURE_WIDTH = 52
-PANEL_WIDTH = 56
-MARKS_PER_LINE = 3
+NAME_WIDTH = 18
+LINE_WIDTH = 24
+# ``to_dot(wrap=…)`` multiplies the wrap widths: a tall, narrow chart fits a page better with
+# longer lines (WIDE), a wide one with shorter lines (NARROW); the page chooses (flowchart.render)
+WIDER = 1.3
+WIDE = 1.6
+NARROW = 0.75
+DESCRIPTION_WIDTH = 30
+MEASURE_WIDTH = 44
+PANEL_WIDTH = 44
+MARKS_PER_LINE = 2
 
 START_KEY = "start"
 END_KEY = "end"
-RISK_TABLE_KEY = "risk_table"
 PANEL_KEY = "panel"
+RISK_TABLE_KEY = "risk_table"
 
 # C0 controls except tab/newline, DEL, and the two non-characters XML forbids
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
@@ -63,7 +74,7 @@ def clean(text: str | None) -> str:
 
 
 # never at the start of a line (禁则)
-_CLOSING = frozenset("，。、；：！？）》」』】〕,.;:!?)]}%")
+_CLOSING = frozenset("，。、；：！？）》」』】〕,.;:!?)]}%·\u00a0")
 
 
 def _width(ch: str) -> int:
@@ -73,8 +84,9 @@ def _width(ch: str) -> int:
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` display columns; written line breaks are kept.
 
-    Breaks at the last space when a line of Latin text overflows, anywhere in Chinese text;
-    closing punctuation hangs at the end of a line rather than starting the next one.
+    Breaks at the last space when a line of Latin text overflows, anywhere in Chinese text (so
+    ``4. 注册前6个月内…`` does not leave ``4.`` alone on a line); closing punctuation hangs at the
+    end of a line rather than starting the next one, and a no-break space holds.
     """
     lines: list[str] = []
     for para in text.split("\n"):
@@ -84,7 +96,7 @@ def wrap(text: str, width: int) -> list[str]:
             w = _width(ch)
             if used + w > width and line and ch not in _CLOSING:
                 cut = line.rfind(" ")
-                if ch != " " and cut > 0:
+                if ch != " " and cut > 0 and _width(ch) == 1:  # Latin text: at the last space
                     lines.append(line[:cut])
                     line = line[cut + 1:]
                 else:
@@ -100,6 +112,28 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def _text_width(text: str) -> int:
+    return sum(_width(c) for c in text)
+
+
+def wrap_even(text: str, width: int) -> list[str]:
+    """``wrap``, with the lines of a paragraph about equally long (a step's name: 书面告知不予 /
+    许可理由, not 书面告知不予许可理 / 由), never more lines than ``wrap`` gives."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        plain_lines = wrap(para, width)
+        total = sum(_width(c) for c in para)
+        if len(plain_lines) > 1:
+            even = -(-total // len(plain_lines))
+            for w in range(even, width + 1):
+                candidate = wrap(para, w)
+                if len(candidate) == len(plain_lines):
+                    plain_lines = candidate
+                    break
+        lines += plain_lines
+    return lines
+
+
 def plain(text: str | None) -> str:
     """A plain (non-HTML) DOT label: backslashes and ``<…>`` literal, line breaks kept."""
     escaped = graphviz.escape(clean(text))
@@ -108,8 +142,9 @@ def plain(text: str | None) -> str:
 
 def escape_html(text: str) -> str:
     """One line for an HTML-like label. Graphviz decodes entities, then expands ``\\N``,
-    ``\\G``… even there, where ``\\\\`` is one backslash: so a backslash is written as two, as entities."""
-    return html.escape(text, quote=True).replace("\\", "&#92;&#92;")
+    ``\\G``… even there, where ``\\\\`` is one backslash: so a backslash is written as two, as entities.
+    ``]`` is an entity too: Graphviz 2.43 rejects a table cell whose text begins with it."""
+    return html.escape(text, quote=True).replace("\\", "&#92;&#92;").replace("]", "&#93;")
 
 
 def html_text(text: str | None, width: int | None = None) -> str:
@@ -147,9 +182,42 @@ PANEL_LABELS = {
 }
 
 
-def to_dot(chart: Chart, font: str = DEFAULT_FONT) -> str:
-    """DOT source of ``chart``; ``font`` is a Graphviz ``fontname`` (a family list is fine)."""
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One page of a chart split over pages: the steps it shows and how it joins the others.
+
+    ``marks`` numbers every step that an arrow reaches from another page (step key → 1, 2, …,
+    shown ①, ②, …); the same number is used on every page, so ①→ at the foot of one page is
+    found again as →① at the top of the other.
+    """
+
+    index: int  # 1-based
+    count: int
+    nodes: frozenset[str]
+    marks: dict[str, int] = field(default_factory=dict)
+
+
+def connector(number: int) -> str:
+    """①…⑳, then (21)…"""
+    return chr(0x2460 + number - 1) if 1 <= number <= 20 else f"({number})"
+
+
+def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wrap: float = 1.0,
+           turn_loops: bool = True, loop_label_at_start: bool = False) -> str:
+    """DOT source of ``chart`` (or of one page of it); ``font`` is a Graphviz ``fontname``.
+
+    ``wrap`` multiplies the widths the boxes' text is wrapped at (``WIDE``: a tall, narrow chart
+    becomes shorter; ``NARROW``: a wide one narrower). A loop back is laid out as an edge down
+    from the earlier step with its arrowhead turned (``turn_loops``), or left out of the ranking
+    (``constraint=false``), its condition in the middle or where it leaves its step
+    (``loop_label_at_start``): ``dot`` routes each better in some charts, and ``flowchart.render``
+    takes one that hides no label. The risk table is not part of the chart: ``risk_table_dot``.
+    """
     name = "_".join(p for p in (chart.unit_code, chart.flow_id, chart.kind.name.lower()) if p)
+    if part is not None:
+        name += f"_p{part.index}"
+    shown = [n for n in chart.nodes if part is None or n.key in part.nodes]
+    keys = {n.key for n in shown}
     g = graphviz.Digraph(
         name=name,
         graph_attr={
@@ -158,141 +226,333 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT) -> str:
             "newrank": "true",
             "labelloc": "t",
             "fontname": font,
-            "fontsize": "12",
-            "nodesep": "0.4",
-            "ranksep": "0.45",
-            "pad": "0.3",
-            "label": _html(_title(chart)),
+            "fontsize": str(TEXT_PT),
+            "nodesep": "0.18",
+            "ranksep": "0.15",
+            "pad": "0.1",
+            "label": _html(_title(chart, part)),
+            "tooltip": plain(_flow_title(chart)),
         },
-        node_attr={"fontname": font, "fontsize": "12", "shape": "box", "style": "rounded,filled",
-                   "fillcolor": "white", "margin": "0.15,0.06"},
-        edge_attr={"fontname": font, "fontsize": "11", "arrowsize": "0.8"},
+        node_attr={"fontname": font, "fontsize": str(TEXT_PT), "shape": "box", "style": "rounded,filled",
+                   "fillcolor": "white", "color": INK, "margin": "0.08,0.04", "height": "0.3", "width": "0.6"},
+        edge_attr={"fontname": font, "fontsize": str(TEXT_PT), "arrowsize": "0.7", "color": INK},
     )
-    terminal = {"shape": "oval", "style": "filled", "fillcolor": HEADER_FILL, "penwidth": "1.5"}
-    g.node(START_KEY, label=plain(tr("开始", "Start")), **terminal)
+    terminal = {"shape": "oval", "style": "filled", "fillcolor": HEADER_FILL, "penwidth": "1.2",
+                "height": "0.3", "margin": "0.08,0.02"}
+    first = chart.start.key
+    has_start = first in keys
+    ends = [n for n in shown if n.end]
+    ranks = step_ranks(chart)
+    last_end = max(ends, key=lambda n: ranks[n.key]).key if ends else None  # the deepest (first of equals)
+    by_key = {n.key: n for n in shown}
 
-    if chart.lanes:
-        nodes = {n.key: n for n in chart.nodes}
-        for lane in chart.lanes:
+    # arrows that leave or enter this page
+    outgoing: dict[str, str] = {}  # target step → connector node key on this page
+    incoming: dict[str, str] = {}
+    if part is not None:
+        for e in chart.edges:
+            if e.tail in keys and e.head not in keys:
+                outgoing.setdefault(e.head, f"out{part.marks[e.head]}")
+            elif e.head in keys and e.tail not in keys:
+                incoming.setdefault(e.head, f"in{part.marks[e.head]}")
+
+    def lane_of(key: str) -> str | None:
+        return next((lane.key for lane in chart.lanes if key in lane.nodes), None)
+
+    def terminals(c: graphviz.Digraph, lane: str | None) -> None:
+        """Start, end and connector nodes go in the lane of the step they join."""
+        if has_start and lane == lane_of(first):
+            c.node(START_KEY, label=plain(tr("开始", "Start")), tooltip=plain(tr("开始", "Start")), **terminal)
+        if last_end is not None and lane == lane_of(last_end):
+            c.node(END_KEY, label=plain(tr("结束", "End")), tooltip=plain(tr("结束", "End")), **terminal)
+        for target, key in incoming.items():
+            if lane == lane_of(target):
+                n = part.marks[target]
+                c.node(key, label=plain(f"→{connector(n)}"), shape="circle", margin="0.02", width="0.3",
+                       tooltip=plain(tr("接上页 {c}：{s}", "from another page {c}: {s}", c=connector(n), s=_node_name(chart, target))))
+        for target, key in outgoing.items():
+            if lane == lane_of(_last_tail(chart, keys, target)):
+                n = part.marks[target]
+                c.node(key, label=plain(f"{connector(n)}→"), shape="circle", margin="0.02", width="0.3",
+                       tooltip=plain(tr("转 {c}：{s}（见其他页）", "to {c}: {s} (on another page)", c=connector(n), s=_node_name(chart, target))))
+
+    lanes = [lane for lane in chart.lanes if any(k in keys for k in lane.nodes)]
+    if lanes:
+        top_rank = min(ranks[k] for k in keys)
+        top_lines = max(_step_label(by_key[k], chart, lane_of_body(chart, k), wrap).count("<BR/>") + 1
+                        for k in keys if ranks[k] == top_rank)
+        top_height = f"{max(0.3, (top_lines * LINE_PT + 6) / 72):.2f}"
+        # Lanes are columns under a row of titles: each column starts in the top row (an invisible
+        # anchor there), its title above it, where no arrow runs; the steps below.
+        for lane in lanes:
             with g.subgraph(name=f"cluster_{lane.key}") as c:
-                c.attr(label=plain(lane.actor), labeljust="l", style="filled,rounded",
-                       fillcolor=LANE_FILL, color=LANE_BORDER, fontsize="12")
+                c.attr(label=_html(f"<B>{html_text(lane.body, NAME_WIDTH)}</B>"), labelloc="t", labeljust="c",
+                       style="filled", fillcolor=LANE_FILL, color=LANE_BORDER, margin="4",
+                       tooltip=plain(tr("泳道：{b}", "lane: {b}", b=clean(lane.body))))
+                # an invisible anchor in the top row: every column starts there, under its title
+                # as tall as the top row's box, so that every column's top (and title) is level
+                c.node(lane.key, label="", shape="box", style="invis", width="0.01", height=top_height, fixedsize="true")
+                terminals(c, lane.key)
                 for key in lane.nodes:
-                    _step(c, nodes[key], chart)
+                    if key in keys:
+                        _step(c, by_key[key], chart, lane.body, wrap)
+        with g.subgraph() as row:
+            row.attr(rank="min")
+            for lane in lanes:
+                row.node(lane.key)
+        for a, b in zip(lanes, lanes[1:], strict=False):
+            g.edge(a.key, b.key, style="invis")
     else:
-        for node in chart.nodes:
-            _step(g, node, chart)
+        terminals(g, None)
+        for node in shown:
+            _step(g, node, chart, None, wrap)
 
-    ends = chart.ends
-    if ends:
-        g.node(END_KEY, label=plain(tr("结束", "End")), **terminal)
-
-    g.edge(START_KEY, chart.start.key)
+    # 开始 beside the first step and 结束 beside the last end step, not above and below them:
+    # two rows less on the page
+    if has_start:
+        with g.subgraph() as row:
+            row.attr(rank="same")
+            row.node(START_KEY)
+            row.node(first)
+        g.edge(START_KEY, first, tooltip=plain(f"{tr('开始', 'Start')} → {_node_name(chart, first)}"))
+    if last_end is not None:
+        with g.subgraph() as row:
+            row.attr(rank="same")
+            row.node(last_end)
+            row.node(END_KEY)
+    for target, key in incoming.items():
+        g.edge(key, target, tooltip=plain(f"{connector(part.marks[target])} → {_node_name(chart, target)}"))
     for e in chart.edges:
-        attrs = {}
+        if e.tail not in keys or (e.head not in keys and e.head not in outgoing):
+            continue
+        head = e.head if e.head in keys else outgoing[e.head]
+        attrs = {"tooltip": plain(_edge_title(chart, e.tail, e.head, e.condition))}
+        if e.head not in keys:
+            attrs["tooltip"] = plain(f"{_node_name(chart, e.tail)} → {connector(part.marks[e.head])} {_node_name(chart, e.head)}")
         if e.condition:
             attrs["label"] = plain(e.condition)
-        if e.back:
-            attrs.update(constraint="false", style="dashed", color=BACK_EDGE_COLOUR, fontcolor=BACK_EDGE_COLOUR)
-        g.edge(e.tail, e.head, **attrs)
+        if e.back and e.head in keys:
+            attrs.update(style="dashed", color=MUTED, fontcolor=MUTED, labelfontcolor=MUTED)
+            if loop_label_at_start and e.condition:
+                attrs["headlabel" if turn_loops else "taillabel"] = attrs.pop("label")
+                attrs["labelfontname"] = font
+            if turn_loops:  # the rows stay: the earlier step is above the later one already
+                attrs["dir"] = "back"
+                g.edge(e.head, e.tail, **attrs)
+                continue
+            attrs["constraint"] = "false"
+        g.edge(e.tail, head, **attrs)
     for n in ends:
-        g.edge(n.key, END_KEY)
+        g.edge(n.key, END_KEY, tooltip=plain(f"{_node_name(chart, n.key)} → {tr('结束', 'End')}"))
 
-    bottom = END_KEY if ends else chart.nodes[-1].key
-    if chart.panel is not None:
-        # Below the procedure, not beside it: dot centres every node of a rank on one line, so
-        # a tall panel sharing a rank with a step stretches the procedure; xlabels overlap
-        # nodes; and pack mode drops edge labels (Graphviz 2.43). See docs/flowchart.md.
-        g.node(PANEL_KEY, label=_html(_panel_table(chart.panel)), shape="plain")
-        g.edge(bottom, PANEL_KEY, style="invis")
-        bottom = PANEL_KEY
-    if chart.risks:
-        g.node(RISK_TABLE_KEY, label=_html(_risk_table(chart.risks)), shape="plain")
-        g.edge(bottom, RISK_TABLE_KEY, style="invis")
+    if chart.panel is not None and (part is None or part.index == 1):
+        _panel_beside(g, chart, shown, min(wrap, 1.0))
     return g.source
 
 
-def _title(chart: Chart) -> str:
-    head = f'<FONT POINT-SIZE="16"><B>{html_text(chart.flow_name)}</B></FONT>'
+def _panel_beside(g: graphviz.Digraph, chart: Chart, shown: list[Node], wrap: float = 1.0) -> None:
+    """The 办事指南 beside the procedure, one card per item, each card in the row of a step.
+
+    Below the procedure the panel made an external chart too tall for a page; one node beside it
+    would share a rank with a step and stretch the procedure (dot centres a rank on one line).
+    Cards in the steps' rows, chained top to bottom, keep the procedure as it is.
+    """
+    ranks = step_ranks(chart)
+    first_of: dict[int, str] = {}
+    for n in shown:
+        first_of.setdefault(ranks[n.key], n.key)
+    rows = sorted(first_of)
+    cards = [f"{PANEL_KEY}{i}" for i in range(1, len(chart.panel.rows) + 1)]
+    with g.subgraph(name="cluster_panel") as c:
+        c.attr(label=_html(f"<B>{escape_html(tr('办事指南', 'Applicant’s guide'))}</B>"), labelloc="t", labeljust="c",
+               style="filled", fillcolor=LANE_FILL, color=LANE_BORDER, margin="4",
+               tooltip=plain(tr("办事指南", "Applicant's guide")))
+        for key, row in zip(cards, chart.panel.rows, strict=True):
+            c.node(key, label=_html(_panel_card(row, int(PANEL_WIDTH * wrap))), shape="plain",
+                   tooltip=plain(tr(*PANEL_LABELS[row.field])))
+    for i, key in enumerate(cards):
+        if i < len(rows):
+            with g.subgraph() as same:
+                same.attr(rank="same")
+                same.node(first_of[rows[i]])
+                same.node(key)
+        if i:
+            g.edge(cards[i - 1], key, style="invis")
+
+
+def lane_of_body(chart: Chart, key: str) -> str | None:
+    return next((lane.body for lane in chart.lanes if key in lane.nodes), None)
+
+
+def _last_tail(chart: Chart, keys: set[str], target: str) -> str:
+    return [e.tail for e in chart.edges if e.head == target and e.tail in keys][-1]
+
+
+def _node_name(chart: Chart, key: str) -> str:
+    node = next(n for n in chart.nodes if n.key == key)
+    return clean(node.name)
+
+
+def _edge_title(chart: Chart, tail: str, head: str, condition: str | None) -> str:
+    text = f"{_node_name(chart, tail)} → {_node_name(chart, head)}"
+    return text + (f"（{clean(condition)}）" if condition else "")
+
+
+def _flow_title(chart: Chart) -> str:
+    return clean(f"{chart.flow_name}（{kind_title(chart.kind)}）")
+
+
+def _title(chart: Chart, part: Part | None = None) -> str:
+    name = chart.flow_name if part is None else tr("{n}（第{i}/{c}页）", "{n} (page {i} of {c})",
+                                                  n=clean(chart.flow_name), i=part.index, c=part.count)
+    head = f'<FONT POINT-SIZE="{TITLE_PT}"><B>{html_text(name)}</B></FONT>'
     parts = [p for p in (chart.unit_name, kind_title(chart.kind)) if p]
     power = tr("职权 {i} {n}", "power {i} {n}", i=chart.power_id, n=chart.power_name or "").strip()
     parts += [tr("流程 {i}", "flow {i}", i=chart.flow_id), power]
     sub = html_text(" · ".join(parts), None)
-    return f'{head}<BR/><FONT POINT-SIZE="11">{sub}</FONT><BR/> '
+    return f"{head}<BR/>{sub}"
 
 
-def _step(g: graphviz.Digraph, node: Node, chart: Chart) -> None:
-    lines = [f"<B>{html_text(node.name, NAME_WIDTH)}</B>"]
-    small = []
-    if chart.kind is FlowKind.EXTERNAL:
-        small.append(html_text(node.actor, LINE_WIDTH))
-    if node.time_limit:
-        small.append(html_text(tr("时限：{t}", "time limit: {t}", t=clean(node.time_limit)), LINE_WIDTH))
-    if small:
-        lines.append('<FONT POINT-SIZE="10">' + "<BR/>".join(small) + "</FONT>")
-    if node.risks:
-        marks = [f"▲{escape_html(r)}" for r in node.risks]
-        rows = [" ".join(marks[i:i + MARKS_PER_LINE]) for i in range(0, len(marks), MARKS_PER_LINE)]
-        lines.append(f'<FONT COLOR="{MARK_COLOUR}" POINT-SIZE="10">' + "<BR/>".join(rows) + "</FONT>")
-    attrs = {}
+def mark_text(risk_id: str, level: RiskLevel | None) -> str:
+    """``▲FX-03 高``: the level in words, so a black-and-white print keeps it."""
+    return f"▲{risk_id} {level_word(level)}"
+
+
+def _step(g: graphviz.Digraph, node: Node, chart: Chart, lane: str | None, wrap: float = 1.0) -> None:
+    attrs = {"tooltip": plain(_step_title(node))}
     if node.level is not None:
-        attrs["fillcolor"] = LEVEL_COLOURS[node.level]
-    if node.risks:
-        attrs["color"] = MARK_COLOUR
+        attrs["fillcolor"] = LEVEL_FILL[node.level]
     if node.start or node.end:
         attrs["penwidth"] = "2"
-    g.node(node.key, label=_html("<BR/>".join(lines)), **attrs)
+    g.node(node.key, label=_html(_step_label(node, chart, lane, wrap)), **attrs)
 
 
-def _legend_row(columns: int) -> str:
-    swatches = "".join(
-        f'<TD BGCOLOR="{LEVEL_COLOURS[lv]}" WIDTH="18"> </TD>'
-        f'<TD ALIGN="LEFT">{escape_html(tr("{l}风险环节", "{l}-risk step", l=level_word(lv)))}</TD>'
-        for lv in RiskLevel
-    )
-    mark = f'<TD><FONT COLOR="{MARK_COLOUR}">▲</FONT></TD><TD ALIGN="LEFT">{escape_html(tr("廉政风险点", "integrity risk point"))}</TD>'
-    legend = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2"><TR>'
-              f'<TD><B>{escape_html(tr("图例", "Legend"))}</B></TD>{swatches}{mark}</TR></TABLE>')
-    return f'<TR><TD COLSPAN="{columns}" ALIGN="LEFT" BORDER="0">{legend}</TD></TR>'
+def _step_label(node: Node, chart: Chart, lane: str | None, wrap: float = 1.0) -> str:
+    lines = ["<B>" + "<BR/>".join(escape_html(x) for x in wrap_even(clean(node.name), int(NAME_WIDTH * wrap))) + "</B>"]
+    detail = []
+    role = role_on_box(node.actor, lane)
+    if role:
+        detail.append(role)
+    if node.time_limit:
+        detail.append(tr("时限{t}", "time limit {t}", t=clean(node.time_limit)))
+    width = int(LINE_WIDTH * wrap)
+    text = "\u00a0· ".join(detail)  # the dot stays with what precedes it
+    marks: list[str] = []
+    if node.risks:
+        levels = {r.id: r.level for r in chart.risks}
+        marks = [f'<FONT COLOR="{LEVEL_INK[levels[r]] if levels.get(r) else INK}">{escape_html(mark_text(r, levels.get(r)))}</FONT>'
+                 for r in node.risks]
+        shown = "  ".join(mark_text(r, levels.get(r)) for r in node.risks)
+        if wrap >= WIDE and text and _text_width(f"{text}  {shown}") <= width:
+            # the wide drawing of a long flow: who, when and the marks on one line
+            return "<BR/>".join([*lines, escape_html(text) + "  " + "  ".join(marks)])
+    if detail:  # one line where it fits: every line of every box costs height on the page
+        lines.append(html_text(text, width))
+    per_line = MARKS_PER_LINE + (wrap > 1) - (wrap < 1)
+    lines += ["  ".join(marks[i:i + per_line]) for i in range(0, len(marks), per_line)]
+    return "<BR/>".join(lines)
 
 
-def _risk_table(risks: tuple[RiskMark, ...]) -> str:
-    head = [tr("风险点", "Risk point"), tr("等级", "Level"), tr("风险描述", "Description"), tr("防控措施", "Measures")]
-    rows = [_legend_row(len(head)),
-            f'<TR><TD COLSPAN="{len(head)}" BGCOLOR="{HEADER_FILL}"><B>{escape_html(tr("廉政风险点及防控措施", "Integrity risk points and their measures"))}</B></TD></TR>',
-            "<TR>" + "".join(f'<TD BGCOLOR="{HEADER_FILL}"><B>{escape_html(h)}</B></TD>' for h in head) + "</TR>"]
-    for r in risks:
-        colour = f' BGCOLOR="{LEVEL_COLOURS[r.level]}"' if r.level is not None else ""
+def role_on_box(actor: str, lane: str | None) -> str:
+    """Who acts, as the box shows it: the lane names the body, the box the role in it
+    (``医政科科长`` in lane 医政科 → ``科长``); nothing when the lane says it all."""
+    actor, body = clean(actor), clean(lane)
+    if not body:
+        return actor
+    if actor == body:
+        return ""
+    if actor.startswith(body) and len(actor) > len(body) and actor[len(body)] not in "、，,；;/或":
+        return actor[len(body):]
+    return actor
+
+
+def _step_title(node: Node) -> str:
+    text = tr("环节 {i} {n}（{a}）", "step {i} {n} ({a})", i=clean(node.step_id), n=clean(node.name), a=clean(node.actor))
+    if node.risks:
+        text += tr("，风险点 {r}", ", risk points {r}", r="、".join(node.risks))
+    return text
+
+
+# -- the risk table: its own artefact ------------------------------------------------------------
+
+RISK_TABLE_HEAD = (("风险点", "Risk point"), ("等级", "Level"), ("风险描述", "Description"), ("防控措施", "Measures"))
+
+
+@dataclass(frozen=True, slots=True)
+class RiskTableRow:
+    """One row of a chart's risk table, as data: for the handbook's table and Word."""
+
+    risk_id: str
+    level: str  # 高/中/低 (high/medium/low with --lang en), ? when unreadable
+    description: str
+    measures: tuple[str, ...]  # 【前期预防】…, in phase order; empty: no measure yet
+
+
+def risk_table_rows(chart: Chart) -> list[RiskTableRow]:
+    """The risk points marked on ``chart`` with their measures, in order of first mark."""
+    return [RiskTableRow(
+        r.id, level_word(r.level), clean(r.description),
+        tuple(f"【{m.phase.value if m.phase else '?'}】{clean(m.description)}" for m in r.measures),
+    ) for r in chart.risks]
+
+
+def risk_table_dot(chart: Chart, font: str = DEFAULT_FONT, rows: slice | None = None,
+                   page: tuple[int, int] | None = None) -> str:
+    """DOT source of the chart's risk table (``--with-table``): an image of its own."""
+    name = "_".join(p for p in (chart.unit_code, chart.flow_id, chart.kind.name.lower(), "risks") if p)
+    title = tr("{n} · 廉政风险点及防控措施", "{n} · integrity risk points and measures", n=clean(chart.flow_name))
+    if page is not None:
+        name += f"_p{page[0]}"
+        title += tr("（第{i}/{c}页）", " (page {i} of {c})", i=page[0], c=page[1])
+    g = graphviz.Digraph(name=name, graph_attr={
+        "charset": "UTF-8", "pad": "0.15", "fontname": font, "fontsize": str(TEXT_PT), "labelloc": "t",
+        "label": _html(f'<FONT POINT-SIZE="{TITLE_PT}"><B>{html_text(title)}</B></FONT><BR/> '),
+        "tooltip": plain(title),
+    }, node_attr={"fontname": font, "fontsize": str(TEXT_PT)})
+    g.node(RISK_TABLE_KEY, label=_html(_risk_table(risk_table_rows(chart)[rows or slice(None)], chart)),
+           shape="plain", tooltip=plain(title))
+    return g.source
+
+
+def _risk_table(rows: list[RiskTableRow], chart: Chart) -> str:
+    levels = {r.id: r.level for r in chart.risks}
+    out = ["<TR>" + "".join(f'<TD BGCOLOR="{HEADER_FILL}"><B>{escape_html(tr(zh, en))}</B></TD>' for zh, en in RISK_TABLE_HEAD) + "</TR>"]
+    for r in rows:
+        level = levels.get(r.risk_id)
+        fill = f' BGCOLOR="{LEVEL_FILL[level]}"' if level is not None else ""
         if r.measures:
-            measures = "<BR/>".join(
-                html_text(f"【{m.phase.value if m.phase else '?'}】{clean(m.description)}", MEASURE_WIDTH)
-                for m in r.measures
-            )
+            measures = "<BR/>".join(html_text(m, MEASURE_WIDTH) for m in r.measures)
         else:
-            measures = f'<FONT COLOR="{MARK_COLOUR}">{escape_html(tr("（未制定防控措施）", "(no measure yet)"))}</FONT>'
-        rows.append(
+            measures = f"<B>{escape_html(tr('（未制定防控措施）', '(no measure yet)'))}</B>"
+        out.append(
             "<TR>"
-            f'<TD><FONT COLOR="{MARK_COLOUR}">▲</FONT>{escape_html(r.id)}</TD>'
-            f"<TD{colour}>{escape_html(level_word(r.level))}</TD>"
-            f'<TD ALIGN="LEFT" BALIGN="LEFT">{html_text(r.description, CELL_WIDTH)}</TD>'
+            f"<TD>{escape_html('▲' + r.risk_id)}</TD>"
+            f"<TD{fill}>{escape_html(r.level)}</TD>"
+            f'<TD ALIGN="LEFT" BALIGN="LEFT">{html_text(r.description, DESCRIPTION_WIDTH)}</TD>'
             f'<TD ALIGN="LEFT" BALIGN="LEFT">{measures}</TD>'
             "</TR>"
         )
-    return '<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>"
+    return f'<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" COLOR="{INK}">' + "".join(out) + "</TABLE>"
 
 
-def _panel_table(panel: Panel) -> str:
-    rows = []
-    for row in panel.rows:
-        zh, en = PANEL_LABELS[row.field]
-        if not row.values:
-            value = f'<FONT COLOR="#888888">{escape_html(tr("（未填写）", "(not given)"))}</FONT>'
-        elif row.field in ("materials", "supervision") and len(row.values) > 1:
-            value = "<BR/>".join(html_text(f"{i}. {clean(v)}", PANEL_WIDTH) for i, v in enumerate(row.values, start=1))
-        else:
-            value = "<BR/>".join(html_text(v, PANEL_WIDTH) for v in row.values)
-        rows.append(f'<TR><TD BGCOLOR="{HEADER_FILL}"><B>{escape_html(tr(zh, en))}</B></TD>'
-                    f'<TD ALIGN="LEFT" BALIGN="LEFT">{value}</TD></TR>')
-    title = escape_html(tr("办事指南", "Applicant's guide"))
-    return ('<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
-            f'<TR><TD COLSPAN="2" BGCOLOR="{HEADER_FILL}"><B>{title}</B></TD></TR>' + "".join(rows) + "</TABLE>")
+def risk_table_lines(row: RiskTableRow) -> int:
+    """How many text lines ``row`` takes in the drawn table (to cut a long table into pages)."""
+    measures = sum(len(wrap(m, MEASURE_WIDTH)) for m in row.measures) or 1
+    return max(len(wrap(row.description, DESCRIPTION_WIDTH)), measures, 1)
+
+
+PANEL_LABEL_PT = 60  # the label column of every card, so that the cards line up as one table
+
+
+def _panel_card(row: PanelRow, width: int = PANEL_WIDTH) -> str:
+    """One item of the 办事指南: its label and its value(s), as a one-row table."""
+    zh, en = PANEL_LABELS[row.field]
+    if not row.values:
+        value = f'<FONT COLOR="{MUTED}">{escape_html(tr("（未填写）", "(not given)"))}</FONT>'
+    elif row.field in ("materials", "supervision") and len(row.values) > 1:
+        value = "<BR/>".join(html_text(f"{i}.\u00a0{clean(v)}", width) for i, v in enumerate(row.values, start=1))
+    else:
+        value = "<BR/>".join(html_text(v, width) for v in row.values)
+    return (f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" BGCOLOR="white" COLOR="{INK}">'
+            f'<TR><TD BGCOLOR="{HEADER_FILL}" WIDTH="{PANEL_LABEL_PT}"><B>{escape_html(tr(zh, en))}</B></TD>'
+            f'<TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="{width * TEXT_PT // 2 + 8}">{value}</TD></TR></TABLE>')

@@ -1,21 +1,20 @@
 """A flow of a workbook as a chart: plain data, built without Graphviz.
 
 ``build_chart(workbook, flow)`` turns one 流程 and its 流程环节 into a ``Chart`` — lanes (one per
-责任主体, internal flows only), nodes (one per step), edges (one per 下一环节 item, with its
-condition), the risk points marked on the steps and, for an external flow, the panel the applicant
-reads (办理主体, 依据, 材料, 时限, 地点, 电话, 收费, 监督渠道). ``flowchart.dot`` renders it.
+responsible body, internal flows only), nodes (one per step), edges (one per 下一环节 item, with
+its condition), the risk points marked on the steps and, for an external flow, the panel the
+applicant reads (办理主体, 依据, 材料, 时限, 地点, 电话, 收费, 监督渠道). ``flowchart.dot`` renders it.
 
-A flow whose references do not resolve cannot be drawn truthfully, so ``build_chart`` refuses it
-with ``BrokenFlow`` listing each problem at the place the workbook holds it.
+Whether a flow can be drawn is decided by the rules' findings (``flowchart.plan_workbook``);
+``build_chart`` only refuses, with ``BrokenFlow``, a flow it cannot draw truthfully, which the
+rules report as errors.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from lianfang.findings import Location
-from lianfang.i18n import tr
-from lianfang.io.format import FLOWS, STEPS
 from lianfang.model.vocab import FlowKind, Phase, RiskLevel
 from lianfang.model.workbook import Flow, Measure, PowerItem, Workbook
 
@@ -48,7 +47,7 @@ class Node:
     key: str
     step_id: str
     name: str
-    actor: str
+    actor: str  # the 责任主体 as written; shown on the box where the lane does not say it all
     time_limit: str | None = None
     risks: tuple[str, ...] = ()  # IDs of the risk points marked on this step
     level: RiskLevel | None = None  # the highest level among them, which colours the box
@@ -66,10 +65,11 @@ class Edge:
 
 @dataclass(frozen=True, slots=True)
 class Lane:
-    """A swimlane: the steps of one 责任主体, lanes in order of first appearance."""
+    """A swimlane: the steps of one responsible body (a department, or a body such as 局党组),
+    lanes in order of first appearance. ``body`` is the lane's title."""
 
     key: str
-    actor: str
+    body: str
     nodes: tuple[str, ...]
 
 
@@ -116,84 +116,18 @@ class Chart:
         return tuple(n for n in self.nodes if n.end)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Why a flow cannot be drawn; ``code`` names the catalogue rule that reports it."""
-
-    code: str
-    message: str
-    at: Location = Location()
-    object: str | None = None
-    field: str | None = None
-
-
 class BrokenFlow(Exception):
-    def __init__(self, flow_id: str | None, problems: list[Problem]):
+    """A flow that cannot be drawn truthfully (a reference that does not resolve, a value that
+    could not be read). The findings of the rules say why; this only stops the drawing."""
+
+    def __init__(self, flow_id: str | None):
         super().__init__(flow_id)
         self.flow_id = flow_id
-        self.problems = problems
-
-
-def flow_problems(wb: Workbook, flow: Flow) -> list[Problem]:
-    """Everything that keeps ``flow`` from being drawn: unknown references and unreadable values.
-
-    Values the reader could not read are ``None`` and were reported by it (the same location);
-    they are listed here so that the flow is not drawn with holes.
-    """
-    out: list[Problem] = []
-    fid = flow.id
-
-    def unreadable(record, field: str, obj: str | None) -> None:
-        spec = FLOWS if isinstance(record, Flow) else STEPS
-        out.append(Problem("LF103", tr("「{h}」无法读取，流程 {f} 无法绘制", "{h} ({k}) could not be read, so flow {f} cannot be drawn",
-                                       h=spec.by_key[field].header, k=field, f=fid or "?"),
-                           record.loc(field), obj, field))
-
-    if fid is None:
-        unreadable(flow, "id", None)
-    elif (first := wb.flows_by_id.get(fid)) is not None and first is not flow and any(f is flow for f in wb.flows):
-        out.append(Problem("LF107", tr("流程编号 {f} 重复，只绘制第一个", "flow ID {f} is repeated; only the first is drawn", f=fid),
-                           flow.loc("id"), fid, "id"))
-    if flow.kind is None:
-        unreadable(flow, "kind", fid)
-    if flow.power is None:
-        unreadable(flow, "power", fid)
-    elif flow.power not in wb.powers_by_id:
-        out.append(Problem("LF201", tr("流程 {f} 的职权编号「{p}」不存在", "flow {f}: power {p!r} does not exist", f=fid, p=flow.power),
-                           flow.loc("power"), fid, "power"))
-    if not flow.steps:
-        out.append(Problem("LF501", tr("流程 {f} 没有任何环节", "flow {f} has no steps", f=fid), flow.loc("id"), fid, "id"))
-    step_ids: set[str] = set()
-    for step in flow.steps:
-        obj = f"{fid}/{step.id}"
-        if step.id is None:
-            unreadable(step, "id", None)
-        elif step.id in step_ids:
-            out.append(Problem("LF107", tr("流程 {f} 的环节编号 {s} 重复", "flow {f}: step ID {s} is repeated", f=fid, s=step.id),
-                               step.loc("id"), obj, "id"))
-        else:
-            step_ids.add(step.id)
-        for field in ("name", "actor", "next", "risks"):
-            if getattr(step, field) is None:
-                unreadable(step, field, obj)
-    for step in flow.steps:
-        obj = f"{fid}/{step.id}"
-        for target, _ in step.transitions if step.next is not None else ():
-            if target not in step_ids:
-                out.append(Problem("LF204", tr("环节 {o} 的下一环节「{t}」不在流程中", "step {o}: next step {t!r} is not in the flow", o=obj, t=target),
-                                   step.loc("next"), obj, "next"))
-        for rid in step.risks or ():
-            if rid not in wb.risks_by_id:
-                out.append(Problem("LF203", tr("环节 {o} 的风险点编号「{r}」不存在", "step {o}: risk point {r!r} does not exist", o=obj, r=rid),
-                                   step.loc("risks"), obj, "risks"))
-    return out
 
 
 def build_chart(wb: Workbook, flow: Flow) -> Chart:
     """The chart of ``flow``; raises ``BrokenFlow`` when it cannot be drawn truthfully."""
-    problems = flow_problems(wb, flow)
-    if problems:
-        raise BrokenFlow(flow.id, problems)
+    _require_drawable(wb, flow)
     power = wb.powers_by_id[flow.power]
     key_of = {step.id: f"s{i}" for i, step in enumerate(flow.steps, start=1)}
 
@@ -217,10 +151,11 @@ def build_chart(wb: Workbook, flow: Flow) -> Chart:
 
     lanes: tuple[Lane, ...] = ()
     if flow.kind is FlowKind.INTERNAL:
-        by_actor: dict[str, list[str]] = {}
+        departments = post_departments(wb)
+        by_body: dict[str, list[str]] = {}
         for n in nodes:
-            by_actor.setdefault(n.actor, []).append(n.key)
-        lanes = tuple(Lane(f"lane{i}", actor, tuple(keys)) for i, (actor, keys) in enumerate(by_actor.items(), start=1))
+            by_body.setdefault(responsible_body(n.actor, departments), []).append(n.key)
+        lanes = tuple(Lane(f"lane{i}", body, tuple(keys)) for i, (body, keys) in enumerate(by_body.items(), start=1))
 
     marked_ids = dict.fromkeys(r for n in nodes for r in n.risks)
     risks = tuple(_risk_mark(wb, rid) for rid in marked_ids)
@@ -240,6 +175,95 @@ def build_chart(wb: Workbook, flow: Flow) -> Chart:
         risks=risks,
         panel=_panel(flow, power) if flow.kind is FlowKind.EXTERNAL else None,
     )
+
+
+def _require_drawable(wb: Workbook, flow: Flow) -> None:
+    """Stop at what the chart cannot show: the rules report each of these as an error
+    (LF103/LF104/LF107/LF201/LF203/LF204/LF501), so this only guards the drawing."""
+    ok = (flow.id is not None and flow.kind is not None and flow.power in wb.powers_by_id and flow.steps
+          and all(s.id is not None and s.name is not None and s.actor is not None
+                  and s.next is not None and s.risks is not None for s in flow.steps))
+    if ok:
+        ids = [s.id for s in flow.steps]
+        ok = (len(set(ids)) == len(ids)
+              and all(t in ids for s in flow.steps for t, _ in s.transitions)
+              and all(r in wb.risks_by_id for s in flow.steps for r in s.risks))
+    if not ok:
+        raise BrokenFlow(flow.id)
+
+
+# Role words that follow a department's name in a 责任主体 (医政科科长, 医政科承办人员): the lane
+# is the department, the role stays on the box. Longest first, so 副科长 wins over 科长.
+ROLE_WORDS = tuple(sorted((
+    "承办人员", "承办人", "承办员", "经办人", "经办人员", "工作人员", "执法人员", "执法员", "科员",
+    "科长", "副科长", "主任", "副主任", "负责人", "主管", "组长", "会计", "出纳", "管理员",
+    "信息员", "档案员", "文秘档案员", "统计员", "审核员", "审核人员", "验收员", "采购员", "药师",
+    "医师", "医生", "护士长", "专员",
+), key=len, reverse=True))
+# what a department's name ends with, so that 分管副局长 is not read as 分管副 + 局长
+DEPARTMENT_ENDINGS = ("科", "科室", "室", "办", "处", "所", "站", "中心", "部", "部门", "组", "队", "窗口",
+                      "委员会", "库", "房", "股", "局", "院")
+_REMARK = re.compile(r"[（(][^（）()]*[）)]")  # （2名以上）, （授权签字人）
+_SEPARATORS = re.compile(r"[、，,；;/]|或")
+
+
+def post_departments(wb: Workbook) -> dict[str, str]:
+    """Post name → its 所在部门, for the posts whose name and department are both readable."""
+    return {p.name: p.department for p in wb.posts if p.name and p.department}
+
+
+def responsible_body(actor: str, departments: dict[str, str] | None = None) -> str:
+    """The body whose lane a step goes in: the department of ``actor``.
+
+    The first body named (a step 卫生监督执法员、计划财务科 is led by the first), without a remark
+    in brackets; a post of the workbook by that name gives its department; else the text before
+    a role word (``医政科科长`` → ``医政科``) when that text names a department; else the body as
+    written (``分管副局长``, ``局党组``).
+    """
+    first = _SEPARATORS.split(_REMARK.sub("", actor).strip(), maxsplit=1)[0].strip() or actor.strip()
+    if departments and first in departments:
+        return departments[first]
+    for word in ROLE_WORDS:
+        if first.endswith(word) and len(first) > len(word):
+            dept = first[: -len(word)]
+            if dept.endswith(DEPARTMENT_ENDINGS):
+                return dept
+    return first
+
+
+def step_ranks(chart: Chart) -> dict[str, int]:
+    """Each step's row: the longest way to it from a step nothing leads to, loops left out
+    (close to the ranks ``dot`` gives)."""
+    forward = [e for e in chart.edges if not e.back and e.tail != e.head]
+    rank = {n.key: 0 for n in chart.nodes}
+    # forward edges form a DAG (the back edges closed every loop): relax in topological order
+    preds: dict[str, list[str]] = {n.key: [] for n in chart.nodes}
+    for e in forward:
+        preds[e.head].append(e.tail)
+    done: set[str] = set()
+    order: list[str] = []
+
+    def visit(key: str) -> None:
+        stack = [(key, iter(preds[key]))]
+        while stack:
+            node, it = stack[-1]
+            for p in it:
+                if p not in done:
+                    done.add(p)
+                    stack.append((p, iter(preds[p])))
+                    break
+            else:
+                order.append(node)
+                stack.pop()
+
+    for n in chart.nodes:
+        if n.key not in done:
+            done.add(n.key)
+            visit(n.key)
+    for key in order:
+        for p in preds[key]:
+            rank[key] = max(rank[key], rank[p] + 1)
+    return rank
 
 
 def _back_edges(flow: Flow) -> set[tuple[str, str]]:

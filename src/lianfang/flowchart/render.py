@@ -1,4 +1,10 @@
-"""DOT source → chart files: the ``dot`` program, the output formats, the cache, the workers.
+"""DOT source → chart files: the ``dot`` program, the output formats, pages, the cache, the workers.
+
+A job is one flow. With a page (``--page a4``, the default) its drawing is fitted to the page:
+an SVG's width and height are the printed size, a PNG is drawn at 200 dpi of that size, and a PDF
+is a real A4/A3 sheet with the chart on it; a flow too long for one page at >= 8 pt text becomes
+several pages (``flowchart.pages``): more files for SVG/PNG (``…_p2.svg``), more sheets in the PDF.
+``--with-table`` adds the risk table: its own file(s) (``…_table.svg``), or sheets after the chart.
 
 Charts are generated files in a folder of their own. Beside them ``.lianfang-cache.json`` records,
 for every file lianfang wrote, a hash of what it was made from (DOT source, format, font and
@@ -16,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -24,6 +31,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from lianfang.flowchart.dot import (
+    NARROW,
+    WIDE,
+    WIDER,
+    Part,
+    risk_table_dot,
+    risk_table_lines,
+    risk_table_rows,
+    to_dot,
+)
+from lianfang.flowchart.geometry import read_layout
+from lianfang.flowchart.graph import Chart, step_ranks
+from lianfang.flowchart.pages import (
+    PageSize,
+    fit,
+    readable,
+    split,
+    table_pages,
+)
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, write_atomic
 
@@ -95,8 +121,9 @@ def no_cjk_font_message() -> str:
     )
 
 
-def render(source: str, fmt: ChartFormat, dot: str | None) -> bytes:
-    """The chart file's bytes: the DOT source itself, or what ``dot`` makes of it."""
+def render(source: str, fmt: ChartFormat, dot: str | None, scale: float = 1.0) -> bytes:
+    """The bytes of one drawing: the DOT source itself, or what ``dot`` makes of it (a PNG at
+    200 dpi of its size times ``scale``)."""
     data = source.encode("utf-8")
     if fmt is ChartFormat.DOT:
         return data
@@ -104,7 +131,7 @@ def render(source: str, fmt: ChartFormat, dot: str | None) -> bytes:
         raise GraphvizMissing(missing_dot_message())
     cmd = [dot, f"-T{fmt.value}"]
     if fmt is ChartFormat.PNG:
-        cmd.append(f"-Gdpi={PNG_DPI}")
+        cmd.append(f"-Gdpi={int(PNG_DPI) * scale:.2f}")
     try:
         p = subprocess.run(cmd, input=data, capture_output=True, timeout=DOT_TIMEOUT, check=False)
     except FileNotFoundError:
@@ -129,21 +156,24 @@ def cache_key(source: str, fmt: ChartFormat, font: str, graphviz_version: str) -
 
 
 class Cache:
-    """``.lianfang-cache.json``: file name → {"key": made-from hash, "output": written-bytes hash}."""
+    """``.lianfang-cache.json``: file name → {"key": made-from hash, "output": written-bytes hash},
+    and for a chart of several files (pages, the risk table) on its first file ``"parts"``: the others."""
 
     def __init__(self, folder: Path):
         self.path = folder / CACHE_NAME
-        self.files: dict[str, dict[str, str]] = {}
-        self._loaded: dict[str, dict[str, str]] = {}
+        self.files: dict[str, dict] = {}
+        self._loaded: dict[str, dict] = {}
         try:
             if self.path.is_file() and self.path.stat().st_size <= MAX_CACHE_BYTES:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 files = data.get("files", {}) if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
-                self.files = {
-                    name: {"key": e["key"], "output": e["output"]}
-                    for name, e in files.items()
-                    if isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("output"), str)
-                }
+                for name, e in files.items():
+                    if isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("output"), str):
+                        entry = {"key": e["key"], "output": e["output"]}
+                        parts = e.get("parts")
+                        if isinstance(parts, list) and all(isinstance(x, str) for x in parts):
+                            entry["parts"] = list(parts)
+                        self.files[name] = entry
         except (OSError, ValueError, AttributeError):
             self.files = {}  # unreadable: nothing is known to be ours
         self._loaded = {k: dict(v) for k, v in self.files.items()}
@@ -158,12 +188,20 @@ class Cache:
         except OSError:
             return False
 
+    def parts(self, name: str) -> list[str]:
+        return list(self.files.get(name, {}).get("parts", []))
+
     def fresh(self, name: str, key: str) -> bool:
         entry = self.files.get(name)
         return entry is not None and entry["key"] == key
 
-    def record(self, name: str, key: str, output: bytes) -> None:
+    def record(self, name: str, key: str, output: bytes, parts: list[str] | None = None) -> None:
         self.files[name] = {"key": key, "output": _sha256(output)}
+        if parts:
+            self.files[name]["parts"] = list(parts)
+
+    def forget(self, name: str) -> None:
+        self.files.pop(name, None)
 
     def save(self) -> None:
         """Write the cache when it changed, forgetting files that are gone."""
@@ -191,10 +229,186 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One chart file to make: its file name in the output folder and its DOT source."""
+    """One flow's chart: the name of its (first) file in the output folder and its DOT source.
+
+    ``chart`` and ``font`` let the chart be split over pages and its risk table be drawn;
+    without ``chart`` the source is drawn as it is.
+    """
 
     name: str
     source: str
+    chart: Chart | None = None
+    font: str = ""
+    page: PageSize = PageSize.NONE
+    table: bool = False
+
+    def made_from(self) -> str:
+        """Everything the files depend on besides format, font and Graphviz (for the cache)."""
+        parts = [self.source, self.page.value]
+        if self.table and self.chart is not None and self.chart.risks:
+            parts.append(risk_table_dot(self.chart, self.font))
+        return "\0".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """One page of a job: its DOT source, its SVG (for its size) and how it fits the page."""
+
+    suffix: str  # "" for the first page of the chart, "_p2", "_table", "_table_p2"…
+    source: str
+    svg: bytes
+    width: float
+    height: float
+
+
+_SVG_SIZE = re.compile(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+
+
+def svg_size(svg: bytes) -> tuple[float, float]:
+    """Width and height in pt of an SVG that ``dot`` wrote."""
+    m = _SVG_SIZE.search(svg[:4096])
+    if m is None:
+        raise RenderError(tr("dot 输出的 SVG 没有尺寸", "the SVG dot wrote has no size"))
+    return float(m.group(1)), float(m.group(2))
+
+
+def _drawing(suffix: str, source: str, dot: str | None) -> Drawing:
+    svg = render(source, ChartFormat.SVG, dot)
+    return Drawing(suffix, source, svg, *svg_size(svg))
+
+
+def _score(d: Drawing, page: PageSize) -> tuple[bool, bool, int, float]:
+    """Better drawings first: no label hidden and no arrow through a lane's title, readable on
+    the page, fewer arrows across boxes, printed larger."""
+    layout = read_layout(d.svg)
+    return (layout.problems() == 0, readable(d.width, d.height, page), -len(layout.edges_through_boxes()),
+            fit(d.width, d.height, page).scale)
+
+
+def _good(score: tuple[bool, bool, int, float]) -> bool:
+    return score[0] and score[1] and score[2] == 0
+
+
+def _best(chart: Chart, job: Job, dot: str | None, part: Part | None = None, suffix: str = "",
+          wraps: tuple[float, ...] = (1.0, WIDER, WIDE, NARROW), first: Drawing | None = None) -> tuple[Drawing, float]:
+    """A way of drawing that is clean and readable on the page, else the best one found.
+
+    First the size: the wrap widths in order, until one is readable. Then, at that width, the
+    other ways of laying out loops until one hides no label. So a chart that is fine as first
+    drawn costs one run of ``dot``, and one that is too wide for any page at most seven.
+    """
+    tried: list[tuple[tuple[bool, bool, int, float], Drawing, float]] = []
+
+    def attempt(wrap: float, turn: bool = True, at_start: bool = False) -> bool:
+        reuse = first is not None and wrap == 1.0 and turn and not at_start and not tried
+        d = first if reuse else _drawing(suffix, to_dot(chart, job.font, part, wrap, turn, at_start), dot)
+        tried.append((_score(d, job.page), d, wrap))
+        return _good(tried[-1][0])
+
+    for wrap in wraps:
+        if attempt(wrap) or tried[-1][0][1]:
+            break
+    size = max(tried, key=lambda t: (t[0][1], t[0][3]))  # readable, then largest
+    if not _good(size[0]) and any(e.back for e in chart.edges):
+        for turn, at_start in ((True, True), (False, False), (False, True)):
+            if attempt(size[2], turn, at_start):
+                break
+    best = max(tried, key=lambda t: t[0])
+    return best[1], best[2]
+
+
+def drawings(job: Job, dot: str | None) -> list[Drawing]:
+    """The pages of ``job``: the chart (drawn another way, or split, when it hides a label or
+    does not fit the page at >= 8 pt), then the risk table when asked for (cut into pages of
+    whole rows the same way)."""
+    chart = job.chart
+    if chart is None:
+        out = [_drawing("", job.source, dot)]
+    else:
+        first = _drawing("", job.source, dot)
+        if _good(_score(first, job.page)):
+            out = [first]
+        else:
+            whole, wrap = _best(chart, job, dot, first=first)
+            out = [whole]
+            if not readable(whole.width, whole.height, job.page):
+                rows = max(step_ranks(chart).values()) + 1
+                for pages in range(2, rows + 1):
+                    out = [_best(chart, job, dot, p, "" if p.index == 1 else f"_p{p.index}", (wrap,))[0]
+                           for p in split(chart, pages)]
+                    if all(readable(d.width, d.height, job.page) for d in out):
+                        break
+    if job.table and chart is not None and chart.risks:
+        lines = [risk_table_lines(r) for r in risk_table_rows(chart)]
+        table = [_drawing("_table", risk_table_dot(chart, job.font), dot)]
+        capacity = sum(lines)
+        while not all(readable(d.width, d.height, job.page) for d in table) and capacity > 1:
+            capacity = max(1, capacity * 2 // 3)
+            cuts = table_pages(lines, capacity)
+            table = [_drawing("_table" if i == 0 else f"_table_p{i + 1}",
+                              risk_table_dot(chart, job.font, cut, (i + 1, len(cuts)) if len(cuts) > 1 else None), dot)
+                     for i, cut in enumerate(cuts)]
+            if len(cuts) == len(lines):
+                break
+        out += table
+    return out
+
+
+_TOOLTIP_TITLE = re.compile(rb'(<g id="[^"]+" class="(?:node|edge|cluster|graph)">\n<title>)[^<]*(</title>\n'
+                            rb'<g id="a_[^"]+"><a xlink:title="([^"]*)">)')
+
+
+def finish_svg(svg: bytes, scale: float) -> bytes:
+    """The SVG as written: sized for the page (the drawing itself unchanged), and every
+    ``<title>`` — the tooltip most viewers show — the Chinese name, not a DOT ID (``s1``)."""
+    if scale != 1.0:
+        w, h = svg_size(svg)
+        svg = _SVG_SIZE.sub(f'<svg width="{w * scale:.2f}pt" height="{h * scale:.2f}pt"'.encode(), svg, count=1)
+    return _TOOLTIP_TITLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), svg)
+
+
+def job_files(job: Job, fmt: ChartFormat, dot: str | None) -> list[tuple[str, bytes]]:
+    """Every file ``job`` makes (name, bytes); the first is ``job.name``."""
+    stem, ext = job.name.rsplit(".", 1)
+    if fmt is ChartFormat.DOT:
+        out = [(job.name, job.source.encode("utf-8"))]
+        if job.table and job.chart is not None and job.chart.risks:
+            out.append((f"{stem}_table.{ext}", risk_table_dot(job.chart, job.font).encode("utf-8")))
+        return out
+    pages = drawings(job, dot)
+    fits = [fit(d.width, d.height, job.page) for d in pages]
+    if fmt is ChartFormat.SVG:
+        return [(f"{stem}{d.suffix}.{ext}", finish_svg(d.svg, f.scale)) for d, f in zip(pages, fits, strict=True)]
+    if fmt is ChartFormat.PNG:
+        return [(f"{stem}{d.suffix}.{ext}", render(d.source, fmt, dot, f.scale)) for d, f in zip(pages, fits, strict=True)]
+    return [(job.name, pdf_document([(render(d.source, fmt, dot), f, job.page) for d, f in zip(pages, fits, strict=True)]))]
+
+
+def pdf_document(pages: list[tuple[bytes, object, PageSize]]) -> bytes:
+    """One PDF of the pages ``dot`` drew: each on a sheet of paper (A4/A3, turned as ``fit`` says),
+    scaled, centred across and set at the top margin; with no page, each at its own size."""
+    import io
+
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+    from lianfang.flowchart.pages import MARGIN
+
+    writer = PdfWriter()
+    for data, how, page in pages:
+        src = PdfReader(io.BytesIO(data)).pages[0]
+        if page is PageSize.NONE:
+            writer.add_page(src)
+            continue
+        w, h = float(src.mediabox.width), float(src.mediabox.height)
+        pw, ph = how.paper
+        sheet = PageObject.create_blank_page(width=pw, height=ph)
+        s = how.scale
+        sheet.merge_transformed_page(src, Transformation().scale(s).translate((pw - w * s) / 2, ph - MARGIN - h * s))
+        writer.add_page(sheet)
+    writer.add_metadata({"/Producer": "lianfang"})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 class Status(StrEnum):
@@ -207,9 +421,14 @@ class Status(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Outcome:
     job: Job
-    path: Path
+    path: Path  # the job's first file
     status: Status
     message: str = ""
+    paths: tuple[Path, ...] = ()  # every file of the job (pages, risk table), first included
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return self.paths or (self.path,)
 
 
 def render_all(
@@ -241,48 +460,62 @@ def render_all(
     cache = Cache(folder)
 
     outcomes: dict[int, Outcome] = {}
-    todo: list[tuple[int, Job, str, bool]] = []  # (index, job, key, foreign file in the way)
+    todo: list[tuple[int, Job, str]] = []
     for i, job in enumerate(jobs):
         path = folder / job.name
-        key = cache_key(job.source, fmt, font, version)
-        foreign = False
-        if path.exists() or path.is_symlink():
-            ours = cache.owns(job.name, path)
-            if ours and cache.fresh(job.name, key):
-                outcomes[i] = Outcome(job, path, Status.UNCHANGED)
+        key = cache_key(job.made_from(), fmt, font, version)
+        if (path.exists() or path.is_symlink()) and cache.owns(job.name, path) and cache.fresh(job.name, key):
+            parts = cache.parts(job.name)
+            if all(cache.owns(n, folder / n) for n in parts):
+                outcomes[i] = Outcome(job, path, Status.UNCHANGED, paths=(path, *(folder / n for n in parts)))
                 continue
-            foreign = not ours and not force
-            if foreign and path.is_symlink():
-                outcomes[i] = _refused(job, path)
-                continue
-        todo.append((i, job, key, foreign))
+        if path.is_symlink() and not force and not cache.owns(job.name, path):
+            outcomes[i] = _refused(job, path)
+            continue
+        todo.append((i, job, key))
 
-    def work(item: tuple[int, Job, str, bool]) -> tuple[int, Outcome, str, bytes | None]:
-        i, job, key, foreign = item
+    def work(item: tuple[int, Job, str]) -> tuple[int, Outcome, str, list[tuple[str, bytes]] | None]:
+        i, job, key = item
         path = folder / job.name
         try:
-            data = render(job.source, fmt, dot)
-            if foreign:
-                # a file we did not write (or lost track of, with the cache) holding exactly what
-                # we would write is adopted; anything else is kept
-                if _same_bytes(path, data):
-                    return i, Outcome(job, path, Status.UNCHANGED), key, data
-                return i, _refused(job, path), key, None
-            if path.is_symlink():  # replace the link itself, never write through it
-                path.unlink()
-            write_atomic(path, data, force=True)
+            files = job_files(job, fmt, dot)
+            # a file we did not write (or lost track of, with the cache) holding exactly what we
+            # would write is adopted; anything else is kept, and then nothing of the job is written
+            for name, data in files:
+                target = folder / name
+                if (target.exists() or target.is_symlink()) and not force and not cache.owns(name, target) \
+                        and not (not target.is_symlink() and _same_bytes(target, data)):
+                    return i, _refused(job, target), key, None
+            wrote = False
+            for name, data in files:
+                target = folder / name
+                if not target.is_symlink() and not cache.owns(name, target) and _same_bytes(target, data):
+                    continue  # adopted
+                if target.is_symlink():  # replace the link itself, never write through it
+                    target.unlink()
+                write_atomic(target, data, force=True)
+                wrote = True
         except (RenderError, OutputError, OSError) as e:
             return i, Outcome(job, path, Status.FAILED, str(e)), key, None
-        return i, Outcome(job, path, Status.WRITTEN), key, data
+        written = tuple(folder / name for name, _ in files)
+        status = Status.WRITTEN if wrote else Status.UNCHANGED
+        return i, Outcome(job, path, status, paths=written), key, files
 
     try:
         if todo:
             n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
             with ThreadPoolExecutor(max_workers=n) as pool:
-                for i, outcome, key, data in pool.map(work, todo):
+                for i, outcome, key, files in pool.map(work, todo):
                     outcomes[i] = outcome
-                    if data is not None:
-                        cache.record(outcome.job.name, key, data)
+                    if files is not None:
+                        names = [name for name, _ in files]
+                        for stale in set(cache.parts(names[0])) - set(names[1:]):
+                            # a page the chart no longer has: removed when it is still what we wrote
+                            if cache.owns(stale, folder / stale):
+                                (folder / stale).unlink(missing_ok=True)
+                            cache.forget(stale)
+                        for name, data in files:
+                            cache.record(name, key, data, names[1:] if name == names[0] else None)
                     if on_done is not None:
                         on_done(outcome)
     finally:

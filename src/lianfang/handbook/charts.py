@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lianfang.findings import Finding
-from lianfang.flowchart import DEFAULT_FONT, plan_workbook
+from lianfang.flowchart import DEFAULT_FONT, PageSize, plan_workbook
 from lianfang.flowchart.render import ChartFormat, Job, Outcome, Status, find_dot, render_all
 from lianfang.i18n import tr
-from lianfang.io.build import ReadResult
 from lianfang.model.workbook import Workbook
 
 FOLDER = "flowcharts"
@@ -67,7 +66,7 @@ def plan(units: list[tuple[Workbook, list[Finding], str]], font: str | None = No
     skipped: list[ChartSkip] = []
     owner: dict[str, int] = {}
     for i, (wb, findings, display) in enumerate(units):
-        planned = plan_workbook(ReadResult(wb, findings, display), display, ChartFormat.SVG, font or DEFAULT_FONT)
+        planned = plan_workbook(wb, findings, display, ChartFormat.SVG, font or DEFAULT_FONT, page=PageSize.A4)
         for f in planned.findings:
             skipped.append(ChartSkip(i, None, f.message))
         for refusal in planned.refused:
@@ -93,8 +92,9 @@ def draw(
     workers: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
     fmt: ChartFormat = ChartFormat.SVG,
-) -> tuple[dict[tuple[int, str], str], list[ChartSkip], int]:
-    """Render into ``out_dir/flowcharts``: (unit, flow) → file, the failures, and how many were unchanged.
+) -> tuple[dict[tuple[int, str], str], list[ChartSkip], int, list[str]]:
+    """Render into ``out_dir/flowcharts``: (unit, flow) → file (its first page), the failures, how
+    many were unchanged, and the further pages of charts split over pages (A4, as Word prints).
 
     ``fmt`` PNG draws the raster copies the Word handbook embeds, beside the SVGs (same names).
 
@@ -102,20 +102,22 @@ def draw(
     cannot be made.
     """
     if not jobs:
-        return {}, [], 0
+        return {}, [], 0, []
     render_jobs = [j.job if fmt is ChartFormat.SVG else Job(_with_suffix(j.job.name, fmt), j.job.source) for j in jobs]
     outcomes = render_all(render_jobs, out_dir / FOLDER, fmt, font or DEFAULT_FONT,
                           force=force, workers=workers, dot=find_dot(), on_done=on_done)
     drawn: dict[tuple[int, str], str] = {}
     failed: list[ChartSkip] = []
+    pages: list[str] = []
     unchanged = 0
     for job, outcome in zip(jobs, outcomes, strict=True):
         if outcome.status in (Status.WRITTEN, Status.UNCHANGED):
             drawn[(job.unit, job.flow_id)] = f"{FOLDER}/{outcome.job.name}"
+            pages += [f"{FOLDER}/{p.name}" for p in outcome.files[1:]]
             unchanged += outcome.status is Status.UNCHANGED
         else:
             failed.append(ChartSkip(job.unit, job.flow_id, outcome.message))
-    return drawn, failed, unchanged
+    return drawn, failed, unchanged, pages
 
 
 def _with_suffix(name: str, fmt: ChartFormat) -> str:

@@ -71,14 +71,13 @@ def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | Non
     its DOT text: per unit, flow ID → format → file."""
     from lianfang.flowchart import DEFAULT_FONT, plan_workbook
     from lianfang.flowchart.render import GraphvizMissing, Job, Status, find_dot, render_all
-    from lianfang.io.build import ReadResult
     from lianfang.model.vocab import FlowKind
 
     font = font or DEFAULT_FONT
     notes: list[str] = []
     planned = []
     for pub, findings, display in units:
-        plan = plan_workbook(ReadResult(pub, findings, display), display, ChartFormat.SVG, font, kinds={FlowKind.EXTERNAL})
+        plan = plan_workbook(pub, findings, display, ChartFormat.SVG, font, kinds={FlowKind.EXTERNAL})
         notes += [tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}", u=display, f=r.flow_id,
                      r="；".join(f.message for f in r.findings)) for r in plan.refused]
         planned.append(plan)
