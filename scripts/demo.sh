@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 LF=.venv/bin/lianfang
 mkdir -p build/demo
 $LF validate examples/units/*.yaml
+echo "demo: the same unit as sent in the Excel 97–2003 format (.xls):"
+$LF validate examples/units/chcdc.xls
 echo "demo: examples/broken/broken.yaml shows what a send-back looks like (exit status 1 expected):"
 $LF validate examples/broken/broken.yaml || true
 for f in examples/units/*.yaml; do

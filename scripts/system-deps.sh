@@ -14,6 +14,11 @@ if ! command -v fc-list >/dev/null 2>&1; then
 elif [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
   need+=(fonts-wqy-microhei)
 fi
+# the print check (tests/test_print.py) prints the Excel handbook with LibreOffice and reads the PDF
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# Calibri's metric twin: LibreOffice then sizes columns as Excel does, and prints the 一览表 as planned
+fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito)
 # headless Chromium: the test that loads the published pages in a real browser
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
 if [ "${LIANFANG_PRINT_DEPS:-0}" = 1 ]; then

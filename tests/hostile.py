@@ -628,6 +628,76 @@ def wrong_extension(folder: Path) -> Path:
     return _write(folder, "unit.xls", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(1000))
 
 
+# -- format 1.1: every spreadsheet a unit may send (fixtures made by LibreOffice, see
+# tests/fixtures/formats/make_fixtures.py: title rows, merges, full-width IDs, note rows)
+
+FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
+
+
+def xls_title_merges(folder: Path) -> Path:
+    return _write(folder, "unit.xls", (FORMATS / "submission.xls").read_bytes())
+
+
+def ods_unit(folder: Path) -> Path:
+    return _write(folder, "unit.ods", (FORMATS / "submission.ods").read_bytes())
+
+
+def et_renamed(folder: Path) -> Path:
+    """WPS's .et saved in the Excel 97 format (what WPS writes when asked for compatibility)."""
+    return _write(folder, "unit.et", (FORMATS / "submission.xls").read_bytes())
+
+
+def et_unreadable(folder: Path) -> Path:
+    return _write(folder, "unit.et", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(4000))
+
+
+def upper_case_xlsx(folder: Path) -> Path:
+    return _write(folder, "UNIT.XLSX", small_xlsx())
+
+
+def csv_file(folder: Path) -> Path:
+    return _write(folder, "unit.csv", "风险点编号,风险描述\nFX-01,暗箱操作\n".encode())
+
+
+def xls_too_large(folder: Path) -> Path:
+    """An .xls is read whole by calamine: one over 32 MiB is refused unread."""
+    path = folder / "big.xls"
+    with path.open("wb") as f:
+        f.write(bytes.fromhex("D0CF11E0A1B11AE1"))
+        f.truncate(40 * 1024 * 1024)
+    return path
+
+
+def ods_repeat_bomb(folder: Path) -> Path:
+    """One string cell repeated over 16,384 columns of a million rows, in 600 bytes of XML."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="o" xmlns:table="t" '
+               'xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="风险点">'
+               '<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
+               'table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell>'
+               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    return _write(folder, "bomb.ods", zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                                 "content.xml": content.encode()}))
+
+
+def ods_entity_bomb(folder: Path) -> Path:
+    content = '<?xml version="1.0"?>' + LOL_DOCTYPE + "<office:document-content>&lol9;</office:document-content>"
+    return _write(folder, "lol.ods", zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                                "content.xml": content.encode()}))
+
+
+def full_width_ids_yaml(folder: Path) -> Path:
+    text = SMALL_YAML.replace("id: FX-01", "id: ＦＸ－01").replace("risk: FX-01", "risk: ＦＸ－01")
+    return _write(folder, "full-width.yaml", text.encode())
+
+
+def note_rows_xlsx(folder: Path) -> Path:
+    return _write(folder, "notes.xlsx", zip_bytes(with_sheet_rows("风险点", [["注：风险等级由党委会集体研究确定"], ["说明：本表一式两份"]])))
+
+
+def headerless_text_xlsx(folder: Path) -> Path:
+    return _write(folder, "headerless.xlsx", zip_bytes(with_sheet_rows("风险点", [["FX-09", "", "GW-01", "思想道德", "x", "低", "无表头的说明"]])))
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -643,7 +713,19 @@ CASES: tuple[Case, ...] = (
     Case("zip-not-xlsx", zip_not_xlsx, "LF100", "a zip without workbook parts"),
     Case("encrypted", encrypted_xlsx, "LF100", "OLE/CFB container with EncryptedPackage"),
     Case("xls-renamed", xls_renamed, "LF100", "an .xls renamed to .xlsx"),
-    Case("wrong-extension", wrong_extension, "LF100", ".xls is not accepted"),
+    Case("wrong-extension", wrong_extension, "LF100", "an .xls that is an empty OLE container"),
+    Case("xls-title-merges", xls_title_merges, "read", ".xls with a title row, merges, full-width IDs, note rows"),
+    Case("ods", ods_unit, "read", "the same as .ods (merges read from content.xml)"),
+    Case("et-renamed", et_renamed, "read", "WPS .et in the Excel 97 format"),
+    Case("et-unreadable", et_unreadable, "LF100", "an .et calamine cannot read: save it as .xlsx"),
+    Case("upper-case-xlsx", upper_case_xlsx, "read", "UNIT.XLSX"),
+    Case("csv", csv_file, "LF100", "a .csv: not a workbook"),
+    Case("xls-too-large", xls_too_large, "LF100", "a 40 MiB .xls"),
+    Case("ods-repeat-bomb", ods_repeat_bomb, "LF100", "a cell repeated over 16,384 × 1,048,576 cells"),
+    Case("ods-entity-bomb", ods_entity_bomb, "LF100", "billion laughs in content.xml"),
+    Case("full-width-ids", full_width_ids_yaml, "read", "ＦＸ－01 as ID and reference"),
+    Case("note-rows", note_rows_xlsx, "read", "注：… rows under a table"),
+    Case("headerless-text", headerless_text_xlsx, "read", "text in a column with no header (LF106)"),
     Case("dev-zero-link", dev_zero_link, "LF100", "symbolic link to /dev/zero"),
     Case("fifo", fifo_yaml, "LF100", "a named pipe"),
     Case("entity-bomb-sst", entity_bomb_shared_strings, "LF100", "billion laughs in sharedStrings.xml"),

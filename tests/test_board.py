@@ -197,7 +197,7 @@ def test_bad_campaign_is_located(project: Path):
 
 
 def test_a_folder_of_workbooks(project: Path):
-    for twin in (project / "units").glob("*.xlsx"):
+    for twin in [*(project / "units").glob("*.xlsx"), *(project / "units").glob("*.xls")]:  # the twins of the YAML units
         twin.unlink()
     board = load_board(project / "units", AS_OF)
     assert sorted(r.code for r in board.rows) == ["CHCDC", "CHWSJ", "CHYY"]

@@ -230,10 +230,10 @@ def test_convert_input_folder(runner, app, tmp_path):
 
 
 def test_convert_unknown_input_extension(runner, app, tmp_path):
-    src = tmp_path / "u.xls"
-    src.write_bytes(b"\xd0\xcf\x11\xe0")
+    src = tmp_path / "u.csv"
+    src.write_bytes(b"a,b\n")
     result = _run(runner, app, "convert", src, "-")
-    assert result.exit_code == 2 and "不支持的输入文件类型「.xls」" in result.stderr and "另存为 .xlsx" in result.stderr
+    assert result.exit_code == 2 and "不支持的输入文件类型「.csv」" in result.stderr and ".xls、.ods" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["u.csv", "u.xlsm", "u"])

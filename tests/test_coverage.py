@@ -9,7 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lianfang.coverage import compute_coverage
+from lianfang import palette
+from lianfang.coverage import compute_coverage, percent
 from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import Phase, RiskLevel
 from lianfang.model.workbook import RiskPoint, Workbook
@@ -75,7 +76,7 @@ def test_rows_uncovered_first_with_measures_by_phase():
     assert cov.by_tier[2].rate is None and cov.total.rate == pytest.approx(2 / 3)
 
 
-def test_unreadable_values_are_counted_as_unknown_and_unreadable_ids_left_out():
+def test_unreadable_values_are_counted_as_unknown_and_unreadable_ids_counted_too():
     wb = workbook(posts=POSTS, powers=POWERS, risks=[
         {"id": "FX-01", "post": "GW-02", "category": "业务流程", "description": "回扣", "level": "中"}])
     # what a reader leaves after reporting: None where a value could not be read
@@ -83,8 +84,11 @@ def test_unreadable_values_are_counted_as_unknown_and_unreadable_ids_left_out():
                                               description="x", level=None))
     wb.risks.append(RiskPoint.model_construct(id=None, power=None, post=None, category=None, description=None, level=None))
     cov = compute_coverage(wb)
-    assert [rc.risk.id for rc in cov.rows] == ["FX-01", "FX-02"]
-    assert cov.by_level[-1].key is None and cov.by_level[-1].risks == 1
+    # a risk point whose ID could not be read is still a risk point: counted, never covered
+    assert [rc.risk.id for rc in cov.rows] == ["FX-01", "FX-02", None]
+    assert cov.total.risks == 3 and cov.total.answered == 0
+    assert cov.rows[2].label == "风险点（编号无法读取）"
+    assert cov.by_level[-1].key is None and cov.by_level[-1].risks == 2
     assert cov.by_category[-1].key is None
     assert not cov.rows[1].high
 
@@ -100,7 +104,9 @@ def test_json_data_shape():
     result = read_workbook(INPUT / "chyy.yaml")
     data = compute_coverage(result.workbook).to_data()
     assert set(data) == {"version", "unit", "summary", "risks", "by_tier", "by_level", "by_department",
-                         "by_category", "orphan_measures"}
+                         "by_category", "orphan_measures", "figures"}
+    assert data["figures"] == {"powers_kept": 2, "powers_with_risk": 2, "powers_with_flow": 1, "risks_on_chart": 1,
+                               "measures": 3, "measures_done": 0, "institutions": 0, "alerts": 0}
     assert data["unit"] == {"code": "CHYY", "name": "巢湖市第一人民医院", "year": 2026}
     assert [r["id"] for r in data["risks"]] == ["FX-03", "FX-01", "FX-02"]
     fx01 = data["risks"][1]
@@ -161,12 +167,12 @@ def test_xlsx_is_printable_and_lists_every_risk_once(runner, app, work):
     assert ws.print_title_rows == "$3:$3"
     header = [c.value for c in ws[3]]
     assert header[:2] == ["序号", "风险点编号"] and header[8:] == ["前期预防", "中期监控", "后期处置", "覆盖情况"]
-    assert ws["B3"].fill.fgColor.rgb.endswith("D9E1F2") and ws["B3"].font.bold and ws["B3"].border.left.style == "thin"
+    assert ws["B3"].fill.fgColor.rgb.endswith(palette.HEADER_FILL) and ws["B3"].font.bold and ws["B3"].border.left.style == "thin"
     ids = [ws.cell(r, 2).value for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value]
     assert ids == ["FX-03", "FX-01", "FX-02"]
-    assert ws["L4"].value == "未覆盖" and ws["L4"].fill.fgColor.rgb.endswith("FFC7CE")
-    assert ws["C5"].value == "高" and ws["C5"].fill.fgColor.rgb.endswith("FFC7CE")
-    assert ws["C4"].value == "中" and ws["C4"].fill.fgColor.rgb.endswith("FFEB9C")
+    assert ws["L4"].value == "未覆盖" and ws["L4"].fill.fgColor.rgb.endswith(palette.LEVEL_FILL["高"])
+    assert ws["C5"].value == "高" and ws["C5"].fill.fgColor.rgb.endswith(palette.LEVEL_FILL["高"])
+    assert ws["C4"].value == "中" and ws["C4"].fill.fgColor.rgb.endswith(palette.LEVEL_FILL["中"])
     assert ws["I5"].alignment.wrap_text and ws["I5"].value.startswith("CS-01 ")
     # a workbook's formula-like text stays text
     assert ws["E4"].value == "=HYPERLINK(\"http://x\",\"点我\")" and ws["E4"].data_type == "s"
@@ -208,3 +214,29 @@ def test_reader_findings_are_noted_and_coverage_still_computed(runner, app, work
     assert result.exit_code == 0 and "1 处问题" in result.stderr
     data = json.loads(result.stdout)
     assert data["by_level"][-1] == {"key": None, "risks": 1, "answered": 1, "high": 0, "high_full": 0, "rate": 1.0}
+
+
+def test_one_percent_format_for_every_output():
+    assert percent(7, 8) == "87.5%"
+    assert percent(1, 3) == "33.3%"
+    assert percent(4, 4) == "100%" and percent(0, 5) == "0%"
+    # a rate short of the whole is never shown as complete
+    assert percent(9999, 10000) == "99.9%"
+    assert percent(0, 0) == "—"
+
+
+def test_a_risk_point_with_an_unreadable_id_is_named_by_its_row(tmp_path):
+    from lianfang.io.xlsx_writer import workbook_to_xlsx_bytes
+
+    path = tmp_path / "u.xlsx"
+    path.write_bytes(workbook_to_xlsx_bytes(read_workbook(INPUT / "chyy.yaml").workbook))
+    book = openpyxl.load_workbook(path)
+    ws = book["风险点"]
+    ws["A3"] = "风险 一"  # not an ID: LF105, the record keeps None
+    book.save(path)
+    result = read_workbook(path)
+    assert any(f.code == "LF105" for f in result.findings)
+    cov = compute_coverage(result.workbook)
+    assert cov.total.risks == 3
+    labels = [rc.label for rc in cov.rows]
+    assert "风险点（第 3 行）" in labels

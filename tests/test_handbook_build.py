@@ -367,8 +367,10 @@ alerts:
     from openpyxl import load_workbook
 
     wb = load_workbook(project / "build" / "handbook" / "handbook.xlsx")
-    ids = [c.value for c in wb["岗位权力行使风险防控一览表"]["G"][2:] if c.value]
+    ids = [c.value for ws in wb.worksheets if ws.title.startswith("一览表-") for c in ws["F"][2:] if c.value]
     assert {"R1", "R2"} <= set(ids)
+    # the risk point whose ID could not be read is counted and shown by its line, not dropped
+    assert "风险点（第 10 行）" in ids and "| 风险点（第 10 行） |" in text
     # the unit code ".." names no folder: nothing is written outside the output folder
     out = (project / "build" / "handbook").resolve()
     assert all(p.resolve().is_relative_to(out) for p in out.rglob("*"))
@@ -409,5 +411,62 @@ def test_excel_in_english(project: Path, monkeypatch):
     from openpyxl import load_workbook
 
     wb = load_workbook(project / "build" / "handbook" / "handbook.xlsx")
-    assert wb.sheetnames == ["Contents", "Powers", "Risk prevention table", "Statistics", "Flows", "Institutions", "Alerts"]
+    assert wb.sheetnames == ["Contents", "Powers", "Table-TA", "Table-TB", "Statistics", "Flows", "Flowcharts",
+                             "Institutions", "Alerts"]
     assert wb["Contents"]["B3"].hyperlink.location == "'Powers'!A1"
+
+
+# -- what the handbook says (issue 12, item 9 and 11), on the examples ---------------------------
+
+
+@pytest.fixture(scope="module")
+def examples_md(tmp_path_factory) -> tuple[str, object]:
+    out = tmp_path_factory.mktemp("examples") / "out"
+    result = build_handbook(BuildOptions(target=EXAMPLES / "handbook.yaml", output=out, formats=["md"], jobs=1, as_of=AS_OF))
+    return (out / "handbook.md").read_text(encoding="utf-8"), result
+
+
+def _part(text: str, n: int) -> str:
+    start = text.index(f'<a id="part-{n}"></a>')
+    end = text.find(f'<a id="part-{n + 1}"></a>')
+    return text[start:end if end > 0 else None]
+
+
+def test_an_unconfirmed_unit_is_marked_and_warned_about(examples_md):
+    text, result = examples_md
+    # CHYY is 送审: marked wherever it is a heading, noted above its 一览表, warned on the console
+    assert "### 巢湖市第一人民医院（CHYY）（未经集体研究确认）" in _part(text, 4)
+    assert "尚未经集体研究确认，以下内容仅供审核，不得公示" in _part(text, 4)
+    assert "### 巢湖市卫生局（CHWSJ）\n" in text  # 已确认: no mark
+    assert [n for n in result.notes if "未经集体研究确认" in n] == [
+        "examples/units/chyy.yaml：单位状态为「送审」，尚未经集体研究确认；手册中该单位标注“（未经集体研究确认）”"]
+
+
+def test_every_table_row_has_a_power_and_numbers_read_right(examples_md):
+    text, _ = examples_md
+    rows = [line.split(" | ") for line in _part(text, 4).splitlines() if re.match(r"\| \d+ \| ", line)]
+    assert rows and all(cells[4].strip() for cells in rows)  # 职权 never empty
+    assert "| 岗位共性风险 | FX-41 |" in text
+    assert "1.5万元" not in text and "前期预防：5万元以上资金使用必须提交党组会议" in text
+
+
+def test_flow_headings_guides_and_dates(examples_md):
+    text, _ = examples_md
+    part5 = _part(text, 5)
+    assert "外部流程（外部流程）" not in part5 and "内部流程（内部流程）" not in part5
+    assert "#### LC-01 医疗机构执业许可外部流程\n" in part5
+    # the 办事指南 of an external flow gives the time limit the power promises
+    guide = part5[part5.index("#### LC-01 "):part5.index("#### LC-02 ")]
+    assert "- 办理时限：法定45日，承诺20个工作日（不含申请人整改时间）" in guide
+    assert "集体研究确认（2026-09-10）" not in text and "风险点和风险等级经2026年9月10日局党组会议集体研究确认。" in text
+
+
+def test_repealed_institutions_apart_and_attachments_printed(examples_md):
+    text, _ = examples_md
+    part6 = _part(text, 6)
+    table = [line for line in part6.splitlines() if line.startswith("| ZD-")]
+    assert table and not any("废止" in line for line in table)
+    assert "同时废止的制度：ZD-07 医疗机构审批工作规程（2013年版）（2026-07-20废止，由ZD-01取代）。" in part6
+    part7 = _part(text, 7)
+    assert "%E" not in part7 and ".csv" not in part7
+    assert "| 巢湖市卫生局 | 局机关公示栏及局网站 | 2026-09-15 | 7个工作日 | 2条 |" in part7

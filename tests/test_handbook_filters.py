@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from lianfang.coverage import percent
 from lianfang.handbook.filters import (
     anchor,
     demote_headings,
     md,
     mdcell,
     mdlink,
-    percent,
     text_of,
     yamlstr,
 )

@@ -220,3 +220,15 @@ def test_bad_row_cap_setting_is_exit_2_not_a_crash(tmp_path, command):
     stderr = result.stderr.decode()
     assert result.returncode == 2 and "LIANFANG_MAX_ROWS" in stderr and "many" in stderr
     assert "Traceback" not in stderr and "内部错误" not in stderr
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("xls-title-merges", []), ("ods", []), ("et-renamed", []), ("upper-case-xlsx", []),
+    ("full-width-ids", []), ("note-rows", []), ("headerless-text", ["LF106"]),
+])
+def test_real_submissions_read_with_exactly_their_reader_findings(name, expected, tmp_path):
+    """Format 1.1: what units actually send is read, and only what is really wrong is said."""
+    path = CASES_BY_NAME[name].build(tmp_path)
+    status, report = validate_json(path.name, tmp_path, "--select", "LF1")
+    assert [f["code"] for f in report["files"][0]["findings"]] == expected
+    assert status == 0

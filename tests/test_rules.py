@@ -66,6 +66,8 @@ CATALOGUE = [
     ("LF502", "unreachable-step", "warning"),
     ("LF503", "step-missing-time-limit", "warning"),
     ("LF504", "external-flow-incomplete", "warning"),
+    ("LF505", "flow-over-time-limit", "warning"),
+    ("LF506", "no-internal-flow", "warning"),
 ]
 # rules the project added inside the catalogue's ranges (findings.md allows it)
 ADDED = {"LF206": ("unknown-flow", "error")}
@@ -143,8 +145,11 @@ CASES = _load_cases()
 
 
 def run_case(tmp_path: Path, code: str, case: dict):
-    path = tmp_path / "case.yaml"
-    path.write_text(case["workbook"], encoding="utf-8")
+    if "sheets" in case:  # an xlsx case: sheet name -> rows, the first row the header (None: empty cell)
+        path = write_xlsx(tmp_path / "case.xlsx", case["sheets"])
+    else:
+        path = tmp_path / "case.yaml"
+        path.write_text(case["workbook"], encoding="utf-8")
     as_of = case.get("as_of", AS_OF)
     if isinstance(as_of, str):
         as_of = date.fromisoformat(as_of)
@@ -164,8 +169,9 @@ def test_rule_case(tmp_path, code, case):
     for f, e in zip(mine, expect, strict=True):
         assert f.severity is REGISTRY.get(code).severity
         assert f.message
-        if len(e) > 2:
-            assert f.location.line == e[2], f"{f.message} at line {f.location.line}, expected {e[2]}"
+        if len(e) > 2:  # the line of a YAML case, the row of an xlsx case
+            at = f.location.line or f.location.row
+            assert at == e[2], f"{f.message} at line/row {at}, expected {e[2]}"
 
 
 @pytest.mark.parametrize("rule", CHECKED_RULES, ids=lambda r: r.code)
@@ -470,7 +476,7 @@ def test_rules_prefix_lists_a_family(runner, app):
     result = runner.invoke(app, ["rules", "lf5"])
     assert result.exit_code == 0
     listed = [x.split()[0] for x in result.output.splitlines() if x.startswith("LF")]
-    assert listed == ["LF501", "LF502", "LF503", "LF504"]
+    assert listed == ["LF501", "LF502", "LF503", "LF504", "LF505", "LF506"]
 
 
 def test_rules_explains_one_rule(runner, app):

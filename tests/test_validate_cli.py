@@ -240,14 +240,18 @@ def test_an_unreadable_file_among_good_ones(runner, app, work):
 
 def test_discovery_skips_lock_files_hidden_folders_and_venvs(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
-    for name in ("a/b/z.yaml", "a/m.yml", "a/k.xlsx", "top.yaml"):
+    # format 1.1: every spreadsheet type in any letter case, and the ones it cannot read (LF100)
+    kept = ["a/K2.XLSX", "a/b/z.yaml", "a/data.CSV", "a/k.xlsx", "a/m.yml", "a/n.ods", "a/old.xls", "a/s.xlsb",
+            "a/u.Numbers", "a/w.et", "a/x.xlsm", "top.yaml"]
+    for name in kept:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
-    for skipped in ("a/~$k.xlsx", "a/.hidden.yaml", ".git/x.yaml", ".venv/lib/y.yaml", "a/node_modules/n.yaml",
-                    "a/__pycache__/p.yaml", "a/notes.txt", "a/old.xls"):
+    for skipped in ("a/~$k.xlsx", "a/~$old.XLS", "a/.hidden.yaml", "a/.~lock.k.xlsx#", ".git/x.yaml", ".venv/lib/y.yaml",
+                    "a/.wps/y.et", "a/node_modules/n.yaml", "a/__pycache__/p.yaml", "a/notes.txt", "a/report.docx"):
         (tmp_path / skipped).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / skipped).write_text("x", encoding="utf-8")
     found = find_workbooks([tmp_path], base=tmp_path)
-    assert [w.display for w in found] == ["a/b/z.yaml", "a/k.xlsx", "a/m.yml", "top.yaml"]
+    assert [w.display for w in found] == sorted(kept)
 
 
 def test_discovery_keeps_an_explicit_file_and_lists_each_file_once(tmp_path):

@@ -79,8 +79,10 @@ def test_list_separators():
     assert coerce(FLOWS.by_key["materials"], ["申请书", 3, " "]) == ["申请书", "3"]
 
 
-def test_next_steps_canonical_brackets():
-    assert coerce(STEPS.by_key["next"], "3（同意）、5(不同意)、6") == ["3(同意)", "5(不同意)", "6"]
+def test_next_steps_keep_their_condition_as_written():
+    """Format 1.1: only the step ID is canonicalised (NFKC, dashes); the condition stays as typed."""
+    assert coerce(STEPS.by_key["next"], "3（同意）、5(不同意)、6") == ["3（同意）", "5(不同意)", "6"]
+    assert coerce(STEPS.by_key["next"], "３（同意）、Ｓ－2 (退回)") == ["3（同意）", "S-2 (退回)"]
     with pytest.raises(Problem):
         coerce(STEPS.by_key["next"], "第三步(同意)")
 

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianfang.config import ConfigError
 from lianfang.findings import Location, flatten
-from lianfang.io import xlsx_reader
+from lianfang.io import xlsx_reader, zip_guard
 from lianfang.io.build import LEFT_TO_RULES, Builder, RawRow
 from lianfang.io.format import RISKS, TABLE_SPECS
+from lianfang.io.limits import SettingError
 from lianfang.io.reader import read_workbook
 from lianfang.io.values import Problem, coerce, coerce_column
 from lianfang.io.xlsx_reader import read_xlsx
@@ -471,20 +471,20 @@ def test_lf100_english_message(tmp_path):
 
 
 def test_lf100_zip_bomb_by_ratio(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_reader, "RATIO_FLOOR", 64 * 1024)
+    monkeypatch.setattr(zip_guard, "RATIO_FLOOR", 64 * 1024)
     data = replace_part(valid_bytes(tmp_path), "xl/theme/theme1.xml", b"<a>" + b" " * (4 << 20) + b"</a>")
     assert "zip 炸弹" in only_lf100(read_xlsx("x.xlsx", data=data))
 
 
 def test_lf100_zip_bomb_over_the_total(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_reader, "MAX_UNCOMPRESSED", 1 << 20)
+    monkeypatch.setattr(zip_guard, "MAX_UNCOMPRESSED", 1 << 20)
     data = replace_part(valid_bytes(tmp_path), "xl/theme/theme1.xml", b"<a>" + b"x" * (2 << 20) + b"</a>")
     assert "zip 炸弹" in only_lf100(read_xlsx("x.xlsx", data=data))
 
 
 def test_lf100_zip_whose_directory_lies_about_sizes(tmp_path, monkeypatch):
     """The declared size says 1 KB; the part inflates to 3 MB: the real size is what counts."""
-    monkeypatch.setattr(xlsx_reader, "MAX_UNCOMPRESSED", 2 << 20)
+    monkeypatch.setattr(zip_guard, "MAX_UNCOMPRESSED", 2 << 20)
     data = bytearray(replace_part(valid_bytes(tmp_path), "xl/theme/theme1.xml", b"<a>" + b"y" * (3 << 20) + b"</a>"))
     name = b"xl/theme/theme1.xml"
     for sig, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local header, central directory
@@ -511,7 +511,7 @@ def test_lf100_far_cell_instead_of_a_crash(tmp_path):
 
 
 def test_lf100_range_over_the_cell_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_reader, "MAX_SHEET_CELLS", 10_000)
+    monkeypatch.setattr(zip_guard, "MAX_SHEET_CELLS", 10_000)
     rows = [*RISKS_ROWS, *[[None]] * 50, [None] * 300 + ["far"]]  # 53 rows × 301 columns
     assert "单元格" in only_lf100(read(tmp_path, with_sheet("风险点", rows)))
 
@@ -538,7 +538,7 @@ def test_cells_without_references_are_counted_where_they_land(tmp_path, monkeypa
     result = read_xlsx("x.xlsx", data=implied)
     assert result.findings == [] and [r.id for r in result.workbook.risks] == ["FX-01", "FX-02"]
     assert result.workbook.risks[1].loc("level").describe() == "风险点!F3"
-    monkeypatch.setattr(xlsx_reader, "MAX_SHEET_CELLS", 12)  # 3 rows × 6 columns is over 12
+    monkeypatch.setattr(zip_guard, "MAX_SHEET_CELLS", 12)  # 3 rows × 6 columns is over 12
     assert "单元格" in only_lf100(read_xlsx("x.xlsx", data=implied))
 
 
@@ -568,7 +568,7 @@ def test_row_cap_counts_exactly_in_the_scan(tmp_path, monkeypatch):
 @pytest.mark.parametrize("value", ["many", "0", "-5", "1e6"])
 def test_malformed_row_cap_is_a_setting_error(tmp_path, monkeypatch, value):
     monkeypatch.setenv("LIANFANG_MAX_ROWS", value)
-    with pytest.raises(ConfigError, match="LIANFANG_MAX_ROWS"):
+    with pytest.raises(SettingError, match="LIANFANG_MAX_ROWS"):
         read_xlsx(tmp_path / "any.xlsx")
 
 

@@ -1,9 +1,12 @@
 """Finding the workbook files named on a command line.
 
-A file named explicitly is always checked (a ``.xls`` becomes LF100, not a silent skip). A folder
-is searched recursively for workbook files, skipping Excel/WPS lock files (``~$单位.xlsx``),
-hidden files and folders (``.git``, ``.venv``) and virtual-environment or cache folders. The
-result is sorted by the path shown to the user, so every run lists files in the same order.
+A file named explicitly is always checked (a ``.docx`` becomes LF100, not a silent skip). A folder
+is searched recursively for workbook files (``WORKBOOK_SUFFIXES``, in any letter case) and for
+spreadsheet-like files lianfang cannot read (``UNREADABLE_SUFFIXES``: .csv, .xlsb, …), which are
+reported as LF100 rather than skipped without a word; Excel/WPS lock files (``~$单位.xlsx``),
+hidden files and folders (``.git``, ``.venv``, LibreOffice's ``.~lock.…#``) and
+virtual-environment or cache folders are skipped. The result is sorted by the path shown to the
+user, so every run lists files in the same order.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lianfang.i18n import tr
-from lianfang.io.reader import WORKBOOK_SUFFIXES
+from lianfang.io.reader import UNREADABLE_SUFFIXES, WORKBOOK_SUFFIXES
 
 # folders never searched (besides every hidden one)
 SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "venv", "site-packages"})
@@ -41,9 +44,13 @@ def display_path(path: Path, base: Path | None = None) -> str:
         return absolute.as_posix()
 
 
-def is_workbook_name(name: str) -> bool:
+SEARCHED_SUFFIXES = WORKBOOK_SUFFIXES + UNREADABLE_SUFFIXES
+
+
+def is_workbook_name(name: str, suffixes: tuple[str, ...] = WORKBOOK_SUFFIXES) -> bool:
+    """A workbook file's name (any letter case), not a lock file or a hidden file."""
     return (
-        name.lower().endswith(WORKBOOK_SUFFIXES)
+        name.lower().endswith(suffixes)
         and not name.startswith(LOCK_PREFIX)
         and not name.startswith(".")
     )
@@ -53,7 +60,8 @@ def _search(folder: Path) -> list[Path]:
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS]
-        found.extend(Path(root) / f for f in files if is_workbook_name(f))
+        # spreadsheet-like files it cannot read too: they become LF100, not a silent skip
+        found.extend(Path(root) / f for f in files if is_workbook_name(f, SEARCHED_SUFFIXES))
     return found
 
 
@@ -73,7 +81,7 @@ def find_workbooks(paths: list[Path], base: Path | None = None) -> list[Workbook
             if key not in seen:
                 seen[key] = WorkbookFile(c, display_path(c, base))
     if not seen:
-        raise DiscoveryError(tr("在 {p} 中没有找到工作簿文件（.xlsx、.yaml、.yml）",
-                                "no workbook file (.xlsx, .yaml, .yml) found in {p}",
+        raise DiscoveryError(tr("在 {p} 中没有找到工作簿文件（.xlsx、.xlsm、.xls、.ods、.et、.yaml、.yml）",
+                                "no workbook file (.xlsx, .xlsm, .xls, .ods, .et, .yaml, .yml) found in {p}",
                                 p="、".join(str(p) for p in paths)))
     return sorted(seen.values(), key=lambda w: w.display)

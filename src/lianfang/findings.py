@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -80,12 +81,24 @@ class Finding(NamedTuple):
         }
 
     def sort_key(self, sheet_order: dict[str, int] | None = None) -> tuple:
-        loc = self.location
-        order = (sheet_order or {}).get(loc.sheet or "", -1 if loc.sheet is None else 999)
-        return (order, loc.line or 0, loc.row or 0, self.code, loc.col or 0, loc.column or "")
+        return sort_key(sheet_order or {})(self)
 
     def with_severity(self, severity: Severity) -> Finding:
         return self._replace(severity=severity)
+
+
+def sort_key(sheet_order: dict[str, int]) -> Callable[[Finding], tuple]:
+    """The order of findings.md: sheet order (or line), then row, then code. One key function
+    per sort rather than a method call per finding (a large workbook sorts tens of thousands)."""
+    get = sheet_order.get
+
+    def key(f: Finding) -> tuple:
+        loc = f.location
+        sheet = loc.sheet
+        return (get(sheet or "", -1 if sheet is None else 999), loc.line or 0, loc.row or 0, f.code,
+                loc.col or 0, loc.column or "")
+
+    return key
 
 
 @dataclass(slots=True)

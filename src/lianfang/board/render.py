@@ -7,6 +7,7 @@ from typing import Any
 
 from lianfang.board.campaign import EXPECTATION_TEXT, PhaseState
 from lianfang.board.status import CATEGORIES, LEVELS, Board, UnitRow
+from lianfang.coverage import rate_percent
 from lianfang.i18n import tr
 from lianfang.model.vocab import MeasureStatus
 
@@ -17,7 +18,7 @@ STATE_MARK = {PhaseState.DONE: "✓", PhaseState.DONE_LATE: "✓!", PhaseState.O
 
 
 def pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
+    return rate_percent(rate)  # the one rate format of every output
 
 
 def _status(r: UnitRow) -> str:

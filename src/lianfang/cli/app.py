@@ -11,6 +11,7 @@ from lianfang import __version__
 from lianfang.cli.common import EXIT_ERROR, LangOption
 from lianfang.config import ConfigError
 from lianfang.i18n import set_lang, tr
+from lianfang.io.limits import SettingError
 
 
 def _version(value: bool) -> None:
@@ -48,6 +49,7 @@ def create_app() -> typer.Typer:
     from lianfang.cli import (
         convert_cmd,
         coverage_cmd,
+        diff_cmd,
         flowchart_cmd,
         git_setup_cmd,
         import_cmd,
@@ -69,6 +71,7 @@ def create_app() -> typer.Typer:
         ("rules", rules_cmd, rules_cmd.rules),
         ("schema", schema_cmd, schema_cmd.schema),
         ("git-setup", git_setup_cmd, git_setup_cmd.git_setup),
+        ("diff", diff_cmd, diff_cmd.diff),
         ("status", status_cmd, status_cmd.status),
         ("publish", publish_cmd, publish_cmd.publish),
     ):
@@ -98,7 +101,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(tr("已中断\n", "interrupted\n"))
         sys.exit(130)
-    except ConfigError as e:  # a bad setting met while working (LIANFANG_MAX_ROWS): not a bug
+    except (ConfigError, SettingError) as e:  # a bad setting met while working (LIANFANG_MAX_ROWS): not a bug
         sys.stderr.write(f"{tr('错误', 'error')}: {e}\n")
         sys.exit(EXIT_ERROR)
     except Exception as e:  # the last net: never a traceback for the user

@@ -51,8 +51,8 @@ def convert(
     if source.is_dir():
         fail(tr("{p} 是一个文件夹，请给出一个工作簿文件", "{p} is a folder; give one workbook file", p=source))
     if source.suffix.lower() not in WORKBOOK_SUFFIXES:
-        fail(tr("不支持的输入文件类型「{s}」：请用 .xlsx 或 .yaml（.xls 请先另存为 .xlsx）",
-                "unsupported input type {s!r}: use .xlsx or .yaml (save .xls as .xlsx first)", s=source.suffix or source.name))
+        fail(tr("不支持的输入文件类型「{s}」：请用 .xlsx、.xlsm、.xls、.ods、.et 或 .yaml",
+                "unsupported input type {s!r}: use .xlsx, .xlsm, .xls, .ods, .et or .yaml", s=source.suffix or source.name))
     out = None if target == STDOUT else Path(target)
     if out is not None:
         if out.suffix.lower() not in (XLSX_SUFFIX, *YAML_SUFFIXES):

@@ -4,7 +4,9 @@ git hands a textconv driver one file name and reads the text it prints, so the d
 ``lianfang convert --exit-zero``: ``convert IN`` with no OUT prints the workbook as YAML, and
 ``--exit-zero`` keeps a workbook with findings from aborting the diff. The attribute line
 ``*.xlsx diff=lianfang`` says which files use it. Both are added only when missing, so running
-the command twice changes nothing.
+the command twice changes nothing. Two aliases, ``git lfdiff`` and ``git lflog``, run git diff and
+git log -p with ``lianfang diff --git-external`` as the external diff driver of those files: the
+semantic diff on request, the YAML text by default.
 """
 
 from __future__ import annotations
@@ -28,28 +30,49 @@ HELP_ZH = """让 git diff、git log -p 把 .xlsx 工作簿显示为 YAML 文本�
 在当前 git 仓库登记比较驱动（加 --global 则对本用户的所有仓库）：
 git config diff.lianfang.textconv "lianfang convert --exit-zero"，
 并在 .gitattributes 中加入 *.xlsx diff=lianfang（--global 时写入 git 的全局属性文件）。
-已登记的内容不会重复添加。请把 .gitattributes 一并提交，其他人各自运行一次本命令即可。
+另登记 git lfdiff、git lflog 两个别名：用 lianfang diff 逐项列出变化（风险点改写、升级、措施落实……），
+参数同 git diff、git log。已登记的内容不会重复添加。请把 .gitattributes 一并提交，其他人各自运行一次本命令即可。
 
-示例：lianfang git-setup；lianfang git-setup --global"""
+示例：lianfang git-setup；git lfdiff HEAD~1 -- units/chyy.xlsx"""
 HELP_EN = """Make git diff and git log -p show .xlsx workbooks as YAML text, so a changed cell is plain to see.
 
 Registers a diff driver in the current git repository (with --global: for all your repositories):
 git config diff.lianfang.textconv "lianfang convert --exit-zero",
 and adds *.xlsx diff=lianfang to .gitattributes (with --global: to git's global attributes file).
+Also registers two aliases, git lfdiff and git lflog, that list changes item by item with lianfang diff
+(risk points reworded, upgraded, measures done…); they take git diff's and git log's arguments.
 Nothing already registered is added twice. Commit .gitattributes; everyone else runs this once.
 
-Example: lianfang git-setup; lianfang git-setup --global"""
+Example: lianfang git-setup; git lfdiff HEAD~1 -- units/chyy.xlsx"""
 
 DRIVER = "lianfang"
 PATTERNS = ("*.xlsx", "*.xlsm")
 
 
+def lianfang_command() -> str:
+    """How git's shell calls lianfang: by name when on PATH, else (a virtual environment that is
+    not activated) through the interpreter running this command."""
+    if shutil.which("lianfang"):
+        return "lianfang"
+    return f"{shlex.quote(sys.executable)} -m lianfang"
+
+
 def textconv_command() -> str:
     """The command git runs (through the shell) with a file name appended."""
-    if shutil.which("lianfang"):
-        return "lianfang convert --exit-zero"
-    # not on PATH (a virtual environment that is not activated): name this interpreter
-    return f"{shlex.quote(sys.executable)} -m lianfang convert --exit-zero"
+    return f"{lianfang_command()} convert --exit-zero"
+
+
+# git lfdiff / git lflog: git diff / git log -p with ``lianfang diff`` as the external diff of the
+# files whose attribute is diff=lianfang. Only inside these aliases: a plain git diff keeps the
+# YAML textconv (an external diff command set in the configuration would replace it everywhere).
+ALIASES = {"lfdiff": "diff", "lflog": "log -p"}
+
+
+def alias_command(git_command: str) -> str:
+    """The shell alias: run from the folder git was called in (git runs a ! alias at the top of
+    the work tree), the driver set for this one command."""
+    setting = shlex.quote(f"diff.{DRIVER}.command={lianfang_command()} diff --git-external")
+    return f'!f() {{ cd "${{GIT_PREFIX:-.}}" && git -c {setting} {git_command} --ext-diff "$@"; }}; f'
 
 
 def _git(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -116,6 +139,10 @@ def git_setup(
     result = _git("config", scope, f"diff.{DRIVER}.textconv", command)
     if result.returncode != 0:
         fail(tr("git config 失败：{e}", "git config failed: {e}", e=result.stderr.strip()))
+    for name, git_command in ALIASES.items():
+        result = _git("config", scope, f"alias.{name}", alias_command(git_command))
+        if result.returncode != 0:
+            fail(tr("git config 失败：{e}", "git config failed: {e}", e=result.stderr.strip()))
     added = add_attributes(attributes)
     console = err()
     console.print(tr("已登记比较驱动：diff.{d}.textconv = {c}", "registered the diff driver: diff.{d}.textconv = {c}", d=DRIVER, c=command),
@@ -125,6 +152,9 @@ def git_setup(
     else:
         console.print(tr("{p} 中已有这些设置，未改动", "{p} already has these lines; unchanged", p=attributes), markup=False, highlight=False)
     console.print(tr("现在 git diff、git log -p 会把 .xlsx 显示为 YAML。", "git diff and git log -p now show .xlsx files as YAML."),
+                  markup=False, highlight=False)
+    console.print(tr("git lfdiff、git lflog 用 lianfang diff 逐项列出风险点、措施的变化（参数同 git diff、git log）。",
+                     "git lfdiff and git lflog list the changes of risk points and measures with lianfang diff (arguments as git diff, git log)."),
                   markup=False, highlight=False)
     if not global_ and added:
         console.print(tr("请提交 .gitattributes，其他人各自运行一次 lianfang git-setup。",

@@ -142,6 +142,20 @@ def emit(rendered: str | bytes, *, markup: bool, output: Path | None, force: boo
     err().print(tr("已写入 {p}", "written to {p}", p=output), markup=False, highlight=False)
 
 
+def _since_view(old_path: Path, checked: list, settings: Settings):
+    """The comparison with the earlier submission (lianfang.diff.since); OLD must be readable."""
+    from lianfang.diff import diff_workbooks
+    from lianfang.diff.since import since_view
+
+    old = check_workbook(old_path, settings, str(old_path))
+    new = checked[0]
+    if old.workbook is None:
+        reason = "；".join(f.message for f in old.report.findings[:3])
+        fail(tr("无法读取 --since 指定的文件 {p}：{r}", "cannot read the --since file {p}: {r}", p=old_path, r=reason))
+    diff = diff_workbooks(old.workbook, new.workbook) if new.workbook is not None else None
+    return since_view(str(old_path), old.report.findings, new.report.findings, old.workbook, new.workbook, diff)
+
+
 def validate(
     paths: Annotated[list[Path], typer.Argument(help=tr("要检查的工作簿文件或文件夹", "workbook files or folders to check"), show_default=False, metavar="PATHS...")],
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=tr("输出格式：text、json、github、junit、sarif、markdown", "output format: text, json, github, junit, sarif, markdown"))] = "text",
@@ -154,6 +168,8 @@ def validate(
     config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help=tr("配置文件（默认从当前目录向上查找 lianfang.toml）", "configuration file (default: the nearest lianfang.toml upward)"), show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=tr("写入文件而不是标准输出", "write to a file instead of standard output"), show_default=False)] = None,
     force: ForceOption = False,
+    since: Annotated[Path | None, typer.Option("--since", metavar="OLD", help=tr("与上次报送的版本比较：哪些问题已整改、仍未整改、新出现，发回重找的风险点是否已答复（只检查一个文件时可用）",
+                                                                                "compare with the earlier submission OLD: findings fixed, remaining and new, and whether each risk point sent back was answered (one file only)"), show_default=False)] = None,
     lang: LangOption = None,
 ) -> None:
     """Check workbooks (help: HELP_ZH / HELP_EN)."""
@@ -166,12 +182,20 @@ def validate(
     except (ConfigError, DiscoveryError) as e:
         fail(str(e))
     inputs = [w.path for w in files]
+    if since is not None:
+        if len(files) != 1:
+            fail(tr("--since 只能用于检查一个文件（找到 {n} 个）", "--since needs exactly one file to check (found {n})", n=len(files)))
+        if not since.is_file():
+            fail(tr("--since 指定的文件不存在：{p}", "--since: no such file: {p}", p=since))
+        inputs.append(since)
     if output is not None:
         try:
             check_output(output, force=force, inputs=inputs)
         except OutputError as e:
             fail(str(e))
     checked = [check_workbook(w.path, settings, w.display) for w in files]
+    if since is not None:
+        checked[0].since = _since_view(since, checked, settings)
     options = RenderOptions(strict=strict, as_of=settings.as_of)
     emit(fmt.render(checked, options), markup=fmt.markup, output=output, force=force, inputs=inputs)
     raise typer.Exit(EXIT_FINDINGS if any(fails(c.report, strict) for c in checked) else EXIT_OK)

@@ -8,7 +8,9 @@ output folder; flowcharts are rendered in parallel and cached by the hash of the
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import multiprocessing
 import os
 import re
@@ -33,7 +35,7 @@ from lianfang.handbook.config import (
     load_project,
     unit_project,
 )
-from lianfang.handbook.context import Document, UnitInput, build_context, finding_rows
+from lianfang.handbook.context import CONFIRMED, Document, UnitInput, build_context, finding_rows
 from lianfang.handbook.filters import demote_headings
 from lianfang.handbook.reproducible import ReproducibilityError, build_time
 from lianfang.i18n import current_lang, set_lang, tr
@@ -265,6 +267,9 @@ def gather_documents(project: Project, attachments: _Attachments) -> dict[int, l
                 heading, body = split_title(text)
                 title = ref_title or heading or path.stem
                 out.setdefault(part, []).append(Document(part, title, "", demote_headings(body, 2)))
+            elif path.suffix.lower() == ".csv":
+                # a table (a public-notice record, a list) is printed in the handbook, not linked
+                out.setdefault(part, []).append(Document(part, title, "", table=_read_table(path)))
             else:
                 try:
                     link = attachments.copy(path, f"part{part}")
@@ -272,6 +277,24 @@ def gather_documents(project: Project, attachments: _Attachments) -> dict[int, l
                     raise BuildError(tr("无法复制文件 {p}：{e}", "cannot copy {p}: {e}", p=path, e=e)) from None
                 out.setdefault(part, []).append(Document(part, title, link))
     return out
+
+
+def _read_table(path: Path) -> list[list[str]]:
+    """A CSV document as rows of text (header first), every row as wide as the widest."""
+    try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise BuildError(tr("文件过大：{p}", "file too large: {p}", p=path))
+        text = decode_text(path.read_bytes())
+    except (OSError, EncodingProblem) as e:
+        raise BuildError(tr("无法读取文件 {p}：{e}", "cannot read {p}: {e}", p=path, e=e)) from None
+    try:
+        rows = [[cell.strip() for cell in r] for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except csv.Error as e:
+        raise BuildError(tr("无法读取表格 {p}：{e}", "cannot read the table {p}: {e}", p=path, e=e)) from None
+    if not rows:
+        return [[path.stem]]
+    width = max(len(r) for r in rows)
+    return [r + [""] * (width - len(r)) for r in rows]
 
 
 _H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
@@ -389,6 +412,14 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     if not usable:
         raise BuildError(tr("没有可用的单位工作簿", "no unit workbook could be read"))
 
+    # the seed: risk points are confirmed collectively (集体定) before they are published
+    for u in usable:
+        status = u.workbook.unit.status
+        if status not in CONFIRMED:
+            result.notes.append(tr("{u}：单位状态为「{s}」，尚未经集体研究确认；手册中该单位标注“（未经集体研究确认）”",
+                                   "{u}: the unit's status is {s}, not yet collectively confirmed; the handbook marks it as such",
+                                   u=u.display, s=status.value if status is not None else tr("未填", "unfilled")))
+
     # 2. draw the flowcharts
     t0 = time.perf_counter()
     chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font)
@@ -398,8 +429,8 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
                                                    workers=jobs, on_done=lambda _o: reporter.advance("charts"))
         printed: dict[tuple[int, str], str] = {}
         printed_pages: list[str] = []
-        if "docx" in formats or "pdf" in formats:
-            # Word embeds rasters: PNG copies of the same charts (cached the same way)
+        if "docx" in formats or "pdf" in formats or "xlsx" in formats:
+            # Word and Excel embed rasters: PNG copies of the same charts (cached the same way)
             printed, failed_png, _, printed_pages = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
                                                      workers=jobs, fmt=charts_mod.ChartFormat.PNG)
             failed += [f for f in failed_png if (f.unit, f.flow_id) in drawn]
@@ -419,6 +450,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     documents = gather_documents(project, attachments)
     inputs = []
     folders: set[str] = set()
+    revisions = _revisions(project, usable, result.notes)
     for i, u in enumerate(usable):
         folder = charts_mod.unique_name(charts_mod.safe_name(u.workbook.code, f"unit{i + 1}"), folders)
         inputs.append(UnitInput(
@@ -426,6 +458,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
             charts={fid: target for (unit, fid), target in drawn.items() if unit == i},
             print_charts={fid: target for (unit, fid), target in printed.items() if unit == i},
             attachments=institution_files(project, u, folder, attachments, result.notes),
+            revision=revisions[i],
         ))
     appendix = None
     if result.errors:
@@ -455,6 +488,25 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     return result
 
 
+def _revisions(project: Project, units: list[UnitResult], notes: list[str]) -> list:
+    """Each unit's 调整修正情况 against the previous version handbook.yaml names (None without one);
+    a previous version that cannot be read is a note, and that unit's section is left out."""
+    if project.config.previous is None:
+        return [None] * len(units)
+    from lianfang.diff.revision import PreviousError, PreviousVersions, revision_view
+
+    versions = PreviousVersions(project.config.previous, project.resolve_many)
+    out = []
+    for u in units:
+        try:
+            found = versions.of(Path(u.path), u.workbook.code)
+        except (PreviousError, HandbookConfigError) as e:
+            notes.append(tr("{u}：未能比较上一版本：{e}", "{u}: not compared with its previous version: {e}", u=u.display, e=e))
+            found = None
+        out.append(revision_view(found[0], u.workbook, found[1]) if found is not None else None)
+    return out
+
+
 def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
                    out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult) -> dict[str, str]:
     """Render and write each requested format; returns name → hash of the bytes written."""
@@ -472,7 +524,7 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
             from lianfang.handbook.excel import render_excel
 
             t0 = time.perf_counter()
-            data = render_excel(ctx, font=config.font, when=when)
+            data = render_excel(ctx, font=config.font, when=when, root=out_dir)
             write_atomic(out_dir / EXCEL_NAME, data, force=True, inputs=unit_paths)
             written[EXCEL_NAME] = hashlib.sha256(data).hexdigest()
             result.timings["write_xlsx"] = time.perf_counter() - t0
@@ -524,10 +576,11 @@ def _digest(project: Project, options: BuildOptions, formats: list[str], templat
             return None
         add(u.display, u.key)
     for item in inputs:
-        add(sorted(item.charts.items()), sorted(item.print_charts.items()), sorted(item.attachments.items()))
+        add(sorted(item.charts.items()), sorted(item.print_charts.items()), sorted(item.attachments.items()),
+            repr(item.revision))
     for part, docs in sorted(documents.items()):
         for d in docs:
-            add(part, d.title, d.link, d.markdown)
+            add(part, d.title, d.link, d.markdown, d.table)
     if templates is not None:
         for path in sorted(templates.rglob("*")):
             if path.is_file():

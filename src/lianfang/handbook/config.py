@@ -20,6 +20,7 @@ Example::
     templates: templates/
     font: Noto Sans CJK SC
     output: build/handbook
+    previous: git:HEAD~1               # 调整修正情况: each unit against its previous version
 """
 
 from __future__ import annotations
@@ -114,6 +115,9 @@ class HandbookConfig(BaseModel):
     output: str = "build/handbook"
     formats: list[str] = Field(default_factory=lambda: list(DEFAULT_FORMATS))
     allow_outside: bool = False
+    # the previous version of each unit, for the 调整修正情况 (lianfang.diff.revision):
+    # "git:REV", a path or glob (matched by 单位代码), or {单位代码: "git:REV" or path}
+    previous: str | dict[str, str] | None = None
     campaign: Campaign | None = None  # the bureau's phases and dates (lianfang status)
     assessment: Assessment | None = None  # the 考核 rubric's weights (lianfang status)
     publish: PublishConfig | None = None  # which fields the 公示 version carries (lianfang publish)

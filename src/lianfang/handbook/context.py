@@ -1,320 +1,75 @@
-"""From the unit workbooks to what the handbook shows: rows, groups and statistics.
+"""The builders of the handbook's view model: from the unit workbooks to what every format shows.
 
-Both writers (Markdown through the templates, Excel directly) take the same ``HandbookContext``,
-so a row of the 一览表 is decided once. Values stay plain text here (enums by their Chinese
-value, dates ISO); escaping belongs to each output format. A value a reader could not read is
-``None`` in the model and shows as empty — it has been reported already.
+The view types live in ``handbook.view`` (re-exported here, so ``from lianfang.handbook.context
+import HandbookContext, UnitView, RiskRow, FlowView`` keeps working); this module decides their
+contents: the order and text of a 一览表 row, every heading, every statistic. Figures come from
+``lianfang.coverage.compute_coverage`` (the one place they are counted) and rates from its
+``percent``. A value a reader could not read is ``None`` in the model and shows as empty — it has
+been reported already — except a risk point's unreadable ID, which is shown as its row.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+import re
 
+from lianfang.coverage import Coverage as UnitCoverage
+from lianfang.coverage import Tally, compute_coverage, percent, risk_label
 from lianfang.findings import Finding
 from lianfang.handbook.filters import text_of
+from lianfang.handbook.view import (
+    PART_BY_NUMBER,
+    PARTS,
+    AlertRow,
+    CountTable,
+    Coverage,
+    CoverageRow,
+    Document,
+    FindingRow,
+    FlowView,
+    HandbookContext,
+    InstitutionRow,
+    Part,
+    PhaseMeasures,
+    PowerList,
+    PowerRow,
+    RiskRow,
+    Statistics,
+    StepRow,
+    UnitInput,
+    UnitView,
+    coverage_headers,
+)
 from lianfang.i18n import tr
 from lianfang.model.vocab import (
     FlowKind,
-    MeasureStatus,
+    InstitutionKind,
     Phase,
-    PostTier,
     PowerLevel,
     RiskCategory,
     RiskLevel,
+    UnitStatus,
 )
 from lianfang.model.workbook import Measure, RiskPoint, Workbook
 
-
-@dataclass(frozen=True)
-class Part:
-    """One of the eight parts of the handbook, as the seed (附件1 四) names them."""
-
-    number: int
-    title_zh: str
-    title_en: str
-
-    @property
-    def title(self) -> str:
-        return tr(self.title_zh, self.title_en)
-
-    @property
-    def numeral(self) -> str:
-        return tr("第" + "一二三四五六七八"[self.number - 1] + "部分", f"Part {self.number}")
-
-    @property
-    def anchor(self) -> str:
-        return f"part-{self.number}"
-
-
-PARTS: tuple[Part, ...] = (
-    Part(1, "有关法律法规", "Laws and regulations"),
-    Part(2, "“三定”方案文件", "The “three determinations” (三定) documents"),
-    Part(3, "单位、部门、岗位权力清单（职权目录）", "Power lists of the unit, departments and posts (职权目录)"),
-    Part(4, "岗位职责、业务流程、制度机制廉政风险点，风险等级及防控措施总汇",
-         "Integrity risk points of duties, processes and institutions, their levels and prevention measures"),
-    Part(5, "权力运行（外部、内部）流程图", "Power-operation flowcharts (external, internal)"),
-    Part(6, "修订完善的各项制度", "Institutions built and revised"),
-    Part(7, "廉政风险防控管理工作有关文件、经验总结、公开公示及宣传报道材料等",
-         "Documents, summaries, public notices and publicity materials of the work"),
-    Part(8, "其他有关材料", "Other materials"),
-)
-PART_BY_NUMBER = {p.number: p for p in PARTS}
+__all__ = [
+    "PARTS", "PART_BY_NUMBER", "AlertRow", "Coverage", "CountTable", "CoverageRow", "Document", "FindingRow",
+    "FlowView", "HandbookContext", "InstitutionRow", "Part", "PhaseMeasures", "PowerList", "PowerRow", "RiskRow",
+    "Statistics", "StepRow", "UnitInput", "UnitView", "build_context", "coverage_headers", "finding_rows",
+]
 
 PHASE_ORDER = (Phase.PREVENT, Phase.MONITOR, Phase.HANDLE)
 UNFILLED = "未填"
 NO_POST = "未关联岗位"
+CONFIRMED = (UnitStatus.CONFIRMED, UnitStatus.PUBLISHED)
 
 
-# -- rows ---------------------------------------------------------------------------------
+def post_risk_label() -> str:
+    """The 职权 cell of a risk point that belongs to a post rather than to one power."""
+    return tr("岗位共性风险", "common to the post")
 
 
-@dataclass
-class PowerRow:
-    seq: int
-    id: str
-    name: str
-    kind: str
-    content: str
-    level: str
-    subject: str
-    posts: str
-    basis: str
-    procedure: str
-    time_limit: str
-    disposition: str
-    note: str
-
-
-@dataclass
-class PowerList:
-    """The power list of one level (单位 / 部门 / 岗位)."""
-
-    level: str
-    rows: list[PowerRow]
-
-
-@dataclass
-class PhaseMeasures:
-    """The measures of one risk point in one phase, numbered 1., 2., … inside the cell."""
-
-    phase: str
-    items: list[str]
-    owners: list[str]
-
-    @property
-    def numbered(self) -> list[str]:
-        return [f"{i}.{text}" for i, text in enumerate(self.items, 1)]
-
-    @property
-    def text(self) -> str:
-        """The cell text of this phase: one numbered measure a line."""
-        return "\n".join(self.numbered)
-
-
-@dataclass
-class RiskRow:
-    """One risk point of the 岗位权力行使风险防控一览表, with its measures grouped by phase."""
-
-    seq: int
-    unit: str
-    unit_code: str
-    department: str
-    post: str
-    post_id: str
-    tier: str
-    power: str
-    power_id: str
-    risk_id: str
-    category: str
-    description: str
-    level: str
-    phases: list[PhaseMeasures]
-
-    @property
-    def owners(self) -> str:
-        return "、".join(_unique(o for p in self.phases for o in p.owners))
-
-    @property
-    def measures_text(self) -> str:
-        """Every measure in one cell: ``前期预防：1.…；2.…`` a line per phase."""
-        return "\n".join(f"{p.phase}：" + "；".join(p.numbered) for p in self.phases)
-
-
-@dataclass
-class StepRow:
-    id: str
-    name: str
-    actor: str
-    time_limit: str
-    next: str
-    risks: str
-
-
-@dataclass
-class FlowView:
-    id: str
-    name: str
-    kind: str
-    power_id: str
-    power: str
-    image: str | None  # relative to handbook.md
-    external: bool
-    subject: str
-    basis: str
-    materials: list[str]
-    supervision: list[str]
-    place: str
-    phone: str
-    fee: str
-    steps: list[StepRow]
-    risks: list[RiskRow]  # the risk points marked on its steps
-    print_image: str | None = None  # the chart as PNG for Word and PDF, relative to the output folder
-
-
-@dataclass
-class InstitutionRow:
-    id: str
-    name: str
-    kind: str
-    issued_on: str
-    risks: str
-    file: str
-    link: str | None  # the copy in attachments/, relative to handbook.md
-    note: str
-
-
-@dataclass
-class AlertRow:
-    id: str
-    date: str
-    grade: str
-    risk_id: str
-    risk: str
-    channel: str
-    action: str
-    detail: str
-    result: str
-
-
-@dataclass
-class Coverage:
-    """How completely a unit did the work, as counts (the template shows the ratios)."""
-
-    powers: int = 0  # kept (保留/调整)
-    powers_with_risk: int = 0
-    risks: int = 0
-    risks_covered: int = 0  # at least one measure (一对一)
-    high: int = 0
-    high_all_phases: int = 0
-    powers_with_flow: int = 0
-    risks_on_chart: int = 0
-    measures: int = 0
-    measures_done: int = 0
-    institutions: int = 0
-    alerts: int = 0
-
-    def add(self, other: Coverage) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass
-class UnitView:
-    index: int
-    code: str
-    name: str
-    anchor: str
-    path: str
-    parent: str
-    year: str
-    status: str
-    confirmed_by: str
-    confirmed_on: str
-    contact: str
-    phone: str
-    criteria: list[tuple[str, str]]
-    power_lists: list[PowerList]
-    risk_rows: list[RiskRow]
-    flows: list[FlowView]
-    institutions: list[InstitutionRow]
-    alerts: list[AlertRow]
-    coverage: Coverage
-    workbook: Workbook
-
-
-@dataclass
-class Document:
-    """A document of parts 1, 2, 6, 7, 8: Markdown included in the text, anything else linked."""
-
-    part: int
-    title: str
-    link: str  # relative to handbook.md
-    markdown: str | None = None  # the included text, headings already demoted
-
-
-@dataclass
-class CountTable:
-    """Risk points of each unit counted by one dimension (level, category or tier)."""
-
-    title: str
-    columns: list[str]
-    rows: list[tuple[str, list[int], int]]  # unit name, counts per column, total
-    totals: list[int]
-    total: int
-
-
-@dataclass
-class Statistics:
-    by_level: CountTable
-    by_category: CountTable
-    by_tier: CountTable
-    level_by_category: CountTable  # the whole system: rows are categories, columns levels
-    coverage: list[tuple[str, Coverage]]
-    coverage_total: Coverage
-
-
-@dataclass
-class FindingRow:
-    unit: str
-    path: str
-    code: str
-    severity: str
-    location: str
-    object: str
-    message: str
-
-
-@dataclass
-class UnitInput:
-    """One unit as the build hands it over: its workbook, file and what was drawn or copied."""
-
-    workbook: Workbook
-    path: str  # as shown to the user
-    charts: dict[str, str] = field(default_factory=dict)  # flow ID → image path, relative to handbook.md
-    print_charts: dict[str, str] = field(default_factory=dict)  # flow ID → PNG for Word/PDF, relative
-    attachments: dict[str, str] = field(default_factory=dict)  # institution ID → copy, relative
-
-
-@dataclass
-class HandbookContext:
-    title: str
-    organisation: str
-    year: int
-    parts: tuple[Part, ...]
-    units: list[UnitView]
-    documents: dict[int, list[Document]]
-    statistics: Statistics
-    findings: list[FindingRow] | None  # the appendix of a forced build; None when there is none
-    tool: str
-
-    def as_template_vars(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__} | {"handbook": self}
-
-    @property
-    def risk_rows(self) -> list[RiskRow]:
-        return [r for u in self.units for r in u.risk_rows]
+def unconfirmed_mark() -> str:
+    return tr("（未经集体研究确认）", " (not yet collectively confirmed)")
 
 
 # -- building -----------------------------------------------------------------------------
@@ -332,8 +87,10 @@ def _post_label(wb: Workbook, ids: list[str]) -> str:
     out = []
     for pid in ids:
         post = wb.posts_by_id.get(pid)
-        out.append(f"{post.name}（{pid}）" if post is not None and post.name else pid)
-    return "、".join(out)
+        # the ID first: a post named 副局长（分管医政） must not become 副局长（分管医政）（GW-02);
+        # joined by ； since a post's own name may hold 、 (党组书记、局长)
+        out.append(f"{pid} {post.name}" if post is not None and post.name else pid)
+    return "；".join(out)
 
 
 def power_lists(wb: Workbook) -> list[PowerList]:
@@ -393,13 +150,16 @@ def risk_row(wb: Workbook, r: RiskPoint, seq: int) -> RiskRow:
     post = wb.posts_by_id.get(r.post) if r.post else None
     power = wb.powers_by_id.get(r.power) if r.power else None
     department = text_of(post.department) if post is not None else (text_of(power.subject) if power else "")
+    power_text = text_of(power.name) if power is not None else text_of(r.power)
+    if not power_text and not r.unreadable("power"):
+        power_text = post_risk_label()  # a risk of the post itself (思想道德, 岗位职责), not of one power
     return RiskRow(
         seq=seq, unit=text_of(wb.unit.name) if wb.unit else "", unit_code=text_of(wb.code),
         department=department,
         post=text_of(post.name) if post is not None else text_of(r.post),
         post_id=text_of(r.post), tier=text_of(post.tier) if post is not None else "",
-        power=text_of(power.name) if power is not None else text_of(r.power), power_id=text_of(r.power),
-        risk_id=text_of(r.id), category=text_of(r.category), description=text_of(r.description),
+        power=power_text, power_id=text_of(r.power),
+        risk_id=risk_label(r), category=text_of(r.category), description=text_of(r.description),
         level=text_of(r.level), phases=phase_measures(wb.measures_by_risk.get(r.id, []) if r.id else []),
     )
 
@@ -417,13 +177,29 @@ def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskR
         steps = [StepRow(id=text_of(s.id), name=text_of(s.name), actor=text_of(s.actor),
                          time_limit=text_of(s.time_limit), next="、".join(s.next), risks="、".join(s.risks))
                  for s in f.steps]
+        name = text_of(f.name) or (text_of(power.name) if power else text_of(f.id))
+        kind = text_of(f.kind)
+        subject = text_of(f.subject) or (text_of(power.subject) if power else "")
+        basis = text_of(f.basis) or (text_of(power.basis) if power else "")
+        time_limit = text_of(power.time_limit) if power else ""
+        external = f.kind is FlowKind.EXTERNAL
+        guide = [
+            (tr("办理主体", "Handled by"), subject),
+            (tr("办理依据", "Legal basis"), basis),
+            (tr("所需材料", "Materials"), "；".join(text_of(m) for m in f.materials)),
+            (tr("办理时限", "Time limit"), time_limit),
+            (tr("办理地点", "Place"), text_of(f.place)),
+            (tr("联系电话", "Phone"), text_of(f.phone)),
+            (tr("收费标准", "Fee"), text_of(f.fee)),
+            (tr("监督渠道", "Supervision"), "；".join(text_of(x) for x in f.supervision)),
+        ] if external else []
         out.append(FlowView(
-            id=text_of(f.id), name=text_of(f.name) or (text_of(power.name) if power else text_of(f.id)),
-            kind=text_of(f.kind), power_id=text_of(f.power), power=text_of(power.name) if power else "",
-            image=charts.get(f.id) if f.id else None, external=f.kind is FlowKind.EXTERNAL,
+            id=text_of(f.id), name=name, heading=flow_heading(text_of(f.id), name, kind),
+            time_limit=time_limit, guide=guide,
+            kind=kind, power_id=text_of(f.power), power=text_of(power.name) if power else "",
+            image=charts.get(f.id) if f.id else None, external=external,
             # a flow's empty 办理主体/办理依据 are filled from its power when printed (spec)
-            subject=text_of(f.subject) or (text_of(power.subject) if power else ""),
-            basis=text_of(f.basis) or (text_of(power.basis) if power else ""),
+            subject=subject, basis=basis,
             materials=[text_of(m) for m in f.materials], supervision=[text_of(s) for s in f.supervision],
             place=text_of(f.place), phone=text_of(f.phone), fee=text_of(f.fee), steps=steps,
             risks=[rows_by_id[rid] for rid in risk_ids if rid in rows_by_id],
@@ -432,37 +208,64 @@ def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskR
     return out
 
 
-def coverage(wb: Workbook) -> Coverage:
-    kept = [p for p in wb.powers if p.kept]
-    by_power = wb.risks_by_power
-    on_chart = {rid for f in wb.flows for s in f.steps for rid in s.risks}
-    highs = [r for r in wb.risks if r.level is RiskLevel.HIGH]
-    phases_of = {rid: {m.phase for m in ms} for rid, ms in wb.measures_by_risk.items()}
-    return Coverage(
-        powers=len(kept),
-        powers_with_risk=sum(1 for p in kept if by_power.get(p.id)),
-        risks=len(wb.risks),
-        risks_covered=sum(1 for r in wb.risks if r.id in wb.measures_by_risk),
-        high=len(highs),
-        high_all_phases=sum(1 for r in highs if set(PHASE_ORDER) <= phases_of.get(r.id, set())),
-        powers_with_flow=sum(1 for p in kept if wb.flows_by_power.get(p.id)),
-        risks_on_chart=sum(1 for r in wb.risks if r.id in on_chart),
-        measures=len(wb.measures),
-        measures_done=sum(1 for m in wb.measures if m.status is MeasureStatus.DONE),
-        institutions=len(wb.institutions),
-        alerts=len(wb.alerts),
+def flow_heading(flow_id: str, name: str, kind: str) -> str:
+    """``LC-01 医疗机构执业许可外部流程``: the kind added only when the name does not say it already."""
+    text = f"{flow_id} {name}".strip()
+    if kind and kind not in name:
+        text += tr("（{k}流程）", " ({k} flow)", k=kind)
+    return text
+
+
+def coverage_row(name: str, cov: UnitCoverage) -> CoverageRow:
+    """The 覆盖情况 row of a unit, from the one coverage computation."""
+    t, f = cov.total, cov.figures
+    return CoverageRow(
+        name=name, powers=f.powers_kept, powers_with_risk=f.powers_with_risk, risks=t.risks,
+        risks_covered=t.answered, high=t.high, high_all_phases=t.high_full, powers_with_flow=f.powers_with_flow,
+        risks_on_chart=f.risks_on_chart, measures=f.measures, measures_done=f.measures_done,
+        institutions=f.institutions, alerts=f.alerts,
+        rate=percent(t.answered, t.risks), done_rate=percent(f.measures_done, f.measures),
     )
 
 
-def unit_view(index: int, item: UnitInput) -> UnitView:
+_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+
+
+def _says_date(text: str, iso: str) -> bool:
+    """Whether ``text`` already gives the date ``iso`` (``2026年9月10日``, ``2026-09-10``, ``2026.9.10``)."""
+    want = tuple(int(x) for x in iso.split("-"))
+    return any(tuple(int(x) for x in m.groups()) == want for m in _DATE.finditer(text))
+
+
+def confirmation(by: str, on: str) -> str:
+    """Who confirmed the risk points and levels and when, the date written once."""
+    if not (by or on):
+        return ""
+    if by and (not on or _says_date(by, on)):
+        return tr("风险点和风险等级经{m}集体研究确认。", "Risk points and levels confirmed by {m}.", m=by)
+    if not by:
+        return tr("风险点和风险等级于{d}经集体研究确认。", "Risk points and levels collectively confirmed on {d}.", d=on)
+    return tr("风险点和风险等级经{m}集体研究确认（{d}）。", "Risk points and levels confirmed by {m} ({d}).", m=by, d=on)
+
+
+def unit_view(index: int, item: UnitInput, cov: UnitCoverage | None = None) -> UnitView:
     wb = item.workbook
     unit = wb.unit
+    cov = cov if cov is not None else compute_coverage(wb)
     rows = risk_rows(wb)
     rows_by_id = {r.risk_id: r for r in rows if r.risk_id}
     code = text_of(wb.code) or f"unit{index + 1}"
+    name = text_of(unit.name) if unit else code
     criteria = unit.criteria if unit is not None else None
+    confirmed = unit is not None and unit.status in CONFIRMED
+    mark = "" if confirmed else unconfirmed_mark()
     return UnitView(
-        index=index, code=code, name=text_of(unit.name) if unit else code, anchor=f"unit-{index + 1}",
+        confirmed=confirmed, mark=mark, heading=f"{name}（{code}）{mark}",
+        confirmation=confirmation(text_of(unit.confirmed_by) if unit else "", text_of(unit.confirmed_on) if unit else ""),
+        # filled in by hand when the table is signed: blanks as wide as a name and a date
+        signature=[(tr("填报单位（盖章）", "Unit (seal)"), name), (tr("负责人", "Person in charge"), "　" * 6),
+                   (tr("填报日期", "Date"), tr("　　　　年　　月　　日", "____-__-__"))],
+        index=index, code=code, name=name, anchor=f"unit-{index + 1}",
         path=item.path,
         parent=text_of(unit.parent) if unit else "", year=text_of(unit.year) if unit else "",
         status=text_of(unit.status) if unit else "", confirmed_by=text_of(unit.confirmed_by) if unit else "",
@@ -475,77 +278,78 @@ def unit_view(index: int, item: UnitInput) -> UnitView:
         institutions=[InstitutionRow(
             id=text_of(i.id), name=text_of(i.name), kind=text_of(i.kind), issued_on=text_of(i.issued_on),
             risks="、".join(i.risks), file=text_of(i.file), link=item.attachments.get(i.id) if i.id else None,
-            note=text_of(i.note)) for i in wb.institutions],
+            note=text_of(i.note), repealed=i.kind is InstitutionKind.REPEALED) for i in wb.institutions],
         alerts=[AlertRow(
             id=text_of(a.id), date=text_of(a.date), grade=text_of(a.grade), risk_id=text_of(a.risk),
             risk=text_of(wb.risks_by_id[a.risk].description) if a.risk in wb.risks_by_id else "",
             channel=text_of(a.channel), action=text_of(a.action), detail=text_of(a.detail),
             result=text_of(a.result)) for a in wb.alerts],
-        coverage=coverage(wb),
+        coverage=coverage_row(name, cov),
         workbook=wb,
+        revision=item.revision,
     )
 
 
-def _count_table(title: str, units: list[UnitView], columns: list[Any], value_of) -> CountTable:
-    names = [text_of(c) for c in columns]
-    has_unfilled = any(value_of(r) is None for u in units for r in u.workbook.risks)
-    if has_unfilled:
-        names.append(UNFILLED)
+def _count_table(title: str, units: list[UnitView], tallies: list[list[Tally]], unknown: str) -> CountTable:
+    """Risk points of each unit by one dimension: the tallies of its coverage, "unknown" last when any."""
+    names = [t.key for t in tallies[0]] if tallies else []
+    names = [k for k in names if k is not None]
+    if any(t.key is None and t.risks for ts in tallies for t in ts):
+        names.append(None)
     rows = []
     totals = [0] * len(names)
-    for u in units:
-        counts = Counter(text_of(value_of(r)) or UNFILLED for r in u.workbook.risks)
+    for u, ts in zip(units, tallies, strict=True):
+        counts = {t.key: t.risks for t in ts}
         row = [counts.get(n, 0) for n in names]
         totals = [a + b for a, b in zip(totals, row, strict=True)]
         rows.append((u.name, row, sum(row)))
-    return CountTable(title, names, rows, totals, sum(totals))
+    return CountTable(title, [unknown if n is None else n for n in names], rows, totals, sum(totals))
 
 
-def statistics(units: list[UnitView]) -> Statistics:
-    """Risk points by unit × level, category and tier; levels × categories; coverage per unit."""
+def _sum_rows(name: str, rows: list[CoverageRow]) -> CoverageRow:
+    total = CoverageRow(name=name)
+    for row in rows:
+        for f in ("powers", "powers_with_risk", "risks", "risks_covered", "high", "high_all_phases", "powers_with_flow",
+                  "risks_on_chart", "measures", "measures_done", "institutions", "alerts"):
+            setattr(total, f, getattr(total, f) + getattr(row, f))
+    total.rate = percent(total.risks_covered, total.risks)
+    total.done_rate = percent(total.measures_done, total.measures)
+    return total
 
-    def tier_of(wb: Workbook):
-        def of(r: RiskPoint):
-            post = wb.posts_by_id.get(r.post) if r.post else None
-            return post.tier if post is not None else NO_POST
-        return of
 
-    # tiers need the workbook for each risk, so they are counted here rather than by _count_table
-    tier_names = [t.value for t in PostTier] + [NO_POST]
-    tier_rows = []
-    tier_totals = [0] * len(tier_names)
-    for u in units:
-        of = tier_of(u.workbook)
-        counts = Counter(text_of(of(r)) for r in u.workbook.risks)
-        row = [counts.get(n, 0) for n in tier_names]
-        tier_totals = [a + b for a, b in zip(tier_totals, row, strict=True)]
-        tier_rows.append((u.name, row, sum(row)))
-    tiers = CountTable(tr("按岗位层次", "by post tier"), tier_names, tier_rows, tier_totals, sum(tier_totals))
+def statistics(units: list[UnitView], covs: list[UnitCoverage] | None = None) -> Statistics:
+    """Risk points by unit × level, category and tier; levels × categories; coverage per unit.
 
+    Every count comes from the units' ``compute_coverage``, so the handbook and ``lianfang
+    coverage`` cannot disagree.
+    """
+    covs = covs if covs is not None else [compute_coverage(u.workbook) for u in units]
+    # a tier column for every tier, then the risk points on no (known) post
+    tiers = _count_table(tr("按岗位层次", "by post tier"), units, [c.by_tier for c in covs], NO_POST)
+    if NO_POST not in tiers.columns:
+        tiers.columns.append(NO_POST)
+        tiers.rows = [(name, [*row, 0], total) for name, row, total in tiers.rows]
+        tiers.totals.append(0)
     levels = [lv.value for lv in RiskLevel]
-    all_risks = [r for u in units for r in u.workbook.risks]
+    all_rows = [rc for c in covs for rc in c.rows]
     cross_rows = []
     cross_totals = [0] * len(levels)
     for cat in (*RiskCategory, None):
-        rs = [r for r in all_risks if r.category is cat]
+        rs = [rc.risk for rc in all_rows if rc.risk.category is cat]
         if cat is None and not rs:
             continue
         row = [sum(1 for r in rs if r.level is lv) for lv in RiskLevel]
         cross_totals = [a + b for a, b in zip(cross_totals, row, strict=True)]
         cross_rows.append((text_of(cat) or UNFILLED, row, len(rs)))
-    total = Coverage()
-    for u in units:
-        total.add(u.coverage)
     return Statistics(
-        by_level=_count_table(tr("按风险等级", "by risk level"), units, list(RiskLevel), lambda r: r.level),
-        by_category=_count_table(tr("按风险类别", "by risk category"), units, list(RiskCategory), lambda r: r.category),
+        by_level=_count_table(tr("按风险等级", "by risk level"), units, [c.by_level for c in covs], UNFILLED),
+        by_category=_count_table(tr("按风险类别", "by risk category"), units, [c.by_category for c in covs], UNFILLED),
         by_tier=tiers,
         level_by_category=CountTable(tr("风险类别 × 风险等级（全系统）", "category × level (all units)"), levels,
-                                     cross_rows, cross_totals, len(all_risks)),
+                                     cross_rows, cross_totals, len(all_rows)),
         coverage=[(u.name, u.coverage) for u in units],
-        coverage_total=total,
+        coverage_total=_sum_rows(tr("合计", "Total"), [u.coverage for u in units]),
     )
-
 
 
 def finding_rows(reports: list[tuple[str, str, list[Finding]]]) -> list[FindingRow]:
@@ -569,7 +373,8 @@ def build_context(
     tool: str = "lianfang",
 ) -> HandbookContext:
     """Everything the handbook shows. Missing title, organisation and year come from the units."""
-    views = [unit_view(i, u) for i, u in enumerate(units)]
+    covs = [compute_coverage(u.workbook) for u in units]
+    views = [unit_view(i, u, c) for i, (u, c) in enumerate(zip(units, covs, strict=True))]
     wbs = [u.workbook for u in units]
     if organisation is None:
         parents = _unique(text_of(wb.unit.parent) for wb in wbs if wb.unit is not None)
@@ -582,5 +387,5 @@ def build_context(
         title = organisation + tr("廉政风险防控管理工作手册", " integrity risk prevention and control handbook")
     return HandbookContext(
         title=title, organisation=organisation, year=year, parts=PARTS, units=views,
-        documents=documents or {}, statistics=statistics(views), findings=findings, tool=tool,
+        documents=documents or {}, statistics=statistics(views, covs), findings=findings, tool=tool,
     )

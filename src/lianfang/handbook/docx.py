@@ -40,8 +40,8 @@ from lianfang.handbook.context import (
     Part,
     RiskRow,
     UnitView,
+    coverage_headers,
 )
-from lianfang.handbook.filters import percent
 from lianfang.i18n import tr
 
 TEMPLATE_NAME = "handbook.docx"
@@ -495,7 +495,7 @@ def _part_heading(body: Body, part: Part, clean: Cleaner) -> None:
 
 def _unit_heading(body: Body, u: UnitView, clean: Cleaner, new_page: bool = False) -> None:
     clean.context = u.name
-    body.heading(2, clean(f"{u.name}（{u.code}）"), new_page=new_page)
+    body.heading(2, clean(u.heading), new_page=new_page)  # the view decides it (with （未经集体研究确认）)
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
@@ -665,9 +665,8 @@ def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None
     for i, u in enumerate(ctx.units):
         _unit_heading(body, u, clean, new_page=i > 0)
         body.heading(3, clean(tr("风险等级划分标准", "Risk-level criteria")))
-        if u.confirmed_by or u.confirmed_on:
-            body.para(clean(tr("风险点和风险等级经{m}集体研究确认（{d}）。", "Risk points and levels confirmed by {m} ({d}).",
-                               m=u.confirmed_by, d=u.confirmed_on)))
+        if u.confirmation:
+            body.para(clean(u.confirmation))
         body.table([Col(tr("风险等级", "Level"), 10, True), Col(tr("划分标准", "Criterion"), 90)],
                    [[level_cell(level, clean), clean(text)] for level, text in u.criteria])
         body.heading(3, clean(tr("岗位权力行使风险防控一览表", "Risk prevention table of post powers")))
@@ -681,18 +680,11 @@ def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None
         _count_table(body, t, tr("单位", "Unit"), clean)
     _count_table(body, stats.level_by_category, tr("风险类别", "Category"), clean)
     body.heading(3, clean(tr("覆盖情况", "Coverage")))
-    heads = [tr("职权（保留、调整）", "Powers kept"), tr("有风险点的职权", "with risk points"), tr("风险点", "Risk points"),
-             tr("有防控措施的风险点", "with measures"), tr("一对一覆盖率", "Coverage"), tr("高风险点", "High"),
-             tr("三阶段措施齐全的高风险点", "High with all three phases"), tr("有流程图的职权", "Powers with flows"),
-             tr("标注在流程图上的风险点", "Risk points on charts"), tr("防控措施", "Measures"), tr("已落实", "Done"),
-             tr("落实率", "Done rate"), tr("制度", "Institutions"), tr("预警", "Alerts")]
-    cols = [Col(tr("单位", "Unit"), 14)] + [Col(h, 6, True) for h in heads]
+    unit_head, *heads = coverage_headers()  # the row and its rates are the view's (one percent format)
+    cols = [Col(unit_head, 14)] + [Col(h, 6, True) for h in heads]
     rows = []
     for name, c in [*stats.coverage, (tr("合计", "Total"), stats.coverage_total)]:
-        rows.append([clean(name)] + [clean(v) for v in (
-            c.powers, c.powers_with_risk, c.risks, c.risks_covered, percent(c.risks_covered, c.risks), c.high,
-            c.high_all_phases, c.powers_with_flow, c.risks_on_chart, c.measures, c.measures_done,
-            percent(c.measures_done, c.measures), c.institutions, c.alerts)])
+        rows.append([clean(name)] + [clean(v) for v in c.cells[1:]])
     body.table(cols, rows, small=True)
 
 
@@ -703,7 +695,7 @@ def _chart_path(f: FlowView, out_dir: Path) -> Path | None:
 def _flow(body: Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int = CHART_RESERVE) -> None:
     """One flow: heading, power, chart, the applicant's guide, steps, and its risk points."""
     chart = _chart_path(f, out_dir)
-    body.heading(3, clean(f"{f.id} {f.name}（{f.kind}{tr('流程', ' flow')}）"))
+    body.heading(3, clean(f.heading))
     body.para(clean(tr("职权：{i} {n}", "Power: {i} {n}", i=f.power_id, n=f.power)), "LfNote")
     if chart is None:
         body.para(clean(tr("（流程图未绘制）", "(no chart drawn)")), "LfNote")

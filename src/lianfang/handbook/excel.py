@@ -1,11 +1,21 @@
 """The Excel handbook (``handbook.xlsx``): the tables of every unit on sheets ready to print.
 
-Sheets: 目录 (links to every other sheet), 职权目录, 岗位权力行使风险防控一览表, 风险统计, 流程清单,
-制度, 预警处置, and 校验问题 when the build was forced despite errors. Each table sheet has a
-title row and a header row that repeat on every printed page, borders, wrapped text, and prints
-landscape on A4 fitted to the page width. The 一览表 merges cells the way units' own tables do:
-单位 over the unit, 部门 and 岗位 over their rows, and a risk point over its phase rows. Every text
-cell is written with ``set_text``, so no workbook value ever becomes a formula.
+Sheets: 目录 (links to every other sheet), 职权目录, one 岗位权力行使风险防控一览表 per unit
+(``一览表-CHWSJ``), 风险统计, 流程清单, 流程图 (one picture per flow), 制度, 预警处置, and 校验问题
+when the build was forced despite errors. Every text cell is written with ``set_text``, so no
+workbook value ever becomes a formula; the level fills are ``lianfang.palette``'s.
+
+Printing is decided here, not left to the spreadsheet program (see docs/handbook.md, "Excel"):
+
+- No vertical merge crosses a page break, so a merged cell's text is never printed on one page
+  only. The 一览表 is paginated by this module: every row gets an explicit height and the sheet
+  is fitted to the page width, so the largest scale a program may print it at — and with it the
+  rows an A4 page holds — is known; the page breaks are set as manual row breaks. A risk point's rows (one per phase) are never split across pages; the
+  部门/岗位/职权 of a page's first row are written again, marked （续）, when their group began on
+  the page before; the unit's name is in the title row, repeated with the header on every page;
+  the 填报单位（盖章）/负责人/填报日期 line is kept with the unit's last risk point.
+- The other list sheets merge nothing: the unit is named on every row, and one record is one row.
+- Headers are wrapped by this module, never leaving a closing bracket alone on a line.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook as XlsxWorkbook
@@ -23,11 +34,12 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lianfang.handbook.context import HandbookContext, RiskRow
-from lianfang.handbook.filters import percent
+from lianfang import palette
 from lianfang.handbook.reproducible import normalise_zip
+from lianfang.handbook.view import HandbookContext, RiskRow, UnitView, coverage_headers
 from lianfang.i18n import tr
 from lianfang.io.excel_text import set_text
 
@@ -37,9 +49,14 @@ ROW_PADDING = 4
 TITLE_ROW = 1
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
+TITLE_HEIGHT = 28.0
 
-# fill and font colour of each risk level (the usual red / amber / green of office tables)
-LEVEL_COLOURS = {"高": ("FFC7CE", "9C0006"), "中": ("FFEB9C", "9C5700"), "低": ("C6EFCE", "006100")}
+# A4 landscape in points, and the margins set on every sheet (inches)
+PAGE_WIDTH, PAGE_HEIGHT = 841.89, 595.28
+MARGIN_SIDE, MARGIN_TOP_BOTTOM = 0.4, 0.6
+# what is left for rows on a page is reduced by this share, against rounding in the program
+PAGE_SLACK = 0.06
+CONTINUED = "\n（续）"  # on a line of its own: a narrow column never wraps it into a lone ）
 
 
 @dataclass(frozen=True)
@@ -55,8 +72,10 @@ def sheet_names() -> dict[str, str]:
         "contents": tr("目录", "Contents"),
         "powers": tr("职权目录", "Powers"),
         "table": tr("岗位权力行使风险防控一览表", "Risk prevention table"),
+        "table_unit": tr("一览表", "Table"),
         "statistics": tr("风险统计", "Statistics"),
         "flows": tr("流程清单", "Flows"),
+        "charts": tr("流程图", "Flowcharts"),
         "institutions": tr("制度", "Institutions"),
         "alerts": tr("预警处置", "Alerts"),
         "findings": tr("校验问题", "Findings"),
@@ -67,7 +86,7 @@ class _Styles:
     """Named styles, registered once: assigning a name is much faster than building styles per cell."""
 
     def __init__(self, wb: XlsxWorkbook, font: str):
-        thin = Side(style="thin", color="000000")
+        thin = Side(style="thin", color=palette.BORDER)
         border = Border(left=thin, right=thin, top=thin, bottom=thin)
         wrap = Alignment(wrap_text=True, vertical="center")
         center = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -78,16 +97,18 @@ class _Styles:
             wb.add_named_style(style)
             self.names[name] = style.name
 
-        add("title", font=Font(name=font, size=14, bold=True), alignment=Alignment(horizontal="center", vertical="center"))
+        add("title", font=Font(name=font, size=14, bold=True), alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
         add("subtitle", font=Font(name=font, size=10), alignment=Alignment(horizontal="left", vertical="center"))
         add("header", font=Font(name=font, size=10, bold=True), border=border, alignment=center,
-            fill=PatternFill("solid", fgColor="D9D9D9"))
+            fill=PatternFill("solid", fgColor=palette.HEADER_FILL))
         add("cell", font=Font(name=font, size=10), border=border, alignment=wrap)
         add("center", font=Font(name=font, size=10), border=border, alignment=center)
-        add("link", font=Font(name=font, size=10, color="0563C1", underline="single"), border=border, alignment=wrap)
+        add("link", font=Font(name=font, size=10, color=palette.LINK_INK, underline="single"), border=border, alignment=wrap)
         add("total", font=Font(name=font, size=10, bold=True), border=border, alignment=center)
-        for level, (fill, colour) in LEVEL_COLOURS.items():
-            add(f"level{level}", font=Font(name=font, size=10, bold=True, color=colour), border=border,
+        add("block", font=Font(name=font, size=11, bold=True), alignment=Alignment(horizontal="left", vertical="center"))
+        add("sign", font=Font(name=font, size=10), alignment=Alignment(horizontal="left", vertical="center"))
+        for level, fill in palette.LEVEL_FILL.items():
+            add(f"level{level}", font=Font(name=font, size=10, bold=True, color=palette.LEVEL_INK[level]), border=border,
                 alignment=center, fill=PatternFill("solid", fgColor=fill))
 
     def __getitem__(self, key: str) -> str:
@@ -97,32 +118,46 @@ class _Styles:
 class _Sheet:
     """One table sheet: title, header, rows, merges and print set-up."""
 
-    def __init__(self, ws: Worksheet, styles: _Styles, title: str, columns: Sequence[Column]):
+    def __init__(self, ws: Worksheet, styles: _Styles, title: str, columns: Sequence[Column], *, header: bool = True):
         self.ws = ws
         self.styles = styles
         self.columns = columns
-        self.row = FIRST_DATA_ROW
+        self.row = FIRST_DATA_ROW if header else HEADER_ROW
         # merged ranges, registered in one go by finish(): openpyxl's merge_cells checks every
         # new range against all earlier ones and restyles the covered cells, which is quadratic
         self.merges: list[tuple[int, int, int, int]] = []
         self.values: dict[int, Sequence[Any]] = {}  # each data row as written, for its height
+        self.fixed: dict[int, float] = {}  # rows whose height is decided by the writer
         _put(ws.cell(TITLE_ROW, 1), title, styles["title"])
         self.merge(TITLE_ROW, 1, TITLE_ROW, len(columns))
-        ws.row_dimensions[TITLE_ROW].height = 28
+        ws.row_dimensions[TITLE_ROW].height = TITLE_HEIGHT
         for i, col in enumerate(columns, 1):
-            _put(ws.cell(HEADER_ROW, i), col.header, styles["header"])
             ws.column_dimensions[get_column_letter(i)].width = col.width
-        ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
-        ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
+        if header:
+            self.header_lines = self.header_row(HEADER_ROW, [c.header for c in columns])
+            ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
+            ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
+        else:
+            ws.print_title_rows = f"{TITLE_ROW}:{TITLE_ROW}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
+        ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_BOTTOM
         ws.oddFooter.center.text = tr("第 &P 页，共 &N 页", "Page &P of &N")
+
+    def header_row(self, r: int, headers: Sequence[str]) -> int:
+        """Write a header line, each text wrapped by ``wrap_header`` to its column; returns its lines."""
+        lines = 1
+        for i, text in enumerate(headers, 1):
+            wrapped = wrap_header(text, self.columns[i - 1].width)
+            lines = max(lines, wrapped.count("\n") + 1)
+            _put(self.ws.cell(r, i), wrapped, self.styles["header"])
+        self.fixed[r] = lines * LINE_HEIGHT + ROW_PADDING
+        return lines
 
     def add(self, values: Sequence[Any], styles: Sequence[str | None] | None = None) -> int:
         """Write one row; returns its row number."""
@@ -174,10 +209,13 @@ class _Sheet:
         """
         vertical = [m for m in self.merges if m[0] != m[2] and m[0] >= FIRST_DATA_ROW]
         covered = {(r, c) for r0, c0, r1, c1 in vertical for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        horizontal = {(r0, c) for r0, c0, r1, c1 in self.merges if r0 == r1 for c in range(c0, c1 + 1)}
         lines: dict[int, int] = {}
         for r, values in self.values.items():
-            lines[r] = max([_lines(v, self.columns[c - 1].width) for c, v in enumerate(values, 1) if (r, c) not in covered]
-                           or [1])
+            if r in self.fixed:
+                continue
+            lines[r] = max([_lines(v, self.columns[c - 1].width) for c, v in enumerate(values, 1)
+                            if (r, c) not in covered and (r, c) not in horizontal] or [1])
         for r0, c0, r1, _c1 in vertical:
             need = _lines(self.values.get(r0, [None] * c0)[c0 - 1], self.columns[c0 - 1].width)
             have = sum(lines.get(r, 1) for r in range(r0, r1 + 1))
@@ -185,18 +223,69 @@ class _Sheet:
                 lines[r1] = lines.get(r1, 1) + need - have
         for r, n in lines.items():
             self.ws.row_dimensions[r].height = n * LINE_HEIGHT + ROW_PADDING
+        for r, h in self.fixed.items():
+            self.ws.row_dimensions[r].height = h
+
+
+def _units(text: str) -> int:
+    """Display width: a CJK (wide) character is two units, anything else one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _capacity(width: float) -> float:
+    return max(2.0, width - 1.5)
 
 
 def _lines(value: Any, width: float) -> int:
     """How many lines ``value`` wraps to in a column ``width`` characters wide (a CJK character is two)."""
     if value is None or value == "":
         return 1
-    capacity = max(2.0, width - 1.5)
+    capacity = _capacity(width)
     total = 0
     for line in str(value).split("\n"):
-        units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-        total += max(1, math.ceil(units / capacity))
+        total += max(1, math.ceil(_units(line) / capacity))
     return total
+
+
+_CLOSING = set("）)】」』”’、，。：；！？%")
+_OPENING = set("（(【「『“‘")
+
+
+def wrap_header(text: str, width: float) -> str:
+    """``text`` broken into lines that fit a column ``width`` wide, by this module and not by the
+    spreadsheet program: a closing bracket or punctuation stays with the character before it, an
+    opening bracket with the one after, so no line is a lone ``）``."""
+    if not text:
+        return text
+    capacity = _capacity(width)
+    atoms: list[str] = []
+    glue_next = False
+    for ch in text:
+        if atoms and (ch in _CLOSING or glue_next):
+            atoms[-1] += ch
+        else:
+            atoms.append(ch)
+        glue_next = ch in _OPENING
+    # as few lines as the width allows, then as even as the atoms allow (岗位\n层次, not 岗位层\n次)
+    def greedy(limit: float) -> list[str]:
+        out, line = [], ""
+        for atom in atoms:
+            if line and _units(line + atom) > limit:
+                out.append(line)
+                line = atom
+            else:
+                line += atom
+        return [*out, line]
+
+    fewest = len(greedy(capacity))
+    total = sum(_units(a) for a in atoms)
+    lines = greedy(capacity)
+    for limit in range(math.ceil(total / fewest), math.floor(capacity) + 1):
+        candidate = greedy(limit)
+        if len(candidate) <= fewest:
+            lines = candidate
+            break
+    return "\n".join(lines)
 
 
 def _put(cell, value: Any, style: str) -> None:
@@ -210,7 +299,30 @@ def _put(cell, value: Any, style: str) -> None:
 
 
 def _level_style(level: str) -> str | None:
-    return f"level{level}" if level in LEVEL_COLOURS else None
+    return f"level{level}" if level in palette.LEVEL_FILL else None
+
+
+def _width_points(columns: Sequence[Column]) -> float:
+    """The printed width of the columns at 100 % as Excel sizes them: 7 pixels a unit, plus 5."""
+    return sum(0.75 * (7 * c.width + 5) for c in columns)
+
+
+def print_scale(columns: Sequence[Column]) -> int:
+    """The largest scale (percent) at which a program fits the columns to an A4 landscape page.
+
+    Every sheet is printed fitted to the page width, so each program picks its own scale: Excel
+    the one computed here, LibreOffice a smaller one when it measures the columns wider (it does
+    by about a third when Calibri's metric twin Carlito is not installed; scripts/system-deps.sh
+    installs it). The page breaks are
+    computed for this largest scale, so a page holds at least what was planned for it."""
+    printable = PAGE_WIDTH - 2 * MARGIN_SIDE * 72
+    return max(10, min(100, math.floor(100 * printable / _width_points(columns))))
+
+
+def page_budget(scale: int, title_rows: float) -> float:
+    """The height (sheet points) the data rows of one page may take at ``scale``."""
+    printable = PAGE_HEIGHT - 2 * MARGIN_TOP_BOTTOM * 72
+    return printable * 100 / scale * (1 - PAGE_SLACK) - title_rows
 
 
 # -- the sheets ---------------------------------------------------------------------------
@@ -226,18 +338,17 @@ def _contents(ws: Worksheet, styles: _Styles, ctx: HandbookContext, sheets: list
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1", display=name)
     sheet.add([None, tr("编制单位", "Compiled by"), ctx.organisation])
     sheet.add([None, tr("年度", "Year"), str(ctx.year)])
-    sheet.add([None, tr("收录单位", "Units"), "、".join(u.name for u in ctx.units)])
+    sheet.add([None, tr("收录单位", "Units"), "、".join(u.name + u.mark for u in ctx.units)])
     return sheet
 
 
 def _powers(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("职权编号", "ID"), 10, True),
             Column(tr("职权名称", "Name"), 18), Column(tr("职权类别", "Kind"), 10, True), Column(tr("权力层级", "Level"), 8, True),
-            Column(tr("职权内容", "Content"), 40), Column(tr("办理主体", "Handled by"), 14), Column(tr("责任岗位", "Posts"), 20),
+            Column(tr("职权内容", "Content"), 40), Column(tr("办理主体", "Handled by"), 14), Column(tr("责任岗位", "Posts"), 22),
             Column(tr("法律依据", "Legal basis"), 30), Column(tr("办理程序", "Procedure"), 30), Column(tr("办理时限", "Time limit"), 14),
             Column(tr("清理意见", "Disposition"), 8, True)]
     sheet = _Sheet(ws, styles, ctx.title + " " + tr("职权目录", "power lists"), cols)
-    keys = []
     n = 0
     for u in ctx.units:
         for pl in u.power_lists:
@@ -245,65 +356,162 @@ def _powers(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
                 n += 1
                 sheet.add([n, u.name, p.id, p.name, p.kind, p.level, p.content, p.subject, p.posts, p.basis,
                            p.procedure, p.time_limit, p.disposition])
-                keys.append(u.index)
-    sheet.merge_runs(2, keys, FIRST_DATA_ROW)
     return sheet
 
 
-def _table(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
-    cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 12, True), Column(tr("部门", "Department"), 12, True),
-            Column(tr("岗位", "Post"), 14, True), Column(tr("岗位层次", "Tier"), 10, True), Column(tr("职权", "Power"), 16, True),
-            Column(tr("风险点编号", "Risk"), 10, True), Column(tr("风险类别", "Category"), 10, True),
-            Column(tr("风险描述", "Description"), 34), Column(tr("风险等级", "Level"), 8, True),
-            Column(tr("防控措施", "Measures"), 50), Column(tr("责任人", "Responsible"), 16, True)]
-    sheet = _Sheet(ws, styles, ctx.title + " " + tr("岗位权力行使风险防控一览表", "risk prevention table"), cols)
-    # merge keys of each written row, one list per merged column (1-based column → keys)
-    merges: dict[int, list[Any]] = {c: [] for c in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)}
-    n = 0
-    for u in ctx.units:
-        for r in u.risk_rows:
-            n += 1
-            for measures, owners in _phase_cells(r):
-                sheet.add(
-                    [n, u.name, r.department, r.post, r.tier, r.power, r.risk_id, r.category, r.description,
-                     r.level, measures, owners],
-                    [None] * 9 + [_level_style(r.level), None, None],
-                )
-                post_key = (u.index, r.department, r.post_id or r.post)
-                merges[1].append((u.index, n))
-                merges[2].append(u.index)
-                merges[3].append((u.index, r.department))
-                merges[4].append(post_key)
-                merges[5].append(post_key)
-                merges[6].append((*post_key, r.power_id or r.power))
-                for c in (7, 8, 9, 10):
-                    merges[c].append((u.index, n))
-    for column, keys in merges.items():
-        sheet.merge_runs(column, keys, FIRST_DATA_ROW)
-    return sheet
+TABLE_COLUMNS = (  # (中文, English, width, centred)
+    ("序号", "No.", 5, True), ("部门", "Department", 11, True), ("岗位", "Post", 14, True), ("岗位层次", "Tier", 10, True),
+    ("职权", "Power", 14, True), ("风险点编号", "Risk", 9, True), ("风险类别", "Category", 9, True),
+    ("风险描述", "Description", 30, False), ("风险等级", "Level", 6, True), ("防控措施", "Measures", 46, False),
+    ("责任人", "Responsible", 14, True),
+)
+# columns of the 一览表 (1-based) merged over a risk point's phase rows, and over a group's rows
+RISK_MERGED = (1, 6, 7, 8, 9)
+GROUP_COLUMNS = (2, 3, 4, 5)  # 部门, 岗位, 岗位层次, 职权
+
+
+def table_sheet_name(u: UnitView, used: set[str]) -> str:
+    """``一览表-CHWSJ``: a sheet name Excel accepts (31 characters, none of []:*?/\\), unique."""
+    base = sheet_names()["table_unit"] + "-" + "".join(ch for ch in u.code if ch not in "[]:*?/\\'")[:20]
+    name, n = base, 1
+    while name.casefold() in used:
+        n += 1
+        name = f"{base[:27]}-{n}"
+    used.add(name.casefold())
+    return name
+
+
+@dataclass
+class _Block:
+    """The rows of one risk point (one per phase): they print on one page."""
+
+    risk: RiskRow | None
+    cells: list[list[Any]]  # the values of each row, before merging
+    heights: list[float]
+    keys: list[tuple[Any, ...]]  # the group keys (部门, 岗位, 岗位层次, 职权) of the block
+
+    @property
+    def height(self) -> float:
+        return sum(self.heights)
 
 
 def _phase_cells(r: RiskRow) -> list[tuple[str, str]]:
-    """One (measures, owners) pair per phase: ``【前期预防】`` then ``1.…`` a line."""
+    """One (measures, owners) pair per phase: ``【前期预防】`` then the measures, one a line."""
     if not r.phases:
         return [("", "")]
     return [(f"【{p.phase}】\n{p.text}", "、".join(p.owners)) for p in r.phases]
 
 
+def _risk_block(r: RiskRow, seq: int, columns: Sequence[Column]) -> _Block:
+    rows = []
+    for measures, owners in _phase_cells(r):
+        rows.append([seq, r.department, r.post, r.tier, r.power, r.risk_id, r.category, r.description, r.level,
+                     measures, owners])
+    lines = [max(_lines(v, columns[c].width) for c, v in enumerate(row) if c + 1 not in RISK_MERGED + GROUP_COLUMNS)
+             for row in rows]
+    # the merged cells of the block, and a group cell that may start a page marked （续）
+    need = max([_lines(rows[0][c - 1], columns[c - 1].width) for c in RISK_MERGED]
+               + [_lines(f"{rows[0][c - 1]}{CONTINUED}", columns[c - 1].width) for c in GROUP_COLUMNS])
+    if need > sum(lines):
+        lines[-1] += need - sum(lines)
+    post_key = (r.department, r.post_id or r.post)
+    keys = [(r.department,), post_key, post_key, (*post_key, r.power_id or r.power)]
+    return _Block(r, rows, [n * LINE_HEIGHT + ROW_PADDING for n in lines], [tuple(k) for k in keys])
+
+
+def paginate(heights: Sequence[float], budget: float) -> list[int]:
+    """Indexes of the blocks that begin a new page: blocks are whole, each page holds at most
+    ``budget`` (a block taller than a page gets a page of its own)."""
+    starts = []
+    used = 0.0
+    for i, h in enumerate(heights):
+        if i and used + h > budget:
+            starts.append(i)
+            used = 0.0
+        used += h
+    return starts
+
+
+def _unit_table(ws: Worksheet, styles: _Styles, ctx: HandbookContext, u: UnitView) -> _Sheet:
+    cols = [Column(tr(zh, en), w, c) for zh, en, w, c in TABLE_COLUMNS]
+    title = tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table of post powers", u=u.heading)
+    sheet = _Sheet(ws, styles, title, cols)
+    budget = page_budget(print_scale(cols), TITLE_HEIGHT + sheet.fixed[HEADER_ROW])
+    blocks = [_risk_block(r, i, cols) for i, r in enumerate(u.risk_rows, 1)]
+    if not blocks:
+        blocks = [_Block(None, [[None] * len(cols)], [LINE_HEIGHT + ROW_PADDING], [()] * len(GROUP_COLUMNS))]
+        blocks[0].cells[0][7] = tr("（无）", "(none)")
+    sign_height = 2 * (LINE_HEIGHT + ROW_PADDING)  # a blank row and the signature line
+    heights = [b.height for b in blocks]
+    heights[-1] += sign_height  # the signature stays with the last risk point
+    starts = set(paginate(heights, budget))
+
+    first_of_page = True
+    previous: _Block | None = None
+    open_runs: dict[int, tuple[int, tuple[Any, ...]]] = {}  # column → (first row, key) of the current group run
+
+    def close(column: int, last_row: int) -> None:
+        run = open_runs.pop(column, None)
+        if run is not None and last_row > run[0]:
+            sheet.merge(run[0], column, last_row, column)
+
+    for i, block in enumerate(blocks):
+        if i in starts:
+            for c in GROUP_COLUMNS:
+                close(c, sheet.row - 1)
+            ws.row_breaks.append(Break(id=sheet.row - 1))
+            first_of_page = True
+        first = sheet.row
+        for j, values in enumerate(block.cells):
+            styles_row = [None] * len(cols)
+            if block.risk is not None:
+                styles_row[8] = _level_style(block.risk.level)
+            r = sheet.add(values, styles_row)
+            sheet.fixed[r] = block.heights[j]
+        last = sheet.row - 1
+        if block.risk is not None:
+            for c in RISK_MERGED:
+                if last > first:
+                    sheet.merge(first, c, last, c)
+        for k, c in enumerate(GROUP_COLUMNS):
+            key = block.keys[k]
+            run = open_runs.get(c)
+            if run is not None and run[1] == key and block.risk is not None:
+                continue  # the group goes on: its merge grows
+            close(c, first - 1)
+            if block.risk is not None:
+                continued = (first_of_page and previous is not None and previous.keys[k] == key)
+                if continued:
+                    cell = ws.cell(first, c)
+                    set_text(cell, f"{cell.value}{CONTINUED}")
+                open_runs[c] = (first, key)
+        previous = block
+        first_of_page = False
+    for c in GROUP_COLUMNS:
+        close(c, sheet.row - 1)
+    sheet.row += 1  # a blank row, then the signature line
+    parts = [f"{label}：{text}" for label, text in u.signature]
+    r = sheet.row
+    _put(ws.cell(r, 1), "　　　　".join(parts), styles["sign"])
+    sheet.merge(r, 1, r, len(cols))
+    sheet.fixed[r] = LINE_HEIGHT + ROW_PADDING
+    sheet.fixed[r - 1] = LINE_HEIGHT + ROW_PADDING
+    sheet.row += 1
+    return sheet
+
+
 def _statistics(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     stats = ctx.statistics
-    width = max(len(t.columns) for t in (stats.by_level, stats.by_category, stats.by_tier)) + 2
-    cols = [Column(tr("单位", "Unit"), 22)] + [Column("", 12, True) for _ in range(max(width, 15) - 1)]
-    sheet = _Sheet(ws, styles, ctx.title + " " + tr("风险统计", "statistics"), cols)
-    # the header row of this sheet names the blocks; each block has its own header line
-    for i in range(2, len(cols) + 1):
-        ws.cell(HEADER_ROW, i).value = None
-    set_text(ws.cell(HEADER_ROW, 1), tr("统计项目", "Statistic"))
+    headers = coverage_headers()
+    cols = [Column(tr("单位", "Unit"), 22)] + [Column("", 10, True) for _ in range(len(headers) - 1)]
+    # no header row of its own: each block below has its header line, so nothing empty repeats on every page
+    sheet = _Sheet(ws, styles, ctx.title + " " + tr("风险统计", "statistics"), cols, header=False)
 
     def block(title: str, header: list[str], rows: Iterable[list[Any]], total: list[Any] | None) -> None:
-        r = sheet.add([title], ["total"])
+        r = sheet.add([title], ["block"])
         sheet.merge(r, 1, r, len(header))
-        sheet.add(header, ["header"] * len(header))
+        sheet.header_row(sheet.row, header)
+        sheet.row += 1
         for row in rows:
             sheet.add(row)
         if total is not None:
@@ -316,29 +524,19 @@ def _statistics(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     t = stats.level_by_category
     block(t.title, [tr("风险类别", "Category"), *t.columns, tr("合计", "Total")],
           ([name, *counts, total] for name, counts, total in t.rows), [tr("合计", "Total"), *t.totals, t.total])
-    header = [tr("单位", "Unit"), tr("职权（保留、调整）", "Powers kept"), tr("有风险点的职权", "with risk points"),
-              tr("风险点", "Risk points"), tr("有防控措施的风险点", "with measures"), tr("一对一覆盖率", "Coverage"),
-              tr("高风险点", "High"), tr("三阶段措施齐全的高风险点", "High with all phases"), tr("有流程图的职权", "Powers with flows"),
-              tr("标注在流程图上的风险点", "Risk points on charts"), tr("防控措施", "Measures"), tr("已落实", "Done"),
-              tr("落实率", "Done rate"), tr("制度", "Institutions"), tr("预警", "Alerts")]
-
-    def cov(name: str, c) -> list[Any]:
-        return [name, c.powers, c.powers_with_risk, c.risks, c.risks_covered, percent(c.risks_covered, c.risks), c.high,
-                c.high_all_phases, c.powers_with_flow, c.risks_on_chart, c.measures, c.measures_done,
-                percent(c.measures_done, c.measures), c.institutions, c.alerts]
-
-    block(tr("覆盖情况", "Coverage"), header, (cov(name, c) for name, c in stats.coverage),
-          cov(tr("合计", "Total"), stats.coverage_total))
+    block(tr("覆盖情况", "Coverage"), headers, (c.cells for _name, c in stats.coverage), stats.coverage_total.cells)
     return sheet
 
 
 def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
+    files = [f.image or "" for u in ctx.units for f in u.flows]
+    # a file path does not wrap (it has no spaces): the column is as wide as the longest one
+    file_width = min(60, max([_units(p) for p in files] + [12]) + 2)
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("流程编号", "ID"), 10, True),
-            Column(tr("流程名称", "Name"), 26), Column(tr("流程类型", "Kind"), 8, True), Column(tr("职权编号", "Power"), 10, True),
-            Column(tr("职权名称", "Power name"), 18), Column(tr("环节", "Steps"), 40), Column(tr("风险点", "Risk points"), 24),
-            Column(tr("流程图", "Chart"), 26)]
+            Column(tr("流程名称", "Name"), 24), Column(tr("流程类型", "Kind"), 8, True), Column(tr("职权编号", "Power"), 10, True),
+            Column(tr("职权名称", "Power name"), 18), Column(tr("环节", "Steps"), 40), Column(tr("风险点", "Risk points"), 22),
+            Column(tr("流程图文件", "Chart file"), file_width)]
     sheet = _Sheet(ws, styles, ctx.title + " " + tr("流程清单", "flows"), cols)
-    keys = []
     n = 0
     for u in ctx.units:
         for f in u.flows:
@@ -346,8 +544,48 @@ def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
             steps = "→".join(s.name for s in f.steps)
             risks = "、".join(r.risk_id for r in f.risks)
             sheet.add_linked([n, u.name, f.id, f.name, f.kind, f.power_id, f.power, steps, risks, f.image or ""], f.image)
-            keys.append(u.index)
-    sheet.merge_runs(2, keys, FIRST_DATA_ROW)
+    return sheet
+
+
+# the 流程图 sheet: portrait A4, one chart a page, scaled into this box (points)
+CHART_BOX = (520.0, 680.0)
+CHART_ROW = 20.0  # the rows a picture lies on
+
+
+def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | None) -> _Sheet:
+    from openpyxl.drawing.image import Image
+
+    # 8 columns as wide as the widest picture in Excel (520 pt); printed fitted to the page width
+    cols = [Column("", 11.7) for _ in range(8)]
+    sheet = _Sheet(ws, styles, ctx.title + " " + tr("流程图", "flowcharts"), cols, header=False)
+    ws.page_setup.orientation = "portrait"
+    first = True
+    for u in ctx.units:
+        for f in u.flows:
+            path = (root / f.print_image) if root is not None and f.print_image else None
+            if path is None or not path.is_file():
+                continue
+            if not first:
+                ws.row_breaks.append(Break(id=sheet.row - 1))
+            first = False
+            r = sheet.add([f"{u.name}　{f.heading}"], ["block"])
+            sheet.merge(r, 1, r, len(cols))
+            sheet.fixed[r] = 2 * LINE_HEIGHT
+            img = Image(io.BytesIO(path.read_bytes()))
+            w_pt, h_pt = img.width * 72 / 150, img.height * 72 / 150  # Graphviz draws PNGs at 150 dpi
+            scale = min(1.0, CHART_BOX[0] / w_pt, CHART_BOX[1] / h_pt)
+            img.width, img.height = round(w_pt * scale * 96 / 72), round(h_pt * scale * 96 / 72)
+            ws.add_image(img, f"A{sheet.row}")
+            for _ in range(max(1, math.ceil(h_pt * scale / CHART_ROW))):
+                sheet.fixed[sheet.row] = CHART_ROW
+                sheet.row += 1
+            # a caption under the picture: its file, and a cell that makes the page part of the printed range
+            # (no print area is set: LibreOffice prints a hidden sheet's print area too)
+            r = sheet.add([tr("流程图文件：{f}", "chart file: {f}", f=f.image or f.print_image)], ["sign"])
+            sheet.merge(r, 1, r, len(cols))
+            sheet.fixed[r] = LINE_HEIGHT + ROW_PADDING
+    if first:
+        sheet.add([tr("（没有绘制流程图）", "(no flowchart drawn)")], ["sign"])
     return sheet
 
 
@@ -356,14 +594,11 @@ def _institutions(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Shee
             Column(tr("制度名称", "Name"), 36), Column(tr("制度类型", "Kind"), 8, True), Column(tr("发布日期", "Issued"), 12, True),
             Column(tr("针对风险点", "Risk points"), 24), Column(tr("文件", "File"), 30)]
     sheet = _Sheet(ws, styles, ctx.title + " " + tr("修订完善的各项制度", "institutions"), cols)
-    keys = []
     n = 0
     for u in ctx.units:
         for i in u.institutions:
             n += 1
             sheet.add_linked([n, u.name, i.id, i.name, i.kind, i.issued_on, i.risks, i.file], i.link)
-            keys.append(u.index)
-    sheet.merge_runs(2, keys, FIRST_DATA_ROW)
     return sheet
 
 
@@ -373,14 +608,11 @@ def _alerts(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
             Column(tr("风险描述", "Description"), 30), Column(tr("来源渠道", "Channel"), 12, True),
             Column(tr("情况说明", "Detail"), 36), Column(tr("处置方式", "Action"), 10, True), Column(tr("处置结果", "Result"), 30)]
     sheet = _Sheet(ws, styles, ctx.title + " " + tr("风险预警与处置", "alerts"), cols)
-    keys = []
     n = 0
     for u in ctx.units:
         for a in u.alerts:
             n += 1
             sheet.add([n, u.name, a.id, a.date, a.grade, a.risk_id, a.risk, a.channel, a.detail, a.action, a.result])
-            keys.append(u.index)
-    sheet.merge_runs(2, keys, FIRST_DATA_ROW)
     return sheet
 
 
@@ -394,31 +626,48 @@ def _findings(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     return sheet
 
 
-_SHEETS: tuple[tuple[str, Callable[..., _Sheet], str, str], ...] = (
-    ("powers", _powers, "单位、部门、岗位权力清单（职权目录），全部单位", "power lists of every unit"),
-    ("table", _table, "岗位职责、业务流程、制度机制廉政风险点，风险等级及防控措施", "risk points, levels and measures"),
-    ("statistics", _statistics, "风险点按单位、等级、类别、岗位层次统计，覆盖情况", "risk points by unit, level, category and tier; coverage"),
-    ("flows", _flows, "权力运行（外部、内部）流程及流程图文件", "power-operation flows and their charts"),
-    ("institutions", _institutions, "修订完善的各项制度", "institutions built and revised"),
-    ("alerts", _alerts, "风险预警与处置情况", "alerts and their handling"),
-    ("findings", _findings, "强制生成时工作簿中尚存的校验问题", "findings left in the workbooks of a forced build"),
-)
+_NOTES = {
+    "powers": ("单位、部门、岗位权力清单（职权目录），全部单位", "power lists of every unit"),
+    "table": ("岗位职责、业务流程、制度机制廉政风险点，风险等级及防控措施", "risk points, levels and measures"),
+    "statistics": ("风险点按单位、等级、类别、岗位层次统计，覆盖情况", "risk points by unit, level, category and tier; coverage"),
+    "flows": ("权力运行（外部、内部）流程及流程图文件", "power-operation flows and their charts"),
+    "charts": ("权力运行流程图，每页一张", "the flowcharts, one a page"),
+    "institutions": ("修订完善的各项制度", "institutions built and revised"),
+    "alerts": ("风险预警与处置情况", "alerts and their handling"),
+    "findings": ("强制生成时工作簿中尚存的校验问题", "findings left in the workbooks of a forced build"),
+}
 
 
-def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetime) -> bytes:
-    """``handbook.xlsx`` as bytes, byte-identical for the same context and ``when``."""
+def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetime, root: Path | None = None) -> bytes:
+    """``handbook.xlsx`` as bytes, byte-identical for the same context, pictures and ``when``.
+
+    ``root``: the output folder the flowchart pictures (``FlowView.print_image``) are relative to.
+    """
     wb = XlsxWorkbook()
     styles = _Styles(wb, font or DEFAULT_FONT)
     names = sheet_names()
     contents = wb.active
     contents.title = names["contents"]
     listed: list[tuple[str, str]] = []
-    for key, writer, note_zh, note_en in _SHEETS:
-        if key == "findings" and ctx.findings is None:
-            continue
-        ws = wb.create_sheet(names[key])
-        writer(ws, styles, ctx).finish()
-        listed.append((names[key], tr(note_zh, note_en)))
+
+    def add(key: str, writer: Callable[[Worksheet], _Sheet], name: str | None = None, note: str | None = None) -> None:
+        ws = wb.create_sheet(name or names[key])
+        writer(ws).finish()
+        listed.append((ws.title, note or tr(*_NOTES[key])))
+
+    add("powers", lambda ws: _powers(ws, styles, ctx))
+    used = {n.casefold() for n in names.values()}
+    for u in ctx.units:
+        add("table", lambda ws, u=u: _unit_table(ws, styles, ctx, u), table_sheet_name(u, used),
+            tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table", u=u.name + u.mark))
+    add("statistics", lambda ws: _statistics(ws, styles, ctx))
+    add("flows", lambda ws: _flows(ws, styles, ctx))
+    if any(f.print_image for u in ctx.units for f in u.flows):
+        add("charts", lambda ws: _charts(ws, styles, ctx, root))
+    add("institutions", lambda ws: _institutions(ws, styles, ctx))
+    add("alerts", lambda ws: _alerts(ws, styles, ctx))
+    if ctx.findings is not None:
+        add("findings", lambda ws: _findings(ws, styles, ctx))
     _contents(contents, styles, ctx, listed).finish()
     wb.properties.creator = ctx.tool
     wb.properties.lastModifiedBy = ctx.tool

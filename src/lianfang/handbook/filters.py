@@ -93,13 +93,6 @@ def anchor(value: Any) -> str:
     return slug or "x"
 
 
-def percent(part: int, whole: int) -> str:
-    """``part`` of ``whole`` as ``87.5%``; ``—`` when there is nothing to count."""
-    if not whole:
-        return "—"
-    return f"{100 * part / whole:.1f}%"
-
-
 def demote_headings(markdown: str, levels: int) -> str:
     """Shift every ATX heading of an included document down ``levels`` levels (max 6).
 
@@ -143,9 +136,10 @@ FILTERS = {
 
 def install(env: Environment) -> Environment:
     """Add the handbook filters and globals to a Jinja environment."""
+    from lianfang.coverage import percent
     from lianfang.i18n import tr
 
     env.filters.update(FILTERS)
-    env.globals["percent"] = percent
+    env.globals["percent"] = percent  # the one rate format of every output
     env.globals["tr"] = tr
     return env

@@ -2,21 +2,24 @@
 
 Both readers hand over the same shape (``RawTable`` of ``RawRow``), so LF103–LF105 and LF107 are
 decided here once, with the same messages for xlsx and YAML.
+
+A reader returns what it could not read as ``ReadProblem`` data (code, message, location); it
+never imports the rule catalogue. ``lianfang.rules.reading.reader_findings`` turns problems into
+findings with the rule's name and severity.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from lianfang.findings import Finding, Location
+from lianfang.findings import NOWHERE, Finding, Location
 from lianfang.i18n import tr
 from lianfang.io.format import STEPS, UNIT, TableSpec
-from lianfang.io.values import Problem, as_text, coerce_column, is_blank
+from lianfang.io.values import Problem, as_text, coerce_column, is_blank, normalize_id
 from lianfang.model.source import Origin, Source
 from lianfang.model.workbook import TABLES, Criteria, Flow, Record, Step, Unit, Workbook
-from lianfang.rules.base import REGISTRY
 
 # key of RawRow.values holding the set of fields a reader already reported as unreadable
 REPORTED = "\0reported"
@@ -46,13 +49,36 @@ class RawTable:
     reported: frozenset[str] = frozenset()
 
 
+class ReadProblem(NamedTuple):
+    """Something a reader could not read or use: the rule code that names it, the message and
+    where (``object``/``field`` as findings.md defines them)."""
+
+    code: str
+    message: str
+    location: Location = NOWHERE
+    object: str | None = None
+    field: str | None = None
+
+
+Problems = list[ReadProblem]
+
+
 @dataclass
 class ReadResult:
     """What reading a file gives: the model of what could be read, and every problem met."""
 
     workbook: Workbook | None
-    findings: list[Finding]
+    problems: list[ReadProblem] | list[Finding]
     path: str | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The problems as findings (the rule catalogue's names and severities). The check
+        pipeline asks ``rules.reading.reader_findings`` itself; this is for callers that only
+        read a file (convert, tests) and is the one place io reaches up, at call time."""
+        from lianfang.rules.reading import reader_findings
+
+        return reader_findings(self.problems)
 
     @property
     def unit_code(self) -> str | None:
@@ -62,16 +88,16 @@ class ReadResult:
         return wb.unit.code
 
 
-def emit(findings: list[Finding], code: str, message: str, at: Location | None = None,
+def emit(problems: list, code: str, message: str, at: Location | None = None,
          object: str | None = None, field: str | None = None) -> None:  # noqa: A002
-    findings.append(REGISTRY.get(code).finding(message, at=at, object=object, field=field))
+    problems.append(ReadProblem(code, message, at or NOWHERE, object, field))
 
 
 class Builder:
     def __init__(self, origin: Origin, excel: bool):
         self.origin = origin
         self.excel = excel
-        self.findings: list[Finding] = []
+        self.findings: Problems = []
 
     def problem(self, code: str, message: str, at: Location | None = None,
                 object: str | None = None, field: str | None = None) -> None:  # noqa: A002
@@ -148,7 +174,7 @@ class Builder:
     def _object_id(spec: TableSpec, raw: Any) -> str | None:
         """The ID a finding names, from the raw ID cell."""
         if raw.__class__ is str:
-            return raw.strip() or None
+            return normalize_id(raw.strip()) or None
         return None if is_blank(raw) else as_text(raw)
 
     # -- tables --
@@ -247,7 +273,7 @@ class Builder:
 
 
 def build_workbook(origin: Origin, unit_row: RawRow | None, tables: dict[str, RawTable],
-                   excel: bool, findings: list[Finding]) -> Workbook:
+                   excel: bool, findings: Problems) -> Workbook:
     """Assemble the workbook; problems are appended to ``findings``."""
     b = Builder(origin, excel)
     unit = b.unit(unit_row)

@@ -256,6 +256,34 @@ def match_table(name: str) -> TableSpec | None:
     return None
 
 
+def lookalike_table(name: str, english: bool = True) -> TableSpec | None:
+    """The table a sheet the format does not name was probably meant to be (format 1.1): its name
+    contains a known sheet name or English key (``流程表``, ``风险点 (1)``, ``风险点（修订）``), or
+    differs from a known name of three or more characters by one character (``风险表``). The
+    longest name contained wins (``流程环节表`` is 流程环节, not 流程). ``english=False`` leaves the
+    English keys out (a YAML file's ``units:`` is a handbook's key, not a misspelt ``unit:``).
+    None: not a look-alike."""
+    s = clean_header(name)
+    folded = s.casefold()
+    contained = [t for t in TABLE_SPECS if t.sheet in s or (english and t.key in folded)]
+    if contained:
+        return max(contained, key=lambda t: len(t.sheet))
+    for t in TABLE_SPECS:
+        if len(t.sheet) >= 3 and _one_edit(s, t.sheet):
+            return t
+    return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by changing, adding or removing exactly one character."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def match_field(table: TableSpec, header: str) -> FieldSpec | None:
     """The field a (cleaned) header names, Chinese header or English key."""
     s = clean_header(header)

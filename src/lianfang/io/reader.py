@@ -5,35 +5,54 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from lianfang.findings import Finding
 from lianfang.i18n import tr
-from lianfang.io.build import ReadResult, emit
+from lianfang.io.build import Problems, ReadResult, emit
 
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# Workbooks (format 1.1): read by the spreadsheet reader (.et where calamine can) or the YAML reader.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
+XLSX_SUFFIXES = SPREADSHEET_SUFFIXES  # the name the first version used
 YAML_SUFFIXES = (".yaml", ".yml")
-WORKBOOK_SUFFIXES = XLSX_SUFFIXES + YAML_SUFFIXES
+WORKBOOK_SUFFIXES = SPREADSHEET_SUFFIXES + YAML_SUFFIXES
+# Spreadsheet-like files lianfang cannot read: a folder search reports them (LF100 saying what to
+# do) rather than skipping them without a word.
+UNREADABLE_SUFFIXES = (".csv", ".tsv", ".xlsb", ".numbers")
 
 
 def read_workbook(path: str | Path) -> ReadResult:
-    """Read an xlsx or YAML workbook. Never raises for a bad file: problems become findings."""
+    """Read a spreadsheet or YAML workbook, chosen by the suffix in any letter case. Never raises
+    for a bad file: problems are returned with the result."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES and (problem := _not_a_regular_file(path)):
-        findings: list[Finding] = []
-        emit(findings, "LF100", problem)
-        return ReadResult(None, findings, str(path))
+        problems: Problems = []
+        emit(problems, "LF100", problem)
+        return ReadResult(None, problems, str(path))
     if suffix in YAML_SUFFIXES:
         from lianfang.io.yaml_reader import read_yaml
 
         return read_yaml(path)
-    if suffix in XLSX_SUFFIXES:
+    if suffix in SPREADSHEET_SUFFIXES:
         from lianfang.io.xlsx_reader import read_xlsx
 
         return read_xlsx(path)
-    findings = []
-    emit(findings, "LF100", tr("不支持的文件类型「{s}」：请提交 .xlsx 或 .yaml 工作簿（.xls 请先另存为 .xlsx）",
-                               "unsupported file type {s!r}: use .xlsx or .yaml (save .xls as .xlsx first)", s=suffix or path.name))
-    return ReadResult(None, findings, str(path))
+    problems = []
+    emit(problems, "LF100", unsupported_message(suffix or path.name))
+    return ReadResult(None, problems, str(path))
+
+
+def unsupported_message(suffix: str) -> str:
+    """Why a file of this type is not read, and what to do instead."""
+    if suffix in (".csv", ".tsv"):
+        return tr("「{s}」文件只有一张表的文字，不是工作簿：请用 Excel/WPS 填写工作簿模板（lianfang init）并保存为 .xlsx",
+                  "a {s} file holds one table of text, not a workbook: fill in the workbook template (lianfang init) and save it as .xlsx", s=suffix)
+    if suffix == ".xlsb":
+        return tr("二进制工作簿（.xlsb）无法读取：请在 Excel 中“另存为” Excel 工作簿（.xlsx）",
+                  "a binary workbook (.xlsb) cannot be read: in Excel, save it as an Excel workbook (.xlsx)")
+    if suffix == ".numbers":
+        return tr("Numbers 表格（.numbers）无法读取：请在 Numbers 中“导出为” Excel（.xlsx）",
+                  "a Numbers spreadsheet (.numbers) cannot be read: in Numbers, export it to Excel (.xlsx)")
+    return tr("不支持的文件类型「{s}」：请提交 .xlsx、.xls、.ods 或 .yaml 工作簿",
+              "unsupported file type {s!r}: use a .xlsx, .xls, .ods or .yaml workbook", s=suffix)
 
 
 def _not_a_regular_file(path: Path) -> str | None:

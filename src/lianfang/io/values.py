@@ -6,6 +6,7 @@ Shared by the xlsx and YAML readers so both accept exactly the same spellings.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,8 +33,11 @@ _DATE_TEXT = (
     re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
 )
-_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
-_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "✗"})
+_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔"})
+_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "✗", "✘"})
+# hyphen-like dashes an ID may be typed with (NFKC leaves these alone): all read as "-"
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+_ID_MAX = 32
 EXCEL_EPOCH = date(1899, 12, 30)
 # the largest serial Excel accepts (9999-12-31)
 _MAX_SERIAL = 2958465
@@ -150,11 +154,12 @@ def coerce(spec: FieldSpec, raw: Any, *, excel: bool = False) -> Any:
         if kind == IDS:
             return [_id(spec, x) for x in items]
         if kind == NEXT:
+            # the step ID is read as an ID; the rest of the item (a condition in () or （）) is
+            # kept exactly as written
             out = []
             for x in items:
-                target, condition = parse_next(x)
-                _id(spec, target)
-                out.append(format_next(target, condition))
+                target, _condition = parse_next(x)
+                out.append(_id(spec, target) + x[len(target):] if x.startswith(target) else format_next(_id(spec, target), _condition))
             return out
         members = []
         for x in items:
@@ -166,9 +171,7 @@ def coerce(spec: FieldSpec, raw: Any, *, excel: bool = False) -> Any:
     if kind == DATE:
         d = read_date(raw, excel)
         if d is None:
-            raise Problem("LF105", tr("「{h}」的值「{v}」不是有效日期（如 2012-07-01、2012年7月1日）",
-                                      "{h} ({k}): {v!r} is not a date (e.g. 2012-07-01)",
-                                      h=spec.header, k=spec.key, v=as_text(raw)))
+            raise _bad_date(spec, raw)
         return d
     if kind == DUE:
         d = read_date(raw, excel) if not isinstance(raw, int | float) or excel else None
@@ -181,7 +184,8 @@ def coerce(spec: FieldSpec, raw: Any, *, excel: bool = False) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise Problem("LF105", tr("「{h}」的值「{v}」应为 是 或 否", "{h} ({k}): {v!r} is not a boolean (是/否, Y/N, true/false, 1/0)",
+        raise Problem("LF105", tr("「{h}」的值「{v}」应为 是 或 否（也可写 Y/N、true/false、1/0、√/×；留空为否）",
+                                  "{h} ({k}): {v!r} is not a boolean (是/否, Y/N, true/false, 1/0, √/×; empty is 否)",
                                   h=spec.header, k=spec.key, v=as_text(raw)))
     if kind == YEAR:
         text = as_text(raw).removesuffix("年")
@@ -259,17 +263,66 @@ def coerce_column(spec: FieldSpec, raws: Sequence[Any], *, excel: bool = False) 
     return out, problems
 
 
+def normalize_id(text: str) -> str:
+    """An ID or code as read (format 1.1): Unicode NFKC (full-width ``ＦＸ０４`` is ``FX04``) and
+    every hyphen-like dash as ``-``, so ``ＦＸ－04`` and ``FX–04`` are ``FX-04``."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
+
+
 def _id(spec: FieldSpec, raw: Any) -> str:
-    text = as_text(raw)
+    written = as_text(raw)
+    text = normalize_id(written)
     if not ID_RE.match(text):
-        raise Problem("LF105", tr("「{h}」的值「{v}」不是有效编号（1–32 位字母、数字、-、_、.）",
-                                  "{h} ({k}): {v!r} is not a valid ID (1–32 letters, digits, - _ .)",
-                                  h=spec.header, k=spec.key, v=text))
+        raise Problem("LF105", _id_problem(spec, written, text))
     return text
+
+
+def _id_problem(spec: FieldSpec, written: str, text: str) -> str:
+    """What exactly is wrong with an ID: too long, a space inside, or which character."""
+    h, k = spec.header, spec.key
+    if len(text) > _ID_MAX:
+        return tr("「{h}」的值「{v}」有 {n} 个字符，编号最多 {m} 个字符", "{h} ({k}): {v!r} has {n} characters; an ID has at most {m}",
+                  h=h, k=k, v=written, n=len(text), m=_ID_MAX)
+    if any(c.isspace() for c in text):
+        return tr("「{h}」的值「{v}」中间有空格：编号不能含空格（如 FX-01）", "{h} ({k}): {v!r} has a space inside; an ID has none (e.g. FX-01)",
+                  h=h, k=k, v=written)
+    bad = next((c for c in text if not ID_RE.match(c)), "")
+    return tr("「{h}」的值「{v}」含有不允许的字符「{c}」：编号只能由字母、数字、-、_、. 组成（1–{m} 位）",
+              "{h} ({k}): {v!r} holds the character {c!r}, which an ID may not; use letters, digits, - _ . (1–{m})",
+              h=h, k=k, v=written, c=bad, m=_ID_MAX)
+
+
+def _bad_date(spec: FieldSpec, raw: Any) -> Problem:
+    """A date that does not read: a form that is not accepted, or a day that does not exist."""
+    text = as_text(raw)
+    forms = tr("可写 Excel 日期，或 2012-07-01、2012/7/1、2012.7.1、2012年7月1日", "write an Excel date, or 2012-07-01, 2012/7/1, 2012.7.1, 2012年7月1日")
+    if any(p.match(text) for p in _DATE_TEXT):
+        return Problem("LF105", tr("「{h}」的值「{v}」不是存在的日期（月或日超出范围）", "{h} ({k}): {v!r} is not a day that exists (month or day out of range)",
+                                   h=spec.header, k=spec.key, v=text))
+    return Problem("LF105", tr("「{h}」的值「{v}」不是日期：{f}", "{h} ({k}): {v!r} is not a date: {f}",
+                               h=spec.header, k=spec.key, v=text, f=forms))
 
 
 def _bad_enum(spec: FieldSpec, raw: Any) -> Problem:
     choices = "、".join(spec.vocab.choices())
-    return Problem("LF104", tr("「{h}」的值「{v}」不在可选范围内，可选：{c}",
-                               "{h} ({k}): {v!r} is not one of: {c}",
-                               h=spec.header, k=spec.key, v=as_text(raw) if not isinstance(raw, list | dict) else str(raw), c=choices))
+    text = as_text(raw) if not isinstance(raw, list | dict) else str(raw)
+    message = tr("「{h}」的值「{v}」不在可选范围内，可选：{c}", "{h} ({k}): {v!r} is not one of: {c}",
+                 h=spec.header, k=spec.key, v=text, c=choices)
+    guess = _guess_member(spec, text) if not isinstance(raw, list | dict) else None
+    if guess is not None:
+        message += tr("（是否应为「{g}」？）", " (did you mean {g!r}?)", g=guess)
+    return Problem("LF104", message)
+
+
+def _guess_member(spec: FieldSpec, text: str) -> str | None:
+    """The one choice this value holds or is part of, by its Chinese name or alias (``高风险点``
+    → 高, ``事前预防阶段`` → 前期预防), None when there is no such choice or more than one."""
+    folded = re.sub(r"[\s\u3000]+", "", text).casefold()
+    if not folded:
+        return None
+    names = {m.value: m.value for m in spec.vocab}
+    names.update((alias, value) for alias, value in spec.vocab.aliases().items() if len(alias) >= 2 and not alias.isascii())
+    hits = {value for name, value in names.items() if name.casefold() in folded or folded in name.casefold()}
+    return hits.pop() if len(hits) == 1 else None

@@ -1,112 +1,82 @@
-"""Reading an xlsx unit workbook.
+"""Reading a spreadsheet unit workbook: .xlsx, .xlsm, .xls, .ods, and WPS's .et where it can.
 
-Cell values are read with python-calamine (fast, and it knows Excel's date formats, East-Asian
-built-ins included). The file is untrusted, so before calamine sees it the zip is checked: sizes,
-compression ratios and the cell range of every sheet are bounded, because calamine stores a
-sheet as one dense rectangle and a 5 KB file with a value in ``A1`` and one in ``XFD1048576``
-would otherwise ask for half a terabyte and abort the process.
+Cell values are read with python-calamine (fast; it knows Excel's date formats, East-Asian
+built-ins included, and reads the old binary .xls and OpenDocument .ods as well). The file is
+untrusted: a zip container (xlsx, xlsm, ods) is checked by ``zip_guard`` before calamine sees
+it; an .xls is bounded by its size and each sheet by its used range before its cells become
+Python objects.
 
 The reader finds the sheets, header rows and columns (with the spec's tolerance), turns each data
-row into a ``RawRow`` with the raw cell values and their cells, and hands them to
-``build_workbook`` exactly as the YAML reader does.
+row into raw cell values with their cells, and hands them to ``build_workbook`` exactly as the
+YAML reader does. What it cannot use it reports as a problem with its cell; it never raises for
+a bad file.
 """
 
 from __future__ import annotations
 
-import copy
-import gc
+import html
 import io
-import os
 import re
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils.cell import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-from lianfang.config import ConfigError
-from lianfang.findings import Finding, Location
+from lianfang.findings import Location
 from lianfang.i18n import tr
-from lianfang.io.build import RawRow, RawTable, ReadResult, build_workbook, emit
+from lianfang.io.build import Problems, RawRow, RawTable, ReadResult, build_workbook, emit
 from lianfang.io.format import (
     IGNORED_HEADERS,
     TABLE_SPECS,
     UNIT,
     TableSpec,
     clean_header,
+    lookalike_table,
     match_field,
     match_table,
 )
+from lianfang.io.limits import MAX_SHEET_CELLS, max_sheet_rows
+from lianfang.io.zip_guard import (
+    MAX_FILE_BYTES,
+    ODS,
+    OLE_MAGIC,
+    XLSX,
+    ContainerRefused,
+    check_zip,
+    short_error,
+    too_many_rows,
+)
 from lianfang.model.source import Origin, Source
+from lianfang.speed import gc_paused
 
-# Hard limits against hostile files. A real unit workbook is a few MB and a few thousand rows.
-MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself
-MAX_UNCOMPRESSED = 256 * 1024 * 1024  # sum over all zip members, declared and actual
-MAX_RATIO = 200  # uncompressed : compressed, checked on members larger than RATIO_FLOOR
-RATIO_FLOOR = 16 * 1024 * 1024  # a small part may compress far better (a cell of one repeated character)
-MAX_MEMBERS = 10_000
-MAX_SHEET_CELLS = 5_000_000  # rows × columns of the used range of one sheet
-MAX_SHEET_ROWS = 200_000  # rows of the used range of one sheet; LIANFANG_MAX_ROWS overrides it
-ROWS_ENV = "LIANFANG_MAX_ROWS"
-MAX_SHARED_STRINGS = 5_000_000  # calamine reserves memory for the uniqueCount a file declares
-MAX_TAG_BYTES = 1024 * 1024  # no legitimate tag is this long
 HEADER_SEARCH_ROWS = 10  # the header row is within the first 10 rows of a table sheet
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, and Excel's password-protected .xlsx
-_CHUNK = 1 << 20
-_OVERLAP = 32  # bytes kept between chunks so a pattern split by a chunk boundary is still seen
-
-# Cheap test of whether a sheet can exceed 26 columns × 99,999 rows (under both caps): a
-# reference with two or more column letters or a six-digit row, or a cell without a leading
-# r="…" (its position is implied, so only counting tells where it lands). Excel, WPS and
-# openpyxl always write <c r="A1" …>, so real files take the cheap path.
-# any spelling calamine accepts: either quote, spaces around =, a lower-case column (no (?i) or
-# \b: they make this pass over every sheet six times slower)
-_SUSPECT_REF = re.compile(rb'r\s*=\s*["\'](?:[A-Za-z][A-Za-z]|[A-Za-z]?[0-9]{6})')
-_IMPLIED_CELL = re.compile(rb'<c(?![\w.:-]| r=")')
-_IMPLIED_CELL_NS = re.compile(rb':c(?![\w.:-]| r=")')  # <x:c …>, written by some .NET tools
-_DTD = (b"<!DOCTYPE", b"<!ENTITY")
-_ROOT = re.compile(rb"<[A-Za-z_]")  # the root element's start: the prolog (where a DTD goes) ends
-# the shared-string table's root tag, wherever it is (comments may come first), and its count
-_SST_TAG = re.compile(rb'<(?:[\w.-]+:)?sst(?=[\s/>])')
-_SST_COUNT = re.compile(rb'uniqueCount\s*=\s*["\']\s*\+?([0-9]+)')
-# the exact count: every row and cell tag, with its reference if it has one
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
-_R_ATTR = re.compile(rb'(?i)(?<![\w.-])r\s*=\s*(["\'])([A-Z]*)([0-9]*)\1')
+# An .xls is read whole by calamine: real ones are a few MB (65,536 rows × 256 columns at most)
+MAX_XLS_BYTES = 32 * 1024 * 1024
+_ZIP_MAGIC = b"PK\x03\x04"
 
 # 单位信息 may have a 项目 | 内容 header row
 _UNIT_LABEL_HEADERS = frozenset({"项目", "item", "key", "field"})
 _UNIT_VALUE_HEADERS = frozenset({"内容", "value", "content"})
+# the first words of a note row under a table (format 1.1)
+NOTE_PREFIXES = ("注", "说明", "备注：", "备注:", "填表说明")
 
 
 class _Refused(Exception):
-    """The file must not be handed to calamine; the message says why."""
-
-
-def max_sheet_rows() -> int:
-    """The row cap of a sheet: ``LIANFANG_MAX_ROWS`` when set, else MAX_SHEET_ROWS.
-
-    Raises ``ConfigError`` when the variable is not a positive integer (a bad setting, not a bad
-    file: the command cannot run, exit 2).
-    """
-    text = os.environ.get(ROWS_ENV, "").strip()
-    if not text:
-        return MAX_SHEET_ROWS
-    if not text.isdigit() or int(text) < 1:
-        raise ConfigError(tr("环境变量 {v} 应为正整数（每张工作表最多读取的行数），实际是「{t}」",
-                             "{v} must be a positive integer (the most rows read from a sheet), not {t!r}", v=ROWS_ENV, t=text))
-    return int(text)
+    """The file must not be (or could not be) handed to calamine; the message says why."""
 
 
 def read_xlsx(path: str | Path, data: bytes | None = None) -> ReadResult:
-    """Read an xlsx workbook; never raises for a bad file (``ConfigError`` for a bad setting)."""
+    """Read a spreadsheet workbook (.xlsx/.xlsm/.xls/.ods/.et, decided by its content and name);
+    never raises for a bad file (``SettingError`` for a bad LIANFANG_MAX_ROWS)."""
     path = Path(path)
-    findings: list[Finding] = []
+    findings: Problems = []
     row_cap = max_sheet_rows()
+    suffix = path.suffix.lower()
 
     def unreadable(message: str) -> ReadResult:
+        findings.clear()
         emit(findings, "LF100", message, Location())
         return ReadResult(None, findings, str(path))
 
@@ -123,274 +93,160 @@ def read_xlsx(path: str | Path, data: bytes | None = None) -> ReadResult:
         return unreadable(tr("文件过大（{n} 字节，上限 {m} 字节）", "file too large ({n} bytes, limit {m})",
                              n=len(data), m=MAX_FILE_BYTES))
     try:
-        _check_container(data, row_cap)
-    except _Refused as e:
-        return unreadable(str(e))
+        fmt = _container(data, suffix, row_cap)
+    except (ContainerRefused, _Refused) as e:
+        return unreadable(_et_hint(suffix, str(e)))
 
     origin = Origin(path=str(path), format="xlsx")
     tables: dict[str, RawTable] = {}
     unit_row: RawRow | None = None
-    with _gc_paused():  # tens of thousands of records: cyclic GC passes would cost a third of the time
+    with gc_paused():
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             first_sheet: dict[str, str] = {}
+            others: list[str] = []
+            # calamine gives no merges for .ods: they are read from content.xml (checked above)
+            ods_merges = _ods_merges(data) if fmt == ODS else {}
             for meta in book.sheets_metadata:
                 if meta.typ != SheetTypeEnum.WorkSheet:
                     continue  # chart and macro sheets hold no table
                 name = meta.name
                 spec = match_table(name)
                 if spec is None:
-                    continue  # 填表说明, 选项, a user's own notes
+                    others.append(name)  # 填表说明, 选项, a user's own notes; or a look-alike (below)
+                    continue
                 if spec.key in first_sheet:
                     emit(findings, "LF107", tr("工作表「{s}」与「{f}」是同一张表，已忽略", "sheet {s!r} is the same table as {f!r}; ignored",
                                                s=name, f=first_sheet[spec.key]), Location(sheet=name))
                     continue
                 first_sheet[spec.key] = name
                 origin.sheets[spec.key] = name
-                sheet = _Sheet(name, book.get_sheet_by_name(name))
-                if len(sheet.rows) > row_cap:
-                    raise _Refused(_too_many_rows(name, row_cap))
+                sheet = _Sheet(name, book.get_sheet_by_name(name), row_cap, checked=fmt != "xls")
+                if fmt == ODS:
+                    sheet.merges = ods_merges.get(name, [])
                 if spec is UNIT:
                     unit_row = _unit(sheet, findings)
                 else:
                     tables[spec.key] = _table(sheet, spec, findings)
                 del sheet  # one sheet's cells in memory at a time
         except _Refused as e:
-            findings.clear()
             return unreadable(str(e))
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as e:  # noqa: BLE001 - calamine's own errors, and pyo3 panics are BaseException
-            findings.clear()
-            return unreadable(tr("无法解析工作簿，文件可能已损坏：{e}", "cannot parse the workbook, the file may be corrupt: {e}",
-                                 e=_short(e)))
+            return unreadable(_et_hint(suffix, tr("无法解析工作簿，文件可能已损坏：{e}", "cannot parse the workbook, the file may be corrupt: {e}",
+                                                  e=short_error(e))))
 
+        lookalikes = _lookalikes(others, origin.sheets, findings)
         for spec in TABLE_SPECS:
             if spec.required and spec.key not in origin.sheets:
-                emit(findings, "LF101", tr("缺少必需的工作表「{s}」", "required sheet {s!r} ({k}) is missing", s=spec.sheet, k=spec.key),
-                     Location(sheet=spec.sheet))
+                if spec.key in lookalikes:
+                    emit(findings, "LF101", tr("缺少必需的工作表「{s}」（有一张名为「{o}」的工作表，是否就是它？请改名为「{s}」）",
+                                               "required sheet {s!r} ({k}) is missing (is the sheet {o!r} meant to be it? rename it to {s!r})",
+                                               s=spec.sheet, k=spec.key, o=lookalikes[spec.key]),
+                         Location(sheet=spec.sheet))
+                else:
+                    emit(findings, "LF101", tr("缺少必需的工作表「{s}」", "required sheet {s!r} ({k}) is missing", s=spec.sheet, k=spec.key),
+                         Location(sheet=spec.sheet))
         wb = build_workbook(origin, unit_row, tables, excel=True, findings=findings)
     return ReadResult(wb, findings, str(path))
 
 
-@contextmanager
-def _gc_paused():
-    """No cyclic GC while a workbook is read; afterwards, what was read goes straight to the
-    oldest generation. Otherwise the first young collection would walk every record (0.1 s for
-    80,000 of them) only to find that all of them live on, and the next one would walk them again.
-    gc.freeze() + gc.unfreeze() moves every tracked object to the oldest generation without a
-    pass; it is skipped when someone else uses the permanent generation."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
+def _container(data: bytes, suffix: str, row_cap: int) -> str:
+    """Which kind of file ``data`` is (``"xlsx"``, ``"ods"`` or ``"xls"``), by its content
+    first and its name second, after checking that it is safe to hand to calamine; raises
+    ``ContainerRefused``/``_Refused`` with the reason."""
+    zipped = data.startswith(_ZIP_MAGIC)
+    if zipped or suffix in (".xlsx", ".xlsm", ".ods"):
+        # an .xls or .et that is really a zip is read as what it is; a non-zip .xlsx is refused
+        kind = ODS if (zipped and _is_ods(data)) or (not zipped and suffix == ".ods") else XLSX
+        check_zip(data, kind, row_cap)
+        return kind
+    if not data.startswith(OLE_MAGIC):
+        raise _Refused(tr("不是有效的 {s} 文件，可能已损坏、不完整或只是改了扩展名", "not a valid {s} file: corrupt, truncated or just renamed",
+                          s=suffix or "Excel"))
+    if len(data) > MAX_XLS_BYTES:
+        raise _Refused(tr("旧版 .xls 文件过大（{n} 字节，上限 {m} 字节）：请另存为 .xlsx",
+                          "the old-format .xls file is too large ({n} bytes, limit {m}): save it as .xlsx", n=len(data), m=MAX_XLS_BYTES))
+    if _encrypted(data):
+        raise _Refused(tr("文件设有打开密码，无法读取：请取消密码后另存", "the file is password-protected: remove the password and save it again"))
+    return "xls"
 
 
-def _short(e: BaseException) -> str:
-    text = str(e).strip() or type(e).__name__
-    return text.splitlines()[0][:200]
+_ODS_CELL = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
+_ODS_ATTR = {key: re.compile(rb"table:" + key + rb'\s*=\s*["\']([^"\']*)') for key in
+             (b"name", b"number-rows-repeated", b"number-columns-repeated", b"number-rows-spanned", b"number-columns-spanned")}
 
 
-def _too_many_rows(name: str, cap: int) -> str:
-    return tr("「{p}」的数据超过 {m} 行，超出读取上限（可用环境变量 {v} 调整）",
-              "{p} has more than {m} rows of data, over the limit (set {v} to change it)", p=name, m=cap, v=ROWS_ENV)
+def _ods_attr(attrs: bytes, key: bytes, default: int = 1) -> int:
+    m = _ODS_ATTR[key].search(attrs)
+    return int(m.group(1)) if m and m.group(1).isdigit() else default
 
 
-# -- the container: zip checks before any parsing --
-
-
-def _check_container(data: bytes, row_cap: int = MAX_SHEET_ROWS) -> None:
-    """Raise ``_Refused`` unless ``data`` is a plausible, bounded xlsx zip."""
-    if not data:
-        raise _Refused(tr("文件为空", "the file is empty"))
-    if data.startswith(OLE_MAGIC):
-        raise _Refused(tr("文件是设有打开密码的 Excel 工作簿，或旧版 .xls 文件：请取消密码，或在 Excel/WPS 中另存为 .xlsx",
-                          "the file is a password-protected Excel workbook or an old .xls file: remove the password or save it as .xlsx"))
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise _Refused(tr("不是有效的 .xlsx 文件（不是 zip 格式），可能已损坏、不完整或只是改了扩展名",
-                          "not a valid .xlsx file (not a zip): corrupt, truncated or just renamed")) from None
-    except (OSError, ValueError, EOFError) as e:
-        raise _Refused(tr("xlsx 文件已损坏或不完整：{e}", "the xlsx file is corrupt or truncated: {e}", e=_short(e))) from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise _Refused(tr("xlsx 内部文件过多（{n} 个，上限 {m}），可能是恶意构造的文件",
-                              "too many parts in the xlsx ({n}, limit {m}): a crafted file?", n=len(infos), m=MAX_MEMBERS))
-        names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names:
-            if "mimetype" in names and "content.xml" in names:
-                hint = tr("这是 OpenDocument 表格（.ods），请另存为 .xlsx", "it is an OpenDocument spreadsheet (.ods): save it as .xlsx")
-            elif "xl/workbook.bin" in names:
-                hint = tr("这是二进制工作簿（.xlsb），请另存为 .xlsx", "it is a binary workbook (.xlsb): save it as .xlsx")
+def _ods_merges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """sheet name -> its merges as calamine gives them for xlsx: ((top, left), (bottom, right)),
+    0-based. content.xml has passed ``check_zip`` (bounded, no DTD)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read("content.xml")
+    out: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    row = col = rrep = 0
+    for m in _ODS_CELL.finditer(xml):
+        closing, tag, attrs, empty = m.groups()
+        if tag == b"table":
+            if not closing:
+                n = _ODS_ATTR[b"name"].search(attrs)
+                merges = out.setdefault(html.unescape(n.group(1).decode("utf-8", "replace")) if n else "", [])
+                row = 0
+        elif tag == b"table-row":
+            if closing:
+                row += rrep
             else:
-                hint = tr("缺少 xl/workbook.xml", "xl/workbook.xml is missing")
-            raise _Refused(tr("不是 Excel 工作簿：{h}", "not an Excel workbook: {h}", h=hint))
-        total = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise _Refused(tr("xlsx 文件已加密，无法读取：请取消密码后另存", "the xlsx file is encrypted: remove the password and save it again"))
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise _Refused(tr("xlsx 使用了不支持的压缩方式（{n}）", "the xlsx uses an unsupported compression method ({n})",
-                                  n=info.compress_type))
-            total += info.file_size
-            _check_ratio(info.filename, info.file_size, info.compress_size)
-        _check_total(total)
-        actual = 0
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                actual = _scan_member(zf, info, actual, row_cap)
-            else:
-                actual += info.file_size  # not parsed by calamine (images, printer settings)
+                rrep, col = _ods_attr(attrs, b"number-rows-repeated"), 0
+                if empty:
+                    row += rrep
+        elif not closing:
+            rows, cols = _ods_attr(attrs, b"number-rows-spanned"), _ods_attr(attrs, b"number-columns-spanned")
+            if tag == b"table-cell" and (rows > 1 or cols > 1):
+                merges.append(((row, col), (row + rows - 1, col + cols - 1)))
+            col += _ods_attr(attrs, b"number-columns-repeated")
+    return out
 
 
-def _check_total(total: int) -> None:
-    if total > MAX_UNCOMPRESSED:
-        raise _Refused(tr("xlsx 解压后过大（超过 {m} MiB），可能是 zip 炸弹",
-                          "the xlsx unpacks to more than {m} MiB: a zip bomb?", m=MAX_UNCOMPRESSED >> 20))
+def _is_ods(data: bytes) -> bool:
+    return b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in data[:200]
 
 
-def _check_ratio(name: str, size: int, compressed: int) -> None:
-    if size > RATIO_FLOOR and size > MAX_RATIO * max(compressed, 1):
-        raise _Refused(tr("xlsx 中 {p} 的压缩比异常（{r}:1，上限 {m}:1），可能是 zip 炸弹",
-                          "{p} in the xlsx is compressed {r}:1 (limit {m}:1): a zip bomb?",
-                          p=name, r=size // max(compressed, 1), m=MAX_RATIO))
+def _encrypted(data: bytes) -> bool:
+    """An OLE container holding an encrypted OOXML package (Excel's 'password to open')."""
+    return "EncryptedPackage".encode("utf-16-le") in data[:1 << 20] or "EncryptionInfo".encode("utf-16-le") in data[:1 << 20]
 
 
-def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, actual: int, row_cap: int) -> int:
-    """Inflate one XML part as a stream and check it: its real size (headers can lie), no DTD,
-    a sane sharedStrings count, and a bounded cell range. Returns the running total size."""
-    # Read up to the limit rather than the declared size, so a part that inflates beyond what
-    # its header claims is measured, not silently cut short.
-    probe = copy.copy(info)
-    probe.file_size = MAX_UNCOMPRESSED + 1
-    size = 0
-    tail = b""
-    suspect = False
-    sst_pending = b""  # an unfinished <sst …> tag, from its "<" on
-    # calamine reads the shared strings from xl/sharedStrings.xml, whatever the relationships say,
-    # and finds that name in any letter case; the tag is looked for in any part of that name
-    shared_strings = info.filename.replace("\\", "/").rsplit("/", 1)[-1].casefold() == "sharedstrings.xml"
-    prolog = True  # before the root element, where a DTD would be
-    try:
-        with zf.open(probe) as stream:
-            while True:
-                chunk = stream.read(_CHUNK)
-                final = not chunk
-                size += len(chunk)
-                actual += len(chunk)
-                _check_total(actual)
-                _check_ratio(info.filename, size, info.compress_size)
-                window = tail + chunk
-                # every <sst …> tag (a decoy in a comment must not hide the real one); a tag cut
-                # by the chunk boundary is completed with the next chunk
-                scan = sst_pending + chunk if sst_pending else window
-                sst_pending = b""
-                if shared_strings and b"sst" in scan:
-                    for m in _SST_TAG.finditer(scan):
-                        gt = scan.find(b">", m.start())
-                        if gt < 0:
-                            sst_pending = scan[m.start():]
-                            break
-                        _check_shared_strings(scan[m.start():gt])
-                    if len(sst_pending) > MAX_TAG_BYTES or (final and sst_pending):
-                        raise _Refused(tr("xlsx 中 {p} 含有异常长或不完整的标签，可能是恶意构造的文件",
-                                          "{p} in the xlsx holds an absurdly long or unfinished tag: a crafted file?", p=info.filename))
-                if prolog:
-                    root = _ROOT.search(window)
-                    head = window[:root.start()] if root else window
-                    if any(marker in head for marker in _DTD):
-                        raise _Refused(tr("xlsx 中 {p} 含有 DTD 声明，已拒绝读取", "{p} in the xlsx declares a DTD; refused", p=info.filename))
-                    prolog = root is None
-                if not suspect:
-                    suspect = any(_found(p, window, final) for p in (_SUSPECT_REF, _IMPLIED_CELL, _IMPLIED_CELL_NS))
-                if final:
-                    break
-                tail = window[-_OVERLAP:]
-    except _Refused:
-        raise
-    except Exception as e:  # BadZipFile (bad CRC), zlib.error, EOFError on a truncated part
-        raise _Refused(tr("xlsx 文件已损坏或不完整：{e}", "the xlsx file is corrupt or truncated: {e}", e=_short(e))) from None
-    if suspect:
-        _check_cell_range(zf, probe, info.filename, row_cap)
-    return actual
+def _et_hint(suffix: str, message: str) -> str:
+    if suffix != ".et":
+        return message
+    return tr("{m}。这是 WPS 表格（.et）文件，lianfang 读不了它：请在 WPS 中“另存为” Excel 工作簿（.xlsx）后再提交",
+              "{m}. This is a WPS spreadsheet (.et) lianfang cannot read: in WPS, save it as an Excel workbook (.xlsx)", m=message)
 
 
-def _check_shared_strings(tag: bytes) -> None:
-    """calamine reserves memory for as many strings as the root tag declares: bound it."""
-    m = _SST_COUNT.search(tag)
-    if m and int(m.group(1)) > MAX_SHARED_STRINGS:
-        raise _Refused(tr("xlsx 的共享字符串表声明了 {n} 项（上限 {m}），可能是恶意构造的文件",
-                          "the xlsx shared-string table declares {n} entries (limit {m}): a crafted file?",
-                          n=int(m.group(1)), m=MAX_SHARED_STRINGS))
-
-
-def _found(pattern: re.Pattern[bytes], window: bytes, final: bool) -> bool:
-    """A match, ignoring one so close to the end of the window that what follows it is not yet
-    read: the next window starts _OVERLAP bytes earlier and looks at it again."""
-    m = pattern.search(window)
-    return m is not None and (final or m.start() < len(window) - _OVERLAP // 2)
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _check_cell_range(zf: zipfile.ZipFile, probe: zipfile.ZipInfo, name: str, row_cap: int) -> None:
-    """The exact used range of a part, counted as calamine does: valued (not self-closing)
-    cells only, a position implied when a cell or row has no reference."""
-    min_r = min_c = 1 << 62
-    max_r = max_c = 0
-    row = col = 0
-    buf = b""
-    with zf.open(probe) as stream:
-        while True:
-            chunk = stream.read(_CHUNK)
-            buf += chunk
-            # only complete tags: keep an unfinished one for the next chunk
-            lt = buf.rfind(b"<")
-            end = len(buf) if not chunk or lt < 0 or buf.find(b">", lt) >= 0 else lt
-            if len(buf) - end > MAX_TAG_BYTES:
-                raise _Refused(tr("xlsx 中 {p} 含有异常长的标签，可能是恶意构造的文件", "{p} in the xlsx holds an absurdly long tag: a crafted file?", p=name))
-            for m in _TAG.finditer(buf, 0, end):
-                refs = _R_ATTR.findall(m.group(2))
-                if len(refs) > 1:
-                    raise _Refused(tr("xlsx 中 {p} 的单元格带有重复的位置属性，可能是恶意构造的文件",
-                                      "{p} in the xlsx has a cell with a repeated reference: a crafted file?", p=name))
-                ref = refs[0] if refs else None
-                if m.group(1) == b"row":
-                    row = int(ref[2]) if ref and ref[2] else row + 1
-                    col = 0
-                    continue
-                if ref and ref[1]:
-                    col = _column_number(ref[1].upper())
-                    if ref[2]:
-                        row = int(ref[2])
-                else:
-                    col += 1
-                if m.group(3):
-                    continue  # a self-closing cell has no value
-                min_r, max_r = min(min_r, row), max(max_r, row)
-                min_c, max_c = min(min_c, col), max(max_c, col)
-                if max_r - min_r >= row_cap:
-                    raise _Refused(_too_many_rows(name, row_cap))
-                if (max_r - min_r + 1) * (max_c - min_c + 1) > MAX_SHEET_CELLS:
-                    raise _Refused(tr("xlsx 中 {p} 的数据范围过大（超过 {m} 个单元格），可能是恶意构造的文件",
-                                      "the data range of {p} in the xlsx is too large (over {m} cells): a crafted file?",
-                                      p=name, m=MAX_SHEET_CELLS))
-            buf = buf[end:]
-            if not chunk:
-                break
+def _lookalikes(others: list[str], found: dict[str, str], findings: Problems) -> dict[str, str]:
+    """LF106 for every sheet whose name looks like a known sheet's (format 1.1); returns
+    table key -> that sheet's name for the tables not found under their own name."""
+    out: dict[str, str] = {}
+    for name in others:
+        spec = lookalike_table(name)
+        if spec is None:
+            continue  # 填表说明, 选项, notes: ignored quietly
+        if spec.key in found:
+            emit(findings, "LF106", tr("工作表「{s}」的名称像「{t}」，但「{t}」已另有工作表「{f}」，此表已忽略",
+                                       "sheet {s!r} looks like {t!r}, but {t!r} is the sheet {f!r}; this one is ignored",
+                                       s=name, t=spec.sheet, f=found[spec.key]), Location(sheet=name))
+        else:
+            emit(findings, "LF106", tr("工作表「{s}」未被读取：名称不是「{t}」，是否应该命名为「{t}」？",
+                                       "sheet {s!r} is not read: its name is not {t!r}; was it meant to be {t!r}?",
+                                       s=name, t=spec.sheet), Location(sheet=name))
+            out.setdefault(spec.key, name)
+    return out
 
 
 # -- sheets --
@@ -401,14 +257,19 @@ class _Sheet:
 
     __slots__ = ("name", "rows", "row0", "col0", "merges")
 
-    def __init__(self, name: str, sheet: Any):
+    def __init__(self, name: str, sheet: Any, row_cap: int, checked: bool):
         self.name = name
+        if not checked and sheet.height * sheet.width > MAX_SHEET_CELLS:
+            # an .xls has no zip to check beforehand: bound it before its cells become objects
+            raise _Refused(tr("工作表「{p}」的数据范围过大（超过 {m} 个单元格），可能是恶意构造的文件",
+                              "the data range of sheet {p!r} is too large (over {m} cells): a crafted file?", p=name, m=MAX_SHEET_CELLS))
         self.rows: list[list[Any]] = sheet.to_python()
+        if len(self.rows) > row_cap:
+            raise _Refused(too_many_rows(name, row_cap))
         start = sheet.start
         # to_python() starts at the first used cell, not at A1
         self.row0, self.col0 = start if start is not None and self.rows else (0, 0)
         self.merges = sheet.merged_cell_ranges or []
-
     def cell(self, r: int, c: int) -> Any:
         """The value at absolute 0-based (row, column), '' outside the used range."""
         i, j = r - self.row0, c - self.col0
@@ -434,7 +295,7 @@ def _header_row(sheet: _Sheet, spec: TableSpec) -> int | None:
     return None
 
 
-def _table(sheet: _Sheet, spec: TableSpec, findings: list[Finding]) -> RawTable:
+def _table(sheet: _Sheet, spec: TableSpec, findings: Problems) -> RawTable:
     table = RawTable(spec)
     name = sheet.name
     hi = _header_row(sheet, spec)
@@ -483,6 +344,12 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: list[Finding]) -> RawTable:
     keep = [i for i in range(lo, len(rows))
             if (v.strip() if (v := rows[i][id_j]).__class__ is str else v is not None)
             or not all(_blank(rows[i][j]) for j in js)]
+    # note rows under the table (注：…, 说明…) are not records: skipped without a finding
+    required = [j for j, key in mapped if spec.by_key[key].required]
+    notes = set()
+    while keep and _is_note(rows[keep[-1]], required):
+        notes.add(keep.pop())
+    _headerless(sheet, hi, notes, findings)
     kept = [rows[i] for i in keep]
     by_index = list(zip(*kept, strict=True)) if kept else [()] * len(rows[hi])
     table.columns = {key: by_index[j] for j, key in mapped}
@@ -503,6 +370,51 @@ def _table(sheet: _Sheet, spec: TableSpec, findings: list[Finding]) -> RawTable:
     table.sources = [Source(name, i + row1, columns) for i in keep]
     table.reported = frozenset(f.key for f in missing)
     return table
+
+
+def _is_note(row: list[Any], required: list[int]) -> bool:
+    """A note row: its first non-empty cell starts with 注, 说明, 备注： or 填表说明 and every
+    required cell but that one is empty (format 1.1)."""
+    first = next((j for j, v in enumerate(row) if not _blank(v)), None)
+    if first is None:
+        return False
+    text = row[first]
+    if text.__class__ is not str or not text.strip().startswith(NOTE_PREFIXES):
+        return False
+    return all(_blank(row[j]) for j in required if j != first)
+
+
+def _headerless(sheet: _Sheet, hi: int, notes: set[int], findings: Problems) -> None:
+    """LF106 for text in columns whose header cell is empty: it would otherwise be dropped
+    without a word. One finding per run of adjacent such columns, at its first filled cell,
+    saying how many cells hold text (a row pasted 16,000 columns wide is one finding)."""
+    rows = sheet.rows
+    header = rows[hi]
+    empty = [j for j, v in enumerate(header) if _blank(v)]
+    if not empty:
+        return
+    body = [i for i in range(hi + 1, len(rows)) if i not in notes]
+    runs: list[list[tuple[int, list[int]]]] = []  # runs of adjacent columns: (column, rows with text)
+    for j in empty:
+        filled = [i for i in body if not _blank(rows[i][j])]
+        if not filled:
+            continue
+        if runs and runs[-1][-1][0] == j - 1:
+            runs[-1].append((j, filled))
+        else:
+            runs.append([(j, filled)])
+    for run in runs:
+        j0, filled0 = run[0]
+        r, c = sheet.row0 + min(i for _, f in run for i in f), sheet.col0 + j0
+        first = get_column_letter(c + 1)
+        last = get_column_letter(sheet.col0 + run[-1][0] + 1)
+        columns = first if len(run) == 1 else f"{first}–{last}"
+        n = sum(len(f) for _, f in run)
+        top = next(j for j, f in run if sheet.row0 + f[0] == r)
+        emit(findings, "LF106", tr("工作表「{s}」的 {c} 列没有表头，其中 {n} 个单元格的内容已忽略：请补上表头或移走内容",
+                                   "sheet {s!r}: column {c} has no header; the text of {n} cell(s) in it is ignored: add a header or move the text",
+                                   s=sheet.name, c=columns, n=n),
+             sheet.at(r, sheet.col0 + top))
 
 
 def _merge_fills(sheet: _Sheet, header_r: int, data_cols: dict[int, str]) -> dict[int, dict[str, Any]]:
@@ -533,12 +445,13 @@ def _merge_fills(sheet: _Sheet, header_r: int, data_cols: dict[int, str]) -> dic
     return fills
 
 
-def _unit(sheet: _Sheet, findings: list[Finding]) -> RawRow:
+def _unit(sheet: _Sheet, findings: Problems) -> RawRow:
     """单位信息: labels in column A, values in column B (or under a 项目 | 内容 header)."""
     name = sheet.name
     rows = sheet.rows
     start = 0
     label_j, value_j = 0, 1
+    serial: set[int] = set()
     # an optional 项目 | 内容 header row fixes the two columns; rows above it are a title
     for i in range(min(len(rows), HEADER_SEARCH_ROWS - sheet.row0)):
         cleaned = [clean_header(v).casefold() for v in rows[i]]
@@ -546,6 +459,7 @@ def _unit(sheet: _Sheet, findings: list[Finding]) -> RawRow:
         vj = next((j for j, h in enumerate(cleaned) if h in _UNIT_VALUE_HEADERS), None)
         if lj is not None and vj is not None and lj != vj:
             start, label_j, value_j = i + 1, lj, vj
+            serial = {j for j, h in enumerate(cleaned) if h in IGNORED_HEADERS}  # a 序号 column
             break
     value_letter = get_column_letter(sheet.col0 + value_j + 1)
     field_rows: dict[str, int] = {}
@@ -576,6 +490,19 @@ def _unit(sheet: _Sheet, findings: list[Finding]) -> RawRow:
         field_rows[f.key] = r + 1
         if not _blank(value):
             values[f.key] = value
+    # a value in another column than the label's and the value's is dropped: say so, once per column
+    outside: dict[int, list[int]] = {}
+    for i in range(start, len(rows)):
+        for j, v in enumerate(rows[i]):
+            if j != label_j and j != value_j and j not in serial and not _blank(v):
+                outside.setdefault(j, []).append(i)
+    for j, found in sorted(outside.items()):
+        c, r = sheet.col0 + j, sheet.row0 + found[0]
+        emit(findings, "LF106", tr("单位信息的 {c} 列有 {n} 个单元格有内容（从 {c}{r} 起），但只读取项目列 {a} 和内容列 {b}，已忽略",
+                                   "unit sheet: {n} cell(s) in column {c} hold text (from {c}{r}), but only the label column {a} and the value column {b} are read; ignored",
+                                   c=get_column_letter(c + 1), n=len(found), r=r + 1,
+                                   a=get_column_letter(sheet.col0 + label_j + 1), b=value_letter),
+             sheet.at(r, c))
     crit = [field_rows[k] for k in ("criteria.high", "criteria.medium", "criteria.low") if k in field_rows]
     if crit:
         field_rows["criteria"] = min(crit)

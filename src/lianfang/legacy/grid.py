@@ -22,23 +22,14 @@ from typing import Any
 from openpyxl.utils.cell import get_column_letter
 
 from lianfang.i18n import tr
-from lianfang.io.values import as_text
 
 # The workbook reader's guard, reused so that a .docx meets exactly the limits an .xlsx meets.
-# (helper `read` is moving these into their own module; follow it there at merge)
-from lianfang.io.xlsx_reader import (
-    MAX_FILE_BYTES,
-    MAX_MEMBERS,
-    MAX_SHEET_CELLS,
-    OLE_MAGIC,
-    _check_container,
-    _check_ratio,
-    _check_total,
-    _Refused,
-    _scan_member,
-    _short,
-    max_sheet_rows,
-)
+from lianfang.io.limits import MAX_SHEET_CELLS, max_sheet_rows
+from lianfang.io.values import as_text
+from lianfang.io.zip_guard import MAX_FILE_BYTES, ODS, OLE_MAGIC, XLSX
+from lianfang.io.zip_guard import ContainerRefused as _Refused
+from lianfang.io.zip_guard import check_zip as _guard
+from lianfang.io.zip_guard import short_error as _short
 
 DOCX_SUFFIXES = (".docx",)
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -124,41 +115,14 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def check_zip(data: bytes, kind: str, required: str) -> None:
-    """The workbook reader's zip limits for any OOXML/ODF package: member count, encryption,
-    compression method, declared and actual sizes, compression ratio, no DTD in any XML part.
-    ``required`` is a member the package must have (``word/document.xml``)."""
-    if not data:
-        raise _Refused(tr("文件为空", "the file is empty"))
-    if data.startswith(OLE_MAGIC):
-        raise _Refused(tr("文件设有打开密码，或是旧版二进制格式：请取消密码，或另存为 {k}",
-                          "the file is password-protected or in an old binary format: remove the password or save it as {k}", k=kind))
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _Refused(tr("不是有效的 {k} 文件（不是 zip 格式），可能已损坏、不完整或只是改了扩展名",
-                          "not a valid {k} file (not a zip): corrupt, truncated or just renamed", k=kind)) from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise _Refused(tr("{k} 内部文件过多（{n} 个，上限 {m}），可能是恶意构造的文件",
-                              "too many parts in the {k} ({n}, limit {m}): a crafted file?", k=kind, n=len(infos), m=MAX_MEMBERS))
-        if required not in {i.filename for i in infos}:
+    """The workbook reader's zip limits for any OOXML/ODF package (``io.zip_guard.check_zip``:
+    member count, encryption, compression method, declared and actual sizes, compression ratio,
+    no DTD in any XML part, an .ods sheet's range), and a member the package must have
+    (``word/document.xml``)."""
+    _guard(data, kind.lstrip("."), max_sheet_rows())
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if required not in zf.namelist():
             raise _Refused(tr("不是 {k} 文件：缺少 {p}", "not a {k} file: {p} is missing", k=kind, p=required))
-        total = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise _Refused(tr("文件已加密，无法读取：请取消密码后另存", "the file is encrypted: remove the password and save it again"))
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise _Refused(tr("使用了不支持的压缩方式（{n}）", "unsupported compression method ({n})", n=info.compress_type))
-            total += info.file_size
-            _check_ratio(info.filename, info.file_size, info.compress_size)
-        _check_total(total)
-        actual = 0
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                actual = _scan_member(zf, info, actual, max_sheet_rows())
-            else:
-                actual += info.file_size
 
 
 # -- Word -----------------------------------------------------------------------------------
@@ -280,9 +244,9 @@ def _vmerge(tc: Any, qn: Any) -> str | None:
 
 def _sheet_grids(data: bytes, suffix: str, display: str) -> list[Grid]:
     if suffix in (".xlsx", ".xlsm"):
-        _check_container(data, max_sheet_rows())
+        _guard(data, XLSX, max_sheet_rows())
     elif suffix == ".ods":
-        check_zip(data, ".ods", "content.xml")
+        _guard(data, ODS, max_sheet_rows())
     elif not data.startswith(OLE_MAGIC):
         raise _Refused(tr("不是有效的 .xls 文件，可能已损坏或只是改了扩展名", "not a valid .xls file: corrupt or just renamed"))
     from python_calamine import CalamineWorkbook, SheetTypeEnum

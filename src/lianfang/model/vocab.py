@@ -1,7 +1,8 @@
 """The workbook's vocabularies: enums whose values are the canonical Chinese words.
 
 Each enum accepts the spec's aliases on input (English words, a trailing 风险/类, 高级 or ★★★
-for levels) through ``parse``; pydantic uses the same lookup via ``_missing_``. Output always
+for levels, and the wording of format 1.1: 事前/事中/事后, 一级/二级/三级, H/M/L, 已完成, √ …)
+through ``parse``; pydantic uses the same lookup via ``_missing_``. Output always
 writes ``.value``, the canonical Chinese word.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import ClassVar, Self
 
 _SPACE = re.compile(r"[\s\u3000]+")
@@ -44,7 +45,7 @@ class Vocab(StrEnum):
         return dict(getattr(cls, "_alias_map", {}))
 
 
-@cache
+@lru_cache(maxsize=4096)  # keyed by cell text from untrusted files: bounded
 def _lookup(cls: type[Vocab], text: str) -> Vocab | None:
     key = _SPACE.sub("", text).casefold()
     table = _table(cls)
@@ -135,6 +136,7 @@ class RiskCategory(Vocab):
 
 
 @_with_aliases(high="高", medium="中", low="低", 高级="高", 中级="中", 低级="低",
+               一级="高", 二级="中", 三级="低", h="高", m="中", l="低", 中等="中",
                **{"★★★": "高", "★★": "中", "★": "低"})
 class RiskLevel(Vocab):
     HIGH = "高"
@@ -163,14 +165,19 @@ class ReviewStatus(Vocab):
     RETURNED = "发回重找"
 
 
-@_with_aliases(prevent="前期预防", monitor="中期监控", handle="后期处置")
+@_with_aliases(prevent="前期预防", monitor="中期监控", handle="后期处置",
+               事前预防="前期预防", 事前防范="前期预防", 事前="前期预防", 前期="前期预防", 预防="前期预防",
+               事中监控="中期监控", 事中监督="中期监控", 事中="中期监控", 中期="中期监控", 中期监督="中期监控", 监控="中期监控",
+               事后处置="后期处置", 事后监督="后期处置", 事后="后期处置", 后期="后期处置", 处置="后期处置")
 class Phase(Vocab):
     PREVENT = "前期预防"
     MONITOR = "中期监控"
     HANDLE = "后期处置"
 
 
-@_with_aliases(todo="未落实", doing="落实中", done="已落实")
+@_with_aliases(todo="未落实", doing="落实中", done="已落实",
+               已完成="已落实", 完成="已落实", 已整改="已落实", 正在落实="落实中", 进行中="落实中", 整改中="落实中",
+               未完成="未落实", 未开始="未落实", **{"✔": "已落实", "✓": "已落实", "√": "已落实"})
 class MeasureStatus(Vocab):
     TODO = "未落实"
     DOING = "落实中"

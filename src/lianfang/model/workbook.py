@@ -17,6 +17,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 from lianfang.findings import Location
+from lianfang.i18n import current_lang, tr
 from lianfang.model.source import Origin, Source
 from lianfang.model.vocab import (
     AlertAction,
@@ -111,8 +112,34 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False, populate_by_name=True)
     _source: Source | None = PrivateAttr(default=None)
 
-    # the spec's table key, set on each subclass
+    # the spec's table key, set on each subclass, and what a message calls one record of it
     table: ClassVar[str] = ""
+    noun_zh: ClassVar[str] = ""
+    noun_en: ClassVar[str] = ""
+
+    @property
+    def label(self) -> str:
+        """How every output names this record: its ID, or, when the ID could not be read, its
+        table and place (``风险点（第 12 行）``; in YAML the line). Never "None"."""
+        ident = self.__dict__.get("id")
+        if ident is not None:
+            return ident
+        return tr("{n}{w}", "{n} {w}", n=self.noun_zh if current_lang() != "en" else self.noun_en, w=self._where())
+
+    @property
+    def mention(self) -> str:
+        """The label as a message uses it after the table's noun (``风险点 {o} …``): the ID, or
+        only the place (``（第 12 行）``) so the noun is not said twice."""
+        ident = self.__dict__.get("id")
+        return ident if ident is not None else self._where()
+
+    def _where(self) -> str:
+        source = self.source
+        if source is not None and source.line is not None:
+            return tr("（第 {n} 行）", "(line {n})", n=source.line)
+        if source is not None and source.row is not None:
+            return tr("（第 {n} 行）", "(row {n})", n=source.row)
+        return tr("（编号无法读取）", "(ID unreadable)")
 
     def loc(self, field_name: str | None = None) -> Location:
         """Where ``field_name`` of this record is in its file (empty when built in memory)."""
@@ -217,6 +244,8 @@ class Post(Record):
     """岗位: a post, in one of the three tiers the seed names."""
 
     table: ClassVar[str] = "posts"
+    noun_zh: ClassVar[str] = "岗位"
+    noun_en: ClassVar[str] = "post"
 
     id: Id
     name: Text
@@ -232,6 +261,8 @@ class PowerItem(Record):
     """职权目录: one power, with its content, handling body and legal basis."""
 
     table: ClassVar[str] = "powers"
+    noun_zh: ClassVar[str] = "职权"
+    noun_en: ClassVar[str] = "power"
 
     id: Id
     name: Text
@@ -255,6 +286,8 @@ class RiskPoint(Record):
     """风险点: one integrity risk point found on a power or a post."""
 
     table: ClassVar[str] = "risks"
+    noun_zh: ClassVar[str] = "风险点"
+    noun_en: ClassVar[str] = "risk point"
 
     id: Id
     power: Id | None = None
@@ -272,6 +305,8 @@ class Measure(Record):
     """防控措施: one prevention measure answering exactly one risk point (一对一)."""
 
     table: ClassVar[str] = "measures"
+    noun_zh: ClassVar[str] = "措施"
+    noun_en: ClassVar[str] = "measure"
 
     id: Id
     risk: Id
@@ -287,6 +322,8 @@ class Step(Record):
     """流程环节: one step of a power-operation flow (a box on the chart)."""
 
     table: ClassVar[str] = "steps"
+    noun_zh: ClassVar[str] = "环节"
+    noun_en: ClassVar[str] = "step"
 
     id: Id
     name: Text
@@ -310,6 +347,8 @@ class Flow(Record):
     """流程: a power-operation flow, external (for the applicant) or internal."""
 
     table: ClassVar[str] = "flows"
+    noun_zh: ClassVar[str] = "流程"
+    noun_en: ClassVar[str] = "flow"
 
     id: Id
     power: Id
@@ -330,6 +369,8 @@ class Institution(Record):
     """制度: a rule or system built, revised or repealed to answer risk points."""
 
     table: ClassVar[str] = "institutions"
+    noun_zh: ClassVar[str] = "制度"
+    noun_en: ClassVar[str] = "institution"
 
     id: Id
     name: Text
@@ -344,6 +385,8 @@ class Alert(Record):
     """预警处置: one warning raised on a risk point and how it was handled."""
 
     table: ClassVar[str] = "alerts"
+    noun_zh: ClassVar[str] = "预警"
+    noun_en: ClassVar[str] = "alert"
 
     id: Id
     date: date

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from lianfang import __version__
 from lianfang.config import Settings
@@ -32,6 +33,7 @@ class CheckedFile:
 
     report: FileReport
     workbook: Workbook | None = None
+    since: Any = None  # lianfang.diff.since.SinceView under ``validate --since``: the text report adds it
 
     @property
     def format(self) -> str | None:

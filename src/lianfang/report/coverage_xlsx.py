@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lianfang import palette
 from lianfang.i18n import tr
 from lianfang.io.excel_text import set_text
 from lianfang.model.vocab import Phase, RiskLevel
@@ -32,17 +33,14 @@ if TYPE_CHECKING:
     from lianfang.coverage import Coverage
 
 FONT_NAME = "宋体"
-THIN = Side(style="thin", color="808080")
+THIN = Side(style="thin", color=palette.LANE_BORDER)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-UNCOVERED_FILL = PatternFill("solid", fgColor="FFC7CE")
-# level colours as Excel's own conditional styles: bad / neutral / good
-LEVEL_FILLS = {
-    RiskLevel.HIGH: PatternFill("solid", fgColor="FFC7CE"),
-    RiskLevel.MEDIUM: PatternFill("solid", fgColor="FFEB9C"),
-    RiskLevel.LOW: PatternFill("solid", fgColor="C6EFCE"),
-}
-LEVEL_FONTS = {RiskLevel.HIGH: "9C0006", RiskLevel.MEDIUM: "9C5700", RiskLevel.LOW: "006100"}
+HEADER_FILL = PatternFill("solid", fgColor=palette.HEADER_FILL)
+# the level fills and inks of every output (lianfang.palette); uncovered is marked like 高
+LEVEL_FILLS = {level: PatternFill("solid", fgColor=palette.LEVEL_FILL[level.value]) for level in RiskLevel}
+LEVEL_FONTS = {level: palette.LEVEL_INK[level.value] for level in RiskLevel}
+UNCOVERED_FILL = LEVEL_FILLS[RiskLevel.HIGH]
+UNCOVERED_INK = LEVEL_FONTS[RiskLevel.HIGH]
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
@@ -119,7 +117,7 @@ def _risks_sheet(ws: Worksheet, cov: Coverage) -> None:
         post = tr("{n}（{i}）", "{n} ({i})", n=rc.post.name or "", i=rc.post.id) if rc.post is not None else (r.post or "")
         ws.cell(row, 1, i)
         _body(ws.cell(row, 1), CENTER)
-        texts = [r.id, getattr(r.level, "value", "") or "", getattr(r.category, "value", "") or "",
+        texts = [rc.label, getattr(r.level, "value", "") or "", getattr(r.category, "value", "") or "",
                  r.description or "", power, post, rc.department or ""]
         for col, text in enumerate(texts, start=2):
             _body(set_text(ws.cell(row, col), text), CENTER if col in (2, 3, 4) else WRAP)
@@ -143,10 +141,10 @@ def _risks_sheet(ws: Worksheet, cov: Coverage) -> None:
             ws.cell(row, 3).font = Font(name=FONT_NAME, size=10, bold=True, color=LEVEL_FONTS[r.level])
         if not rc.covered:
             status_cell.fill = UNCOVERED_FILL
-            status_cell.font = Font(name=FONT_NAME, size=10, bold=True, color="9C0006")
+            status_cell.font = Font(name=FONT_NAME, size=10, bold=True, color=UNCOVERED_INK)
     if cov.orphan_measures:
         note = ws.cell(HEADER_ROW + len(cov.rows) + 2, 1)
-        set_text(note, orphan_note(cov)).font = Font(name=FONT_NAME, size=10, color="9C0006")
+        set_text(note, orphan_note(cov)).font = Font(name=FONT_NAME, size=10, color=UNCOVERED_INK)
     _print_setup(ws, landscape=True, header_repeated=True)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from rich.markup import escape
 
+from lianfang.coverage import percent
 from lianfang.findings import FileReport, Finding, Severity
 from lianfang.i18n import current_lang, tr
 from lianfang.io.format import SHEET_ORDER, SPEC_BY_KEY, match_table
@@ -96,6 +97,10 @@ FIX_HINTS: dict[str, tuple[str, str]] = {
     "LF503": ("为内部流程的每个环节填写办理时限。", "Give every step of an internal flow a time limit."),
     "LF504": ("外部流程应列明所需材料和监督渠道（如监督电话）。",
               "An external flow lists the materials required and the supervision channels (e.g. a phone)."),
+    "LF505": ("核对各环节的办理时限：压缩环节时限，或如实写明职权承诺的办理时限。",
+              "Check each step's time limit: shorten the steps, or state the power's promised time limit truthfully."),
+    "LF506": ("为该职权补画内部流程（各环节的责任主体和办理时限），并在环节上标注风险点。",
+              "Add the power's internal flow (each step's responsible body and time limit) and mark its risk points on the steps."),
 }
 
 
@@ -338,8 +343,17 @@ def summary_line(files: Sequence[CheckedFile], strict: bool) -> str:
               n=len(files) if current_lang() == "zh" else plural(len(files), "file"), f=failed, c=counts_text(totals))
 
 
+def _since(c: CheckedFile) -> list[str]:
+    """``validate --since``: what was fixed, what remains, what is new (lianfang.diff.since)."""
+    if c.since is None:
+        return []
+    from lianfang.diff.since import since_lines
+
+    return since_lines(c.since)
+
+
 def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
-    blocks = [review_opinion(c, options) if is_submitted(c) else listing(c.report) for c in files]
+    blocks = [(review_opinion(c, options) if is_submitted(c) else listing(c.report)) + _since(c) for c in files]
     lines: list[str] = []
     for block in blocks:
         lines += block + [""]
@@ -359,10 +373,6 @@ GROUP_TITLES = {
 
 def _pick(pair: tuple[str, str]) -> str:
     return pair[1] if current_lang() == "en" else pair[0]
-
-
-def percent(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "—"
 
 
 def aligned(headers: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
@@ -414,7 +424,7 @@ def measure_text(m: Measure) -> str:
 
 def risk_heading(rc: RiskCoverage) -> str:
     r = rc.risk
-    parts = [r.id, getattr(r.level, "value", None) or "?", getattr(r.category, "value", None) or "?"]
+    parts = [rc.label, getattr(r.level, "value", None) or "?", getattr(r.category, "value", None) or "?"]
     where = []
     for record, ref in ((rc.power, r.power), (rc.post, r.post)):
         if record is not None:

@@ -93,11 +93,13 @@ DECISIONS = [
     (
         "**每条发现项的数量。** LF405、LF504 每个空项一条；LF406 每个发回重找的风险点至多一条（状态冲突与缺审核意见"
         "同时存在时合为一条，位于审核状态）；LF308 每项废止职权一条，列出其风险点、这些风险点的措施和流程；LF403 每次"
-        "重复一条，指出第一次出现者；LF501 也报告一个环节都没有的流程。",
+        "重复一条，指出第一次出现者；LF501 也报告一个环节都没有的流程；LF505 每个流程一条，消息给出两个天数；"
+        "LF506 每项职权一条。",
         "**How many findings.** LF405 and LF504: one per empty field; LF406: at most one per returned "
         "risk point (a status conflict and a missing note together are one finding, on 审核状态); LF308: "
         "one per abolished power, naming its risk points, their measures and its flows; LF403: one per "
-        "repeat, naming the first; LF501 also reports a flow with no step at all.",
+        "repeat, naming the first; LF501 also reports a flow with no step at all; LF505: one per flow, "
+        "the message giving both sums; LF506: one per power.",
     ),
     (
         "**日期。** LF404：任职起始加 N 个日历年不晚于检查日期即报告，2月29日在平年按2月28日计；LF408：完成时限严格"

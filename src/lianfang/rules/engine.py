@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from pathlib import Path
 
 from lianfang.config import Settings
-from lianfang.findings import FileReport, Finding, Severity
+from lianfang.findings import FileReport, Finding, Severity, sort_key
 from lianfang.io.build import ReadResult
 from lianfang.io.format import SHEET_ORDER
 from lianfang.io.reader import read_workbook
 from lianfang.rules.base import REGISTRY, Context
+from lianfang.rules.reading import reader_findings
+from lianfang.speed import gc_paused
 
 
 def run_rules(result: ReadResult, settings: Settings) -> list[Finding]:
     """Reader findings and rule findings, with configured severities, sorted as findings.md says."""
-    # Rules and sorting make no reference cycles; a full collection over the workbook just loaded
-    # (a million objects for a large one) would cost more than all the rules together.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        found = _configured(result.findings, settings)
+    with gc_paused():  # rules and sorting make no reference cycles (lianfang/speed.py)
+        found = _configured(reader_findings(result.problems), settings)
         wb = result.workbook
         if wb is not None:
             ctx = Context(as_of=settings.as_of, options=settings.options)
@@ -33,14 +30,6 @@ def run_rules(result: ReadResult, settings: Settings) -> list[Finding]:
                 else:  # an enabled rule without a severity override: apply() would keep every finding as it is
                     found.extend(rule().check(wb, ctx))
         return sort_findings(found, wb.origin.sheets if wb is not None else {})
-    finally:
-        # the findings live on in the report: straight to the oldest generation, as the xlsx
-        # reader does with a workbook, rather than a young collection walking them all once
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if collecting:
-            gc.enable()
 
 
 def _configured(found: Iterable[Finding], settings: Settings) -> list[Finding]:
@@ -68,15 +57,7 @@ def sort_findings(findings: list[Finding], sheet_names: dict[str, str] | None = 
     for key, name in (sheet_names or {}).items():
         if key in SPEC_BY_KEY:
             order[name] = SHEET_ORDER[SPEC_BY_KEY[key].sheet]
-    get = order.get
-
-    def key(f: Finding) -> tuple:  # Finding.sort_key, inlined: called once per finding
-        loc = f.location
-        sheet = loc.sheet
-        return (get(sheet or "", -1 if sheet is None else 999), loc.line or 0, loc.row or 0, f.code,
-                loc.col or 0, loc.column or "")
-
-    return sorted(findings, key=key)
+    return sorted(findings, key=sort_key(order))
 
 
 def check_file(path: str | Path, settings: Settings, display_path: str | None = None) -> FileReport:

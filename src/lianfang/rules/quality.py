@@ -191,10 +191,10 @@ class VagueMeasure(Rule):
                 continue
             if stock_only(text, phrases, quick):
                 message = ctx.tr("措施 {o} 只有套话「{t}」，应写明具体做法", "measure {o} is only stock phrases ({t!r}); say what will be done",
-                             o=m.id, t=text)
+                             o=m.mention, t=text)
             elif _shorter_than(text, min_length):
                 message = ctx.tr("措施 {o}「{t}」过于简单（少于 {n} 个字），应具体可操作", "measure {o} ({t!r}) is too short (under {n} characters) to be workable",
-                             o=m.id, t=text, n=min_length)
+                             o=m.mention, t=text, n=min_length)
             else:
                 continue
             yield self.finding(message, at=m.loc("description"), object=m.id, field="description")
@@ -262,9 +262,9 @@ class DuplicateText(Rule):
         risks = [r for r in workbook.risks if r.description]
         first_risk: dict[str, str | None] = {}
         for r, key in zip(risks, same_text_keys([r.description for r in risks]), strict=True):
-            first = first_risk.setdefault(key, r.id)
-            if first != r.id:
-                yield Finding(code, name, severity, same_risk(o=r.id, f=first), r.loc("description"), r.id, "description")
+            first = first_risk.setdefault(key, r.label)
+            if first != r.label:
+                yield Finding(code, name, severity, same_risk(o=r.mention, f=first), r.loc("description"), r.id, "description")
         same_measure = ctx.tr("措施 {o} 与同一风险点 {r} 的措施 {f} 内容相同",
                               "measure {o} repeats measure {f} of the same risk point {r}").format
         # the measures of every risk point with two or more, in that order, their keys computed at once
@@ -274,9 +274,9 @@ class DuplicateText(Rule):
         for risk_id, measures in groups:
             first_measure: dict[str, str | None] = {}
             for m in measures:
-                first = first_measure.setdefault(next(keys), m.id)
-                if first != m.id:
-                    yield Finding(code, name, severity, same_measure(o=m.id, r=risk_id, f=first),
+                first = first_measure.setdefault(next(keys), m.label)
+                if first != m.label:
+                    yield Finding(code, name, severity, same_measure(o=m.mention, r=risk_id, f=first),
                                   m.loc("description"), m.id, "description")
 
 
@@ -333,7 +333,7 @@ class RotationDue(Rule):
                 yield self.finding(
                     ctx.tr("重点岗位 {o}（{n}）自 {s} 任职，{d} 已满 {y} 年，应按规定轮岗交流",
                        "key post {o} ({n}) held since {s}: {y} years were up on {d}; it is due for rotation",
-                       o=post.id, n=post.name or "", s=post.since.isoformat(), d=due.isoformat(), y=years),
+                       o=post.mention, n=post.name or "", s=post.since.isoformat(), d=due.isoformat(), y=years),
                     at=post.loc("since"), object=post.id, field="since")
 
 
@@ -425,14 +425,14 @@ class ReturnedRisk(Rule):
             no_note = not risk.review_note and not risk.unreadable("review_note")
             if status in _REVIEWED_STATUSES:
                 message = ctx.tr("风险点 {o} 已发回重找，工作簿却处于「{s}」状态", "risk point {o} was returned (发回重找) but the workbook is {s}",
-                             o=risk.id, s=status.value)
+                             o=risk.mention, s=status.value)
                 if no_note:
                     message += ctx.tr("，且没有填写审核意见", ", and it has no review note")
                 yield self.finding(message, at=risk.loc("review"), object=risk.id, field="review")
             elif no_note:
                 yield self.finding(
                     ctx.tr("风险点 {o} 发回重找，但没有填写审核意见", "risk point {o} was returned (发回重找) without a review note",
-                       o=risk.id),
+                       o=risk.mention),
                     at=risk.loc("review_note"), object=risk.id, field="review_note")
 
 
@@ -500,7 +500,7 @@ class LevelImplausible(Rule):
                 about[power.id] = m.group(0) if m else None
             keyword = about[power.id]
             if keyword:
-                yield Finding(code, name, severity, message(o=risk.id, p=power.id, n=power.name or "", k=keyword),
+                yield Finding(code, name, severity, message(o=risk.mention, p=power.mention, n=power.name or "", k=keyword),
                               risk.loc("level"), risk.id, "level")
 
 
@@ -545,5 +545,5 @@ class MeasureOverdue(Rule):
             status = m.status
             if status is None or status is done:
                 continue
-            yield Finding(code, name, severity, message(o=m.id, d=due.isoformat(), s=value[status]),
+            yield Finding(code, name, severity, message(o=m.mention, d=due.isoformat(), s=value[status]),
                           m.loc("due"), m.id, "due")

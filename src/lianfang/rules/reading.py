@@ -2,33 +2,52 @@
 
 from __future__ import annotations
 
-from lianfang.findings import Severity
-from lianfang.rules.base import Rule, register
+from collections.abc import Iterable
+
+from lianfang.findings import Finding, Severity
+from lianfang.rules.base import REGISTRY, Rule, register
+
+
+def reader_findings(problems: Iterable) -> list[Finding]:
+    """What a reader could not read (``io.build.ReadProblem``) as findings of LF100–LF107 and
+    LF206; a finding passes through unchanged."""
+    get = REGISTRY.get
+    out: list[Finding] = []
+    for p in problems:
+        if p.__class__ is Finding:
+            out.append(p)
+            continue
+        rule = get(p.code)
+        out.append(Finding(rule.code, rule.name, rule.severity, p.message, p.location, p.object, p.field))
+    return out
 
 
 @register
 class UnreadableFile(Rule):
     """The file is not a workbook lianfang can read.
 
-    Fires for a file that is not an xlsx or YAML workbook, is corrupt, truncated, encrypted,
-    larger than the configured limits, not valid YAML, or not a mapping at the top. The other
-    files of the same run are still checked.
+    Fires for a file that is not a workbook (.xlsx, .xlsm, .xls, .ods, a WPS .et lianfang can
+    read, or YAML), is corrupt, truncated, encrypted, larger than the configured limits, not
+    valid YAML, or not a mapping at the top; and for a spreadsheet-like file it cannot read
+    (.csv, .xlsb, .numbers), which a folder search reports rather than skips. The message says
+    what to do. The other files of the same run are still checked.
 
-    Passing: a ``.xlsx`` saved by Excel or WPS, or a UTF-8 ``.yaml`` file whose top level is a
-    mapping with ``unit``, ``posts``, ….
-    Failing: a ``.xlsx`` that is really a ``.xls``, a password-protected workbook, a YAML file
-    whose top level is a list.
+    Passing: a ``.xlsx``, ``.xls`` or ``.ods`` saved by Excel, WPS or LibreOffice, or a UTF-8
+    ``.yaml`` file whose top level is a mapping with ``unit``, ``posts``, ….
+    Failing: a ``.csv`` export, a password-protected workbook, a YAML file whose top level is a
+    list.
     """
 
     doc_zh = """
     文件不是 lianfang 能读取的工作簿。
 
-    不是 xlsx 或 YAML 工作簿、文件损坏或不完整、加了密码、超过设定的大小上限、不是有效的 YAML、或 YAML
-    顶层不是映射时报告。同一次运行中的其他文件照常检查。
+    不是工作簿（.xlsx、.xlsm、.xls、.ods、能读取的 WPS .et 或 YAML）、文件损坏或不完整、加了密码、超过设定的
+    大小上限、不是有效的 YAML、或 YAML 顶层不是映射时报告；文件夹中无法读取的类似表格文件（.csv、.xlsb、
+    .numbers）也报告本规则，而不是悄悄跳过。消息说明应如何处理。同一次运行中的其他文件照常检查。
 
-    通过：Excel 或 WPS 保存的 .xlsx；顶层为 unit、posts……映射的 UTF-8 .yaml 文件。
+    通过：Excel、WPS 或 LibreOffice 保存的 .xlsx、.xls、.ods；顶层为 unit、posts……映射的 UTF-8 .yaml 文件。
 
-    不通过：实为 .xls 的 .xlsx；设了打开密码的工作簿；顶层是列表的 YAML 文件。
+    不通过：导出的 .csv；设了打开密码的工作簿；顶层是列表的 YAML 文件。
     """
 
     code = "LF100"
@@ -44,7 +63,8 @@ class MissingSheet(Rule):
     """A required sheet (xlsx) or top-level key (YAML) is absent.
 
     Required: 单位信息 (unit), 岗位 (posts), 职权目录 (powers), 风险点 (risks), 防控措施 (measures).
-    The other rules still run, treating the missing table as empty.
+    The other rules still run, treating the missing table as empty. When a sheet's name looks
+    like the missing one (``风险表``, ``风险点 (1)``), the message names it.
 
     Passing: a workbook with all five sheets, even if 流程 and 制度 are absent.
     Failing: a workbook without a 防控措施 sheet.
@@ -54,7 +74,8 @@ class MissingSheet(Rule):
     缺少必需的工作表（xlsx）或顶层键（YAML）。
 
     必需：单位信息（unit）、岗位（posts）、职权目录（powers）、风险点（risks）、防控措施（measures）。
-    其余规则照常运行，把缺少的表当作空表（但不再报告由此直接导致的结果）。
+    其余规则照常运行，把缺少的表当作空表（但不再报告由此直接导致的结果）。有名称相近的工作表（风险表、
+    风险点 (1)）时，消息指出它。
 
     通过：五张必需的表都在，即使没有流程和制度表。
 
@@ -126,7 +147,8 @@ class BadEnum(Rule):
     """A value is not one of the listed choices; the message lists them.
 
     Aliases are accepted: English words (``high``), a trailing 风险 or 类 (``高风险``,
-    ``岗位职责风险``), and for levels 高级/中级/低级 and ★★★/★★/★.
+    ``岗位职责风险``), for levels 高级/中级/低级, 一级/二级/三级, H/M/L, 中等 and ★★★/★★/★, for phases
+    事前/事中/事后 (and 事前预防, 事中监督, 预防, 监控, 处置 …), for 落实情况 已完成/正在落实/未开始 and √.
 
     Passing: 风险等级 ``高风险``.
     Failing: 风险等级 ``较高``.
@@ -135,8 +157,9 @@ class BadEnum(Rule):
     doc_zh = """
     取值不在可选范围内，消息列出全部可选值。
 
-    接受别名：英文（high）、末尾的“风险”或“类”（高风险、岗位职责风险），风险等级还接受 高级/中级/低级
-    和 ★★★/★★/★。
+    接受别名：英文（high）、末尾的“风险”或“类”（高风险、岗位职责风险）；风险等级还接受 高级/中级/低级、
+    一级/二级/三级、H/M/L、中等和 ★★★/★★/★；防控阶段接受 事前/事中/事后（以及事前预防、事中监督、预防、监控、
+    处置等）；落实情况接受 已完成/正在落实/未开始 和 √。
 
     通过：风险等级“高风险”。
 
@@ -155,9 +178,11 @@ class BadEnum(Rule):
 class BadFormat(Rule):
     """A date, year, boolean or ID is malformed.
 
-    IDs are 1–32 letters, digits, ``-``, ``_`` or ``.``; dates are Excel dates or text such as
+    IDs are 1–32 letters, digits, ``-``, ``_`` or ``.``, read after Unicode NFKC (``ＦＸ－04`` is
+    ``FX-04``; every hyphen-like dash is ``-``); the message says what is wrong with this ID (a
+    space inside, which character, too long). Dates are Excel dates or text such as
     ``2012-07-01``, ``2012/7/1``, ``2012.7.1``, ``2012年7月1日``; booleans 是/否, Y/N, true/false,
-    1/0; the year a four-digit integer.
+    1/0, √/×; the year a four-digit integer.
 
     Passing: 任职起始 ``2023年3月1日``.
     Failing: 风险点编号 ``FX 01`` (a space), 任职起始 ``去年``.
@@ -166,8 +191,9 @@ class BadFormat(Rule):
     doc_zh = """
     日期、年度、是否或编号的格式错误。
 
-    编号为 1–32 位字母、数字、-、_ 或 .；日期为 Excel 日期或 2012-07-01、2012/7/1、2012.7.1、2012年7月1日
-    等文字；是否为 是/否、Y/N、true/false、1/0；年度为四位整数。
+    编号为 1–32 位字母、数字、-、_ 或 .，按 Unicode NFKC 规范化后读取（全角“ＦＸ－04”即 FX-04，各种连字符都读作
+    -）；消息指出该编号错在哪里（中间有空格、哪个字符不允许、过长）。日期为 Excel 日期或 2012-07-01、2012/7/1、
+    2012.7.1、2012年7月1日 等文字；是否为 是/否、Y/N、true/false、1/0、√/×；年度为四位整数。
 
     通过：任职起始“2023年3月1日”。
 
@@ -186,20 +212,26 @@ class BadFormat(Rule):
 class UnknownColumn(Rule):
     """A column (xlsx) or key (YAML) the format does not know; it is dropped.
 
-    序号 and 备注 columns are allowed on every table sheet.
+    Since format 1.1 also whatever else would be dropped without a word: text in a column whose
+    header cell is empty, a value on 单位信息 outside its label and value columns, and a sheet
+    whose name looks like a known sheet's (``流程表``, ``风险点 (1)``, ``风险表``; the message
+    names the sheet it was probably meant to be). 序号 and 备注 columns are allowed on every
+    table sheet; note rows under a table (``注：…``) and sheets such as 填表说明 are ignored quietly.
 
-    Passing: a 风险点 sheet with an extra 序号 column.
-    Failing: a 风险点 sheet with a 负责人 column.
+    Passing: a 风险点 sheet with an extra 序号 column and a ``注：`` row under the data.
+    Failing: a 风险点 sheet with a 负责人 column; a sheet named ``风险点（修订）``.
     """
 
     doc_zh = """
     格式不认识的列（xlsx）或键（YAML），该列被忽略。
 
-    每张表都可以有序号和备注列。
+    格式 1.1 起，其他会被悄悄丢弃的内容也报告本规则：表头为空的列中的文字、单位信息表项目列和内容列以外的内容、
+    名称与已知工作表相近的工作表（流程表、风险点 (1)、风险表；消息指出它可能应是哪张表）。每张表都可以有序号和
+    备注列；表格下方的说明行（注：……）和填表说明等工作表不报告。
 
-    通过：风险点表多了一个序号列。
+    通过：风险点表多了一个序号列，数据下方有一行“注：……”。
 
-    不通过：风险点表多了一个负责人列。
+    不通过：风险点表多了一个负责人列；工作表名为“风险点（修订）”。
     """
 
     code = "LF106"

@@ -84,13 +84,13 @@ class UnknownPower(Rule):
             if risk.power is not None and risk.power not in known:
                 yield self.finding(
                     ctx.tr("风险点 {o} 的职权编号「{v}」在职权目录中不存在{h}", "risk point {o}: power {v!r} is not in the power list{h}",
-                       o=risk.id, v=risk.power, h=hint(risk.power)),
+                       o=risk.mention, v=risk.power, h=hint(risk.power)),
                     at=risk.loc("power"), object=risk.id, field="power")
         for flow in workbook.flows:
             if flow.power is not None and flow.power not in known:
                 yield self.finding(
                     ctx.tr("流程 {o} 的职权编号「{v}」在职权目录中不存在{h}", "flow {o}: power {v!r} is not in the power list{h}",
-                       o=flow.id, v=flow.power, h=hint(flow.power)),
+                       o=flow.mention, v=flow.power, h=hint(flow.power)),
                     at=flow.loc("power"), object=flow.id, field="power")
 
 
@@ -137,13 +137,13 @@ class UnknownPost(Rule):
                 if post not in known:
                     yield self.finding(
                         ctx.tr("职权 {o} 的责任岗位「{v}」在岗位表中不存在{h}", "power {o}: post {v!r} is not in the posts table{h}",
-                           o=power.id, v=post, h=hint(post)),
+                           o=power.mention, v=post, h=hint(post)),
                         at=power.loc("posts"), object=power.id, field="posts")
         for risk in workbook.risks:
             if risk.post is not None and risk.post not in known:
                 yield self.finding(
                     ctx.tr("风险点 {o} 的岗位编号「{v}」在岗位表中不存在{h}", "risk point {o}: post {v!r} is not in the posts table{h}",
-                       o=risk.id, v=risk.post, h=hint(risk.post)),
+                       o=risk.mention, v=risk.post, h=hint(risk.post)),
                     at=risk.loc("post"), object=risk.id, field="post")
 
 
@@ -258,7 +258,7 @@ class UnknownStep(Rule):
                     if target not in ids:
                         yield self.finding(
                             ctx.tr("流程 {f} 环节 {s} 的下一环节「{v}」不是本流程的环节", "flow {f}, step {s}: next step {v!r} is not a step of this flow",
-                               f=flow.id, s=step.id, v=target),
+                               f=flow.mention, s=step.mention, v=target),
                             at=step.loc("next"), object=step_object(flow.id, step.id), field="next")
 
 
@@ -300,5 +300,5 @@ class UnanchoredRisk(Rule):
             if risk.power is None and risk.post is None and not (risk.unreadable("power") or risk.unreadable("post")):
                 yield self.finding(
                     ctx.tr("风险点 {o} 既没有职权编号也没有岗位编号，至少填写一项", "risk point {o} has neither a power nor a post; give at least one",
-                       o=risk.id),
+                       o=risk.mention),
                     at=risk.loc("power"), object=risk.id, field="power")
