@@ -46,7 +46,7 @@ def _title(ws, text: str, bold: Font) -> None:
     ws.append([cell])
 
 
-def build(path: Path, scale: float = 1.0, seed: int = 7) -> dict[str, int]:
+def build(path: Path, scale: float = 1.0, seed: int = 7, status: str = "已确认") -> dict[str, int]:
     rnd = random.Random(seed)
     n_posts = max(3, int(SIZES["posts"] * scale))
     n_powers = max(1, int(SIZES["powers"] * scale))
@@ -60,7 +60,7 @@ def build(path: Path, scale: float = 1.0, seed: int = 7) -> dict[str, int]:
 
     ws = wb.create_sheet("单位信息")
     for row in (["项目", "内容"], ["单位名称", "巢湖市第一人民医院"], ["单位代码", "CHYY"], ["上级单位", "巢湖市卫生局"],
-                ["年度", 2026], ["状态", "已确认"], ["集体研究会议", "2026年9月10日党委会"], ["确认日期", date(2026, 9, 10)],
+                ["年度", 2026], ["状态", status], ["集体研究会议", "2026年9月10日党委会"], ["确认日期", date(2026, 9, 10)],
                 ["高风险标准", "可能导致违法犯罪或造成重大损失"], ["中风险标准", "可能导致违纪或造成较大损失"],
                 ["低风险标准", "可能导致一般失职"]):
         ws.append(row)
@@ -143,9 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every table size (default 1.0)")
+    parser.add_argument("--status", default="已确认", help="the unit's 状态 (default 已确认; 送审 makes the text report a review letter)")
     args = parser.parse_args(argv)
     t = time.perf_counter()
-    counts = build(args.path, args.scale)
+    counts = build(args.path, args.scale, status=args.status)
     size = args.path.stat().st_size
     print(f"{args.path}: {size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s — "
           + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

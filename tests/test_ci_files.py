@@ -112,8 +112,10 @@ def test_pre_commit_hook_parses_and_names_a_real_entry():
 
 @pytest.mark.parametrize(("name", "selected"), [
     ("units/chyy.xlsx", True), ("chyy.yaml", True), ("a/b/c.yml", True),
-    ("units/chyy.xls", False), ("report.json", False), ("x.yamlx", False),
-    ("units/~$chyy.xlsx", False), ("~$chyy.xlsx", False),
+    ("units/chyy.xls", True), ("units/chyy.ods", True), ("units/chyy.et", True), ("units/chyy.xlsm", True),
+    ("units/CHYY.XLSX", True), ("单位.Yaml", True), ("units/chyy.XLS", True),
+    ("report.json", False), ("x.yamlx", False), ("units/chyy.xlsb", False), ("sheet.csv", False),
+    ("units/~$chyy.xlsx", False), ("~$chyy.xlsx", False), ("units/.~lock.chyy.xlsx#", False),
 ])
 def test_pre_commit_hook_selects_workbooks_only(name, selected):
     (hook,) = hooks()
@@ -135,6 +137,14 @@ def test_pre_commit_hook_runs_as_pre_commit_would(tmp_path):
     assert run("good.yaml").returncode == 0
     bad = run("good.yaml", "broken.yaml")
     assert bad.returncode == 1 and "broken.yaml" in bad.stdout
+    # a hook with no files: of its own passes the configuration files too; they are skipped and counted
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos:\n  - repo: local\n    hooks: []\n", encoding="utf-8")
+    (tmp_path / "ci.yml").write_text("name: CI\non: push\njobs: {}\n", encoding="utf-8")
+    config = run(".pre-commit-config.yaml", "ci.yml")
+    assert config.returncode == 0 and config.stdout == "" and "跳过 2 个不是工作簿的 YAML 文件" in config.stderr
+    mixed = run(".pre-commit-config.yaml", "good.yaml")
+    assert mixed.returncode == 0 and "LF101" not in mixed.stdout
+    assert "共检查 1 个文件，0 个未通过；0 个错误，0 个警告，0 个提示；跳过 1 个不是工作簿的文件。" in mixed.stdout
 
 
 # -- the GitHub Action -------------------------------------------------------------------------
@@ -165,8 +175,9 @@ def test_action_is_a_composite_action_with_its_inputs_used():
             assert "${{ inputs." not in s["run"], "inputs must reach scripts as env variables"
         else:
             assert re.fullmatch(r"[\w.-]+/[\w./-]+@v\d+", s["uses"]), s["uses"]
-    uses = {s["uses"].split("@")[0] for s in a["runs"]["steps"] if "uses" in s}
-    assert uses == {"actions/setup-python", "github/codeql-action/upload-sarif"}
+    uses = dict(s["uses"].split("@") for s in a["runs"]["steps"] if "uses" in s)
+    # the current majors (codeql-action v3 is deprecated from December 2026; setup-python v5 runs on Node 20)
+    assert uses == {"actions/setup-python": "v6", "github/codeql-action/upload-sarif": "v4"}
     assert "${{ github.action_path }}" in text
 
 
@@ -265,7 +276,10 @@ def test_ci_doc_yaml_blocks_parse_and_the_hook_exists():
     config = load_yaml(blocks[0])
     (hook,) = config["repos"][0]["hooks"]
     assert hook["id"] in {h["id"] for h in hooks()}
-    assert re.search(hook["files"], "units/chyy.xlsx") and not re.search(hook["files"], ".pre-commit-config.yaml")
+    # the documented configuration keeps the hook's own pattern and entry (which skips non-workbook YAML)
+    assert "files" not in hook and hook.get("args") == ["--strict"]
+    local = next(load_yaml(b) for b in blocks if "repo: local" in b)["repos"][0]["hooks"][0]
+    assert local["entry"] == hooks()[0]["entry"] and local["files"] == hooks()[0]["files"]
     gitlab = next(load_yaml(b) for b in blocks if "artifacts" in b)
     assert gitlab["workbooks"]["artifacts"]["reports"]["junit"] == "lianfang-junit.xml"
     workflow = next(load_yaml(b) for b in blocks if "jobs:" in b)

@@ -7,6 +7,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,6 +18,8 @@ from lianfang.io.xlsx_reader import read_xlsx
 from lianfang.io.xlsx_writer import write_xlsx
 from lianfang.io.yaml_reader import read_yaml
 from lianfang.io.yaml_writer import dump_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(runner, app, *args):
@@ -296,3 +299,16 @@ def test_convert_works_as_a_git_textconv_driver(tmp_path, example_xlsx):
     diff = git("diff")
     assert "-    description: 采购计划不按实际用量编制，超量采购或绕开集中采购平台线下采购\n" in diff
     assert "+    description: 采购计划超量编制\n" in diff
+
+
+@pytest.mark.parametrize("name", ["blank.xlsx", "blank.yaml"])
+def test_a_blank_workbook_validates_to_the_findings_docs_workbook_md_lists(runner, app, tmp_path, name):
+    import collections
+    import json
+
+    target = tmp_path / name
+    assert _run(runner, app, "init", target).exit_code == 0
+    result = runner.invoke(app, ["validate", str(target), "--format", "json"])
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert collections.Counter(f["code"] for f in findings) == {"LF103": 2, "LF401": 3, "LF304": 3, "LF305": 5}
+    assert "gives 13 findings (5 errors, 3 warnings, 5 notes)" in (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")

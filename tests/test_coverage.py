@@ -198,9 +198,7 @@ def test_output_is_not_overwritten_without_force(runner, app, work):
 
 def test_missing_file_is_exit_2_and_unreadable_file_exit_1(runner, app, work):
     missing = cover(runner, app, "nothere.xlsx")
-    assert missing.exit_code == 2 and "文件不存在：nothere.xlsx" in missing.stderr
-    folder = cover(runner, app, ".")
-    assert folder.exit_code == 2 and "是文件夹" in folder.stderr
+    assert missing.exit_code == 2 and "路径不存在：nothere.xlsx" in missing.stderr
     (work / "bad.yaml").write_text("unit: [\n", encoding="utf-8")
     bad = cover(runner, app, "bad.yaml")
     assert bad.exit_code == 1 and "LF100" in bad.stderr and bad.stdout == ""
@@ -214,6 +212,47 @@ def test_reader_findings_are_noted_and_coverage_still_computed(runner, app, work
     assert result.exit_code == 0 and "1 处问题" in result.stderr
     data = json.loads(result.stdout)
     assert data["by_level"][-1] == {"key": None, "risks": 1, "answered": 1, "high": 0, "high_full": 0, "rate": 1.0}
+
+
+# -- several units and folders, as validate takes them ---------------------------------------------
+
+def _second_unit(work: Path) -> Path:
+    text = (work / "chyy.yaml").read_text(encoding="utf-8").replace("code: CHYY", "code: ZXYY").replace("巢湖市第一人民医院", "巢湖市中医医院")
+    (work / "units").mkdir()
+    (work / "units" / "zxyy.yaml").write_text(text, encoding="utf-8")
+    return work / "units" / "zxyy.yaml"
+
+
+def test_several_units_and_folders_one_section_each(runner, app, work):
+    _second_unit(work)
+    one = cover(runner, app, "chyy.yaml").stdout
+    two = cover(runner, app, "units/zxyy.yaml").stdout
+    both = cover(runner, app, "units", "chyy.yaml")
+    assert both.exit_code == 0
+    assert both.stdout == one + "\n" + two  # sorted by the path shown, as validate lists files
+    assert cover(runner, app, ".").stdout == both.stdout  # a folder is searched like validate's
+
+
+def test_several_units_in_json_are_a_list_of_units(runner, app, work):
+    _second_unit(work)
+    data = json.loads(cover(runner, app, "chyy.yaml", "units", "--format", "json").stdout)
+    assert data["tool"].startswith("lianfang ") and [u["unit"]["code"] for u in data["units"]] == ["CHYY", "ZXYY"]
+    single = json.loads(cover(runner, app, "chyy.yaml", "--format", "json").stdout)
+    assert data["units"][0] == {k: v for k, v in single.items() if k != "tool"}
+
+
+def test_xlsx_takes_one_unit_at_a_time(runner, app, work):
+    _second_unit(work)
+    result = cover(runner, app, ".", "--format", "xlsx", "-o", "c.xlsx")
+    assert result.exit_code == 2 and "2" in result.stderr and not (work / "c.xlsx").exists()
+
+
+def test_an_unreadable_unit_among_several_is_listed_and_the_rest_reported(runner, app, work):
+    _second_unit(work)
+    (work / "units" / "bad.yaml").write_text("unit: [\n", encoding="utf-8")
+    result = cover(runner, app, "units", "chyy.yaml")
+    assert result.exit_code == 1 and "LF100" in result.stderr
+    assert "巢湖市第一人民医院" in result.stdout and "巢湖市中医医院" in result.stdout
 
 
 def test_one_percent_format_for_every_output():

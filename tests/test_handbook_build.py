@@ -411,7 +411,7 @@ def test_excel_in_english(project: Path, monkeypatch):
     from openpyxl import load_workbook
 
     wb = load_workbook(project / "build" / "handbook" / "handbook.xlsx")
-    assert wb.sheetnames == ["Contents", "Powers", "Table-TA", "Table-TB", "Statistics", "Flows", "Flowcharts",
+    assert wb.sheetnames == ["Contents", "Powers", "Table-TA", "Table-TB", "Statistics", "Charts", "Flows", "Flowcharts",
                              "Institutions", "Alerts"]
     assert wb["Contents"]["B3"].hyperlink.location == "'Powers'!A1"
 

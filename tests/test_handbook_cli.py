@@ -203,3 +203,14 @@ def test_progress_bar_on_a_terminal(runner, app, project: Path, monkeypatch):
     result = run(runner, app, "build", str(project / "handbook.yaml"), "--as-of", "2026-12-01")
     assert result.exit_code == 0
     assert "读取并校验单位" in buffer.getvalue() and "绘制流程图" in buffer.getvalue()
+
+
+def test_build_refuses_two_workbooks_of_one_unit_naming_both(runner, app, project: Path):
+    twin = project / "units" / "ta-copy.yaml"
+    shutil.copy(project / "units" / "ta.yaml", twin)
+    for args in ((), ("--force",)):  # a unit twice is never a handbook, forced or not
+        result = run(runner, app, "build", str(project / "handbook.yaml"), "--as-of", "2026-12-01", *args)
+        assert result.exit_code == 1, result.output
+        assert "units/ta-copy.yaml" in result.stderr and "units/ta.yaml" in result.stderr
+        assert "出现在 2 个工作簿中" in result.stderr
+        assert not (project / "build" / "handbook" / "handbook.md").exists()

@@ -187,8 +187,9 @@ def test_every_chart_is_embedded_and_fits_its_section(doc, built: Path):
             for ext in blk.iter(f"{WP}extent"):
                 n += 1
                 assert int(ext.get("cx")) <= tw and int(ext.get("cy")) <= th
-    charts = sorted(built.glob("flowcharts/*.png"))
-    assert n == len(charts) > 0
+    # every flowchart and the three statistics charts
+    charts = sorted(built.glob("flowcharts/*.png")) + sorted(built.glob("charts/statistics-*.png"))
+    assert n == len(charts) > 3
     # each chart embedded once as PNG (what every reader draws) and once as SVG (Word 2016+ draws it)
     z = zipfile.ZipFile(built / "handbook.docx")
     media = [n for n in z.namelist() if n.startswith("word/media/")]

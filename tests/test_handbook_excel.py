@@ -36,7 +36,7 @@ def wb(xlsx: Path):
 
 def test_sheets(wb):
     # one 一览表 per unit, so each printed page names its unit in the repeated title row
-    assert wb.sheetnames == ["目录", "职权目录", "一览表-TA", "一览表-TB", "风险统计", "流程清单", "流程图", "制度", "预警处置"]
+    assert wb.sheetnames == ["目录", "职权目录", "一览表-TA", "一览表-TB", "风险统计", "统计图", "流程清单", "流程图", "制度", "预警处置"]
 
 
 def test_contents_links_to_every_sheet(wb):
@@ -87,12 +87,12 @@ def test_a_signature_line_under_each_unit_table(wb):
 def test_print_setup(wb):
     for name in wb.sheetnames:
         ws = wb[name]
-        assert ws.page_setup.orientation == ("portrait" if name == "流程图" else "landscape"), name
+        assert ws.page_setup.orientation == ("portrait" if name in ("流程图", "统计图") else "landscape"), name
         assert ws.page_setup.paperSize == 9, name  # A4
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), name
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
-        # 风险统计 and 流程图 repeat only the title: their blocks have their own headers
-        assert ws.print_title_rows == ("$1:$1" if name in ("风险统计", "流程图") else "$1:$2"), name
+        # 风险统计 and the picture sheets repeat only the title: their blocks have their own headers
+        assert ws.print_title_rows == ("$1:$1" if name in ("风险统计", "统计图", "流程图") else "$1:$2"), name
 
 
 def test_no_unit_column_is_merged_down_the_page(wb):
@@ -179,7 +179,7 @@ def test_wrap_header_keeps_brackets_with_their_text(text, width):
 def test_one_picture_per_drawn_flow(xlsx: Path):
     with zipfile.ZipFile(xlsx) as z:
         pictures = [n for n in z.namelist() if n.startswith("xl/media/")]
-    assert len(pictures) == 1  # TA's F1, the only flow of the fixture
+    assert len(pictures) == 1 + 3  # TA's F1, the only flow of the fixture, and the three statistics charts
     wb = load_workbook(xlsx)
     ws = wb["流程图"]
     titles = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -25,7 +26,6 @@ from lianfang import __version__
 from lianfang.findings import FileReport, Finding, Location, Severity
 from lianfang.i18n import set_lang
 from lianfang.report import FORMATS, CheckedFile, RenderOptions, github, junit, sarif
-from lianfang.report.text import FIX_HINTS
 from lianfang.rules import REGISTRY
 from xlsx_helpers import Sheet, base_sheets, write_xlsx
 
@@ -77,7 +77,8 @@ def run(runner, app, *args: str):
 
 
 GOLDEN_NAMES = {"text": "validate.txt", "json": "validate.json", "github": "validate.github.txt",
-                "junit": "validate.junit.xml", "sarif": "validate.sarif.json", "markdown": "validate.md"}
+                "junit": "validate.junit.xml", "sarif": "validate.sarif.json", "markdown": "validate.md",
+                "review": "validate.review.txt"}
 
 
 @pytest.mark.parametrize("fmt", sorted(GOLDEN_NAMES))
@@ -271,8 +272,8 @@ def test_text_listing_reads_without_colour(runner, app, units):
     assert lines[-1].startswith("共检查 1 个文件，1 个未通过")
 
 
-def test_review_opinion_for_a_submitted_workbook(runner, app, units):
-    out = run(runner, app, "units/chyy.yaml", "--as-of", AS_OF).stdout
+def test_review_letter_for_a_workbook(runner, app, units):
+    out = run(runner, app, "units/chyy.yaml", "--as-of", AS_OF, "--format", "review").stdout
     assert out.startswith("关于《巢湖市第一人民医院廉政风险防控工作簿》的审核意见\n")
     assert "巢湖市第一人民医院：" in out
     # grouped by sheet, then by the unit's own risk points and measures
@@ -280,37 +281,56 @@ def test_review_opinion_for_a_submitted_workbook(runner, app, units):
     assert sections == ["一、岗位", "二、职权目录", "三、风险点", "四、防控措施", "五、流程"]
     assert "  风险点 FX-03「采购员接受供应商宴请」" in out
     assert "  措施 CS-02「加强学习」" in out
-    assert "修改要求：" + FIX_HINTS["LF301"][0] in out
+    assert "修改要求：" + REGISTRY.get("LF301").fix_zh in out
     assert "审核结论：发回重找。" in out
     assert out.rstrip().splitlines()[-1].startswith("共检查 1 个文件")
 
 
-def test_review_opinion_passes_without_errors_unless_strict(runner, app, units):
-    args = ("units/chyy.yaml", "--as-of", AS_OF, "--ignore", "LF301,LF203")
+def test_review_letter_passes_without_errors_unless_strict(runner, app, units):
+    args = ("units/chyy.yaml", "--as-of", AS_OF, "--ignore", "LF301,LF203", "--format", "review")
     passed = run(runner, app, *args)
     assert passed.exit_code == 0 and "审核结论：审核通过。" in passed.stdout
     strict = run(runner, app, *args, "--strict")
     assert strict.exit_code == 1 and "审核结论：发回重找。" in strict.stdout
 
 
-def test_only_a_submitted_workbook_gets_a_review_opinion(runner, app, units):
-    text = (units / "chyy.yaml").read_text(encoding="utf-8").replace("status: 送审", "status: 草稿")
-    (units / "chyy.yaml").write_text(text, encoding="utf-8")
+def test_text_is_the_listing_even_for_a_submitted_workbook(runner, app, units):
+    # what a commit hook or a CI log prints: the compact listing, never a letter
     out = run(runner, app, "units/chyy.yaml", "--as-of", AS_OF).stdout
     assert "审核意见" not in out and out.startswith("units/chyy.yaml（CHYY）")
+    assert any(line.split()[1:3] == ["LF301", "错误"] for line in out.splitlines())
 
 
-def test_every_catalogue_rule_has_a_fix_hint():
-    assert {r.code for r in REGISTRY} <= set(FIX_HINTS)
-    assert all(zh and en for zh, en in FIX_HINTS.values())
+def test_review_letter_for_an_unreadable_file_is_its_listing(runner, app, units):
+    out = run(runner, app, "units/broken.yaml", "--format", "review").stdout
+    assert out.startswith("units/broken.yaml\n") and "LF100" in out and "审核意见" not in out
 
 
-def test_text_escapes_markup_in_user_content():
+def test_every_catalogue_rule_has_a_fix_hint_in_both_languages():
+    assert all(r.fix_zh and r.fix_en for r in REGISTRY)
+    assert REGISTRY.get("LF301").fix("en") == REGISTRY.get("LF301").fix_en
+
+
+def test_styled_formats_colour_only_when_told():
+    f = _finding(message="消息", line=1, col=1)
+    for name in ("text", "review"):
+        plain = FORMATS[name].render([_file("a.yaml", f)], OPTIONS)
+        assert "\x1b[" not in plain
+        coloured = FORMATS[name].render([_file("a.yaml", f)], RenderOptions(as_of=OPTIONS.as_of, color=True))
+        assert "\x1b[1;31m" in coloured
+        assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_text_keeps_user_content_literal_in_every_paint():
     f = _finding(message="[bold red]不是标记[/] [link=x]", line=1, col=1)
     out = FORMATS["text"].render([_file("[red]a.yaml", f)], OPTIONS)
+    assert "[bold red]不是标记[/] [link=x]" in out and "[red]a.yaml" in out
+    # the markup paint (for callers printing through rich) escapes it
     from rich.text import Text
 
-    plain = Text.from_markup(out).plain
+    from lianfang.report.text import listing
+
+    plain = Text.from_markup("\n".join(listing(_file("[red]a.yaml", f).report))).plain
     assert "[bold red]不是标记[/] [link=x]" in plain and "[red]a.yaml" in plain
 
 
@@ -340,3 +360,84 @@ def test_any_text_gives_well_formed_junit_xml(message, path, obj):
     f = Finding("LF301", "uncovered-risk", Severity.ERROR, message, Location(line=1, col=1), object=obj or None)
     root = ET.fromstring(junit.render([_file(path, f)], OPTIONS).encode("utf-8"))
     assert root.find("testsuite/testcase/failure") is not None
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.text()
+    | st.floats(min_value=0, max_value=1).map(lambda x: round(x, 4)),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_JSON_VALUES)
+def test_fast_json_writes_the_bytes_of_the_standard_library(data):
+    from lianfang.report.json_report import dumps
+
+    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _junit_by_etree(files, options) -> str:
+    """The JUnit report as xml.etree builds and indents it: the reference for junit.render's bytes."""
+    words = ("位置：{w}", "对象：{o}")
+    root = ET.Element("testsuites", {"name": options.tool})
+    all_tests = all_failures = 0
+    for c in files:
+        path = c.report.path
+        suite = ET.SubElement(root, "testsuite", {"name": junit.xml_text(path)})
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", {"name": "unit", "value": junit.xml_text(c.report.unit or "")})
+        tests = failures = 0
+        for f in c.report.findings:
+            tests += 1
+            where = f.location.describe()
+            name = " ".join(x for x in (f.code, f.name, f.object, where) if x)
+            attrs = {"name": junit.xml_text(name), "classname": junit.xml_text(path.replace(".", "_")), "file": junit.xml_text(path)}
+            if f.location.line is not None:
+                attrs["line"] = str(f.location.line)
+            case = ET.SubElement(suite, "testcase", attrs)
+            failing = f.severity is Severity.ERROR or (options.strict and f.severity is Severity.WARNING)
+            details = junit._details(f, where, words)
+            if failing:
+                ET.SubElement(case, "failure", {"type": f.severity.value, "message": junit.xml_text(f"{f.code} {f.message}")}).text = details
+            else:
+                ET.SubElement(case, "system-out").text = details
+            failures += failing
+        if not c.report.findings:
+            tests = 1
+            ET.SubElement(suite, "testcase", {"name": "工作簿检查", "classname": junit.xml_text(path.replace(".", "_")), "file": junit.xml_text(path)})
+        for k, v in (("tests", str(tests)), ("failures", str(failures)), ("errors", "0"), ("skipped", "0")):
+            suite.set(k, v)
+        all_tests += tests
+        all_failures += failures
+    root.set("tests", str(all_tests))
+    root.set("failures", str(all_failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_severities = st.sampled_from(list(Severity))
+
+
+@settings(max_examples=200, deadline=None)
+@given(findings=st.lists(st.tuples(_severities, st.text(), st.text(max_size=8), st.one_of(st.none(), st.integers(1, 99)),
+                                   st.one_of(st.none(), st.text(max_size=6))), max_size=5),
+       path=st.text(min_size=1, max_size=20), unit=st.one_of(st.none(), st.text(max_size=6)), strict=st.booleans())
+def test_junit_writes_the_bytes_xml_etree_would(findings, path, unit, strict):
+    made = [Finding("LF301", "uncovered-risk", sev, msg, Location(line=line, col=1) if line else Location(sheet=sheet or None),
+                    object=obj or None) for sev, msg, obj, line, sheet in findings]
+    files = [_file(path, *made, unit=unit), _file("b.yaml")]
+    options = RenderOptions(version="9.9.9", as_of=date(2026, 12, 31), strict=strict)
+    assert junit.render(files, options) == _junit_by_etree(files, options)
+
+
+def test_control_characters_from_a_workbook_never_reach_the_terminal():
+    f = _finding(message="恶意\x1b]0;title\x07\x1b[2J文本\n第二行\t制表", line=1, col=1)
+    for name in ("text", "review"):
+        for color in (False, True):
+            out = FORMATS[name].render([_file("a\x1b[31m.yaml", f)], RenderOptions(as_of=OPTIONS.as_of, color=color))
+            without_ours = re.sub(r"\x1b\[[0-9;]*m", "", out) if color else out
+            assert "\x1b" not in without_ours and "\x07" not in without_ours
+            assert "恶意\ufffd]0;title\ufffd\ufffd[2J文本\n第二行\t制表" in without_ours

@@ -464,12 +464,26 @@ def test_broken_example_finds_what_its_readme_lists():
 # -- lianfang rules ------------------------------------------------------------------------
 
 
-def test_rules_lists_the_catalogue(runner, app):
+SEVERITY_WORDS = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+
+
+def test_rules_lists_the_catalogue_with_severities_in_the_interface_language(runner, app):
     result = runner.invoke(app, ["rules"])
     assert result.exit_code == 0
     for code, name, severity in CATALOGUE:
         line = next(x for x in result.output.splitlines() if x.startswith(code))
-        assert name in line and severity in line and REGISTRY.get(code).title_zh in line
+        assert name in line and SEVERITY_WORDS[severity][0] in line and REGISTRY.get(code).title_zh in line
+    english = runner.invoke(app, ["--lang", "en", "rules"]).output
+    for code, _, severity in CATALOGUE:
+        line = next(x for x in english.splitlines() if x.startswith(code))
+        assert SEVERITY_WORDS[severity][1] in line and "错误" not in line
+
+
+@pytest.mark.parametrize("name", ["uncovered-risk", "Uncovered-Risk", "uncovered_risk", "风险点没有防控措施",
+                                  "risk point without a measure", "lf301"])
+def test_rules_takes_a_name_or_title_as_well_as_a_code(runner, app, name):
+    result = runner.invoke(app, ["rules", name])
+    assert result.exit_code == 0 and result.output.startswith("LF301 uncovered-risk（默认级别：错误）\n")
 
 
 def test_rules_prefix_lists_a_family(runner, app):
@@ -483,14 +497,16 @@ def test_rules_explains_one_rule(runner, app):
     result = runner.invoke(app, ["rules", "LF404"])
     assert result.exit_code == 0
     out = result.output
-    assert out.startswith("LF404 rotation-due（默认级别 warning）\n重点岗位应轮岗\n")
+    assert out.startswith("LF404 rotation-due（默认级别：警告）\n重点岗位应轮岗\n")
     assert "2月29日" in out and "[rules.LF404]\nyears = 5" in out
+    assert "修改要求：" + REGISTRY.get("LF404").fix_zh in out
 
 
 def test_rules_explains_in_english(runner, app):
     result = runner.invoke(app, ["--lang", "en", "rules", "LF402"])
     assert result.exit_code == 0
-    assert result.output.startswith("LF402 vague-measure (default severity warning)\nvague measure\n")
+    assert result.output.startswith("LF402 vague-measure (default severity: warning)\nvague measure\n")
+    assert "To fix: " + REGISTRY.get("LF402").fix_en in result.output
     assert "min_length = 8" in result.output and '"加强学习"' in result.output
     assert "Passing:" in result.output and "Passing::" not in result.output
 

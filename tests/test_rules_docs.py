@@ -24,6 +24,7 @@ def test_every_rule_has_a_row_and_a_section_in_both_languages():
         section = text.split(f"\n## {rule.code}\n", 1)[1].split("\n## ", 1)[0]
         assert rule.title_zh in section and rule.title_en in section
         assert doc_text(rule, "en") in section
+        assert rule.fix_zh in section and rule.fix_en in section  # what to do about a finding
         if rule.doc_zh:
             assert doc_text(rule, "zh") in section and "**中文**" in section
 

@@ -150,7 +150,7 @@ def test_as_of_decides_rotation(runner, app, work):
 
 
 def test_as_of_defaults_to_today(runner, app, work):
-    out = run(runner, app, "units").stdout
+    out = run(runner, app, "units", "--format", "review").stdout
     assert f"按 {date.today().isoformat()} 的状态生成" in out
 
 
@@ -292,12 +292,25 @@ def test_output_writes_the_report_and_refuses_to_overwrite(runner, app, work):
     assert not [p for p in work.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_text_output_file_has_no_markup(runner, app, work):
-    run(runner, app, "units", "--as-of", AS_OF, "-o", "意见.txt")
+def test_review_output_file_has_no_markup(runner, app, work):
+    run(runner, app, "units", "--as-of", AS_OF, "--format", "review", "-o", "意见.txt")
     text = (work / "意见.txt").read_text(encoding="utf-8")
     assert text.startswith("关于《巢湖市第一人民医院廉政风险防控工作簿》的审核意见")
     assert "[bold" not in text and "[/]" not in text and "\x1b[" not in text
-    assert text == run(runner, app, "units", "--as-of", AS_OF).stdout
+    assert text == run(runner, app, "units", "--as-of", AS_OF, "--format", "review").stdout
+
+
+def test_colour_only_on_a_colour_terminal(runner, app, work, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = run(runner, app, "units", "--as-of", AS_OF).stdout
+    assert "\x1b[1;31m错误" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(runner, app, "units", "--as-of", AS_OF).stdout
+    monkeypatch.delenv("NO_COLOR")
+    run(runner, app, "units", "--as-of", AS_OF, "-o", "清单.txt")
+    assert "\x1b[" not in (work / "清单.txt").read_text(encoding="utf-8")
 
 
 def test_output_never_replaces_an_input(runner, app, work):
@@ -319,3 +332,33 @@ def test_commands_are_registered_with_help(runner, app):
     for command in ("validate", "coverage"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "示例" in result.stdout
+
+
+# -- YAML files that are plainly not workbooks ----------------------------------------------------
+
+def _not_workbooks(work: Path) -> None:
+    (work / "units" / "lianfang-ci.yml").write_text("name: CI\non: push\njobs: {}\n", encoding="utf-8")
+    (work / "units" / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")  # hidden: never searched
+    (work / "units" / "hooks.yaml").write_text("- id: x\n  entry: y\n", encoding="utf-8")
+
+
+def test_a_folder_skips_and_counts_yaml_that_is_not_a_workbook(runner, app, work):
+    _not_workbooks(work)
+    result = run(runner, app, "units", "--as-of", AS_OF)
+    assert "lianfang-ci.yml" not in result.stdout and "hooks.yaml" not in result.stdout
+    assert result.stdout.rstrip().endswith("；跳过 2 个不是工作簿的文件。")
+    assert "跳过 2 个不是工作簿的 YAML 文件：units/hooks.yaml、units/lianfang-ci.yml" in result.stderr
+    data = json.loads(run(runner, app, "units", "--as-of", AS_OF, "--format", "json").stdout)
+    assert [f["path"] for f in data["files"]] == ["units/chyy.yaml"] and data["summary"]["files"] == 1
+
+
+def test_named_explicitly_it_is_still_lf101_unless_skip_non_workbooks(runner, app, work):
+    _not_workbooks(work)
+    named = run(runner, app, "units/lianfang-ci.yml", "--format", "json")
+    assert named.exit_code == 1 and "LF101" in named.stdout
+    skipped = run(runner, app, "units/lianfang-ci.yml", "--skip-non-workbooks")
+    assert skipped.exit_code == 0 and skipped.stdout == "" and "units/lianfang-ci.yml" in skipped.stderr
+    # a workbook is never skipped, and neither is a YAML file that cannot be read at a glance
+    (work / "units" / "flow.yaml").write_text("{unit: {name: x}}\n", encoding="utf-8")
+    kept = run(runner, app, "units/chyy.yaml", "units/flow.yaml", "--skip-non-workbooks", "--format", "json")
+    assert [f["path"] for f in json.loads(kept.stdout)["files"]] == ["units/chyy.yaml", "units/flow.yaml"]

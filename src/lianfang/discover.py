@@ -12,6 +12,8 @@ user, so every run lists files in the same order.
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,3 +87,41 @@ def find_workbooks(paths: list[Path], base: Path | None = None) -> list[Workbook
                                 "no workbook file (.xlsx, .xlsm, .xls, .ods, .et, .yaml, .yml) found in {p}",
                                 p="、".join(str(p) for p in paths)))
     return sorted(seen.values(), key=lambda w: w.display)
+
+
+# -- YAML files that are plainly not workbooks ---------------------------------------------------
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SNIFF_BYTES = 8 * 1024 * 1024  # as much as the YAML reader accepts; a larger file is left to it
+# a block mapping key at the start of a line: risks:, "risks":, 风险点:
+_TOP_KEY = re.compile(r"""^(?:"([^"\n]+)"|'([^'\n]+)'|([^\s#'"{\[\-?:][^:#\n]*?))\s*:(?:\s|$)""", re.MULTILINE)
+
+
+def plainly_not_a_workbook(path: Path) -> bool:
+    """A YAML file none of whose top-level keys is a workbook table (.pre-commit-config.yaml, a CI file).
+
+    Only a file lianfang can tell at a glance: one whose top level is a block mapping (or a list,
+    or a scalar) without a single workbook key. A flow mapping (``{unit: …}``), a file that cannot
+    be read as text, or one too large to look at is left to the reader, which reports it.
+    """
+    from lianfang.io.format import match_table
+
+    if not path.name.lower().endswith(YAML_SUFFIXES):
+        return False
+    try:
+        info = path.stat()
+        # only a regular file of a readable size: a FIFO or /dev/zero named .yaml is the reader's
+        if not stat.S_ISREG(info.st_mode) or info.st_size > SNIFF_BYTES:
+            return False
+        with path.open("rb") as fh:
+            text = fh.read(SNIFF_BYTES + 1).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    body = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith(("#", "%", "---", "..."))]
+    if not body or body[0].lstrip().startswith("{"):
+        return False  # empty (LF101 tells), or a flow mapping this glance cannot read
+    for m in _TOP_KEY.finditer(text):
+        key = next(g for g in m.groups() if g is not None)
+        if match_table(key) is not None:
+            return False
+    return True

@@ -31,6 +31,17 @@ STATE_FILL = {
 
 
 @dataclass(frozen=True)
+class UnitFigures:
+    """What the per-unit charts show of one unit; the board and the handbook's statistics both make these."""
+
+    label: str
+    levels: dict[str, int]  # 高/中/低 -> risk points
+    categories: dict[str, int]  # the five categories -> risk points
+    coverage: float | None  # risk points with a measure / risk points
+    done: float | None  # measures 已落实 / measures
+
+
+@dataclass(frozen=True)
 class Picture:
     """One chart: a name for files, a title for people, and both renderings."""
 
@@ -78,14 +89,13 @@ def _height(n: int) -> float:
     return max(1.6, 0.38 * n + 0.9)
 
 
-def levels_chart(board: Board) -> Picture:
+def levels_chart(rows: list[UnitFigures]) -> Picture:
     plt = _pyplot()
-    rows = [r for r in board.rows if r.readable]
     labels = [r.label for r in rows][::-1]
     fig, ax = plt.subplots(figsize=(6.3, _height(len(rows))))
     left = [0] * len(rows)
     for level in LEVELS:
-        values = [r.levels[level] for r in rows][::-1]
+        values = [r.levels.get(level, 0) for r in rows][::-1]
         bars = ax.barh(labels, values, left=left, color=css(LEVEL_FILL[level]), edgecolor=css(LEVEL_INK[level]),
                        linewidth=0.6, label=tr(f"{level}风险", {"高": "high", "中": "medium", "低": "low"}[level]))
         ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=8,
@@ -97,14 +107,13 @@ def levels_chart(board: Board) -> Picture:
     return _save(fig, "levels", title)
 
 
-def categories_chart(board: Board) -> Picture:
+def categories_chart(rows: list[UnitFigures]) -> Picture:
     plt = _pyplot()
-    rows = [r for r in board.rows if r.readable]
     labels = [r.label for r in rows][::-1]
     fig, ax = plt.subplots(figsize=(6.3, _height(len(rows))))
     left = [0] * len(rows)
     for category, fill in zip(CATEGORIES, CATEGORY_FILLS, strict=True):
-        values = [r.categories[category] for r in rows][::-1]
+        values = [r.categories.get(category, 0) for r in rows][::-1]
         ink = "FFFFFF" if fill in CATEGORY_FILLS[:2] else "000000"
         bars = ax.barh(labels, values, left=left, color=css(fill), edgecolor="#000000", linewidth=0.4, label=category)
         ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=8, color=css(ink))
@@ -114,14 +123,13 @@ def categories_chart(board: Board) -> Picture:
     return _save(fig, "categories", tr("各单位风险点（按类别）", "Risk points by category"))
 
 
-def rates_chart(board: Board) -> Picture:
+def rates_chart(rows: list[UnitFigures]) -> Picture:
     plt = _pyplot()
-    rows = [r for r in board.rows if r.readable]
     labels = [r.label for r in rows][::-1]
     fig, ax = plt.subplots(figsize=(6.3, _height(len(rows) * 1.6)))
     ys = range(len(rows))
-    cover = [100 * (r.coverage_rate or 0) for r in rows][::-1]
-    done = [100 * (r.done_rate or 0) for r in rows][::-1]
+    cover = [100 * (r.coverage or 0) for r in rows][::-1]
+    done = [100 * (r.done or 0) for r in rows][::-1]
     b1 = ax.barh([y + 0.2 for y in ys], cover, height=0.38, color=css("737373"), label=tr("一对一覆盖率", "one-to-one coverage"))
     b2 = ax.barh([y - 0.2 for y in ys], done, height=0.38, color=css("CCCCCC"), edgecolor="#000000", linewidth=0.4,
                  label=tr("措施落实率", "measures done"))
@@ -164,9 +172,12 @@ def campaign_chart(board: Board) -> Picture:
     return _save(fig, "campaign", tr("工作阶段进度", "Campaign phases"))
 
 
+def unit_pictures(rows: list[UnitFigures]) -> list[Picture]:
+    """Risk points by level and by category, and the rates, over some units (none without units)."""
+    return [levels_chart(rows), categories_chart(rows), rates_chart(rows)] if rows else []
+
+
 def board_pictures(board: Board) -> list[Picture]:
     """Every picture of a board (the campaign first: it is what the office looks at)."""
-    pictures = [campaign_chart(board)]
-    if any(r.readable for r in board.rows):
-        pictures += [levels_chart(board), categories_chart(board), rates_chart(board)]
-    return pictures
+    rows = [UnitFigures(r.label, r.levels, r.categories, r.coverage_rate, r.done_rate) for r in board.rows if r.readable]
+    return [campaign_chart(board), *unit_pictures(rows)]

@@ -22,9 +22,12 @@ def _version(value: bool) -> None:
 
 def create_app() -> typer.Typer:
     """Build the app; help texts are in the language active at this moment."""
+    from lianfang.cli.words import LianfangCommand, LianfangGroup, help_text
+
     app = typer.Typer(
+        cls=LianfangGroup,
         name="lianfang",
-        help=tr(
+        help=help_text(
             "廉防：廉政风险防控工作簿的检查、流程图与工作手册工具。\n\n"
             "示例：lianfang init 单位.xlsx --example；lianfang validate units/",
             "lianfang: integrity-risk prevention workbooks — check, flowcharts, handbook.\n\n"
@@ -40,7 +43,7 @@ def create_app() -> typer.Typer:
     @app.callback()
     def root(
         lang: LangOption = None,
-        version: bool = typer.Option(False, "--version", "-V", help=tr("显示版本并退出", "show the version and exit"),
+        version: bool = typer.Option(False, "--version", "-V", help=help_text("显示版本并退出", "show the version and exit"),
                                      callback=_version, is_eager=True),
     ) -> None:
         pass
@@ -75,10 +78,10 @@ def create_app() -> typer.Typer:
         ("status", status_cmd, status_cmd.status),
         ("publish", publish_cmd, publish_cmd.publish),
     ):
-        app.command(name, help=tr(module.HELP_ZH, module.HELP_EN))(func)
+        app.command(name, cls=LianfangCommand, help=help_text(module.HELP_ZH, module.HELP_EN))(func)
     from lianfang.cli import handbook_cmd
 
-    app.add_typer(handbook_cmd.create_app(), name="handbook", help=tr(handbook_cmd.HELP_ZH, handbook_cmd.HELP_EN))
+    app.add_typer(handbook_cmd.create_app(), name="handbook", help=help_text(handbook_cmd.HELP_ZH, handbook_cmd.HELP_EN))
     return app
 
 
@@ -92,6 +95,9 @@ def _lang_from_argv(argv: list[str]) -> str | None:
 
 
 def main() -> None:
+    from lianfang.cli.streams import prepare_standard_streams
+
+    prepare_standard_streams()
     lang = _lang_from_argv(sys.argv[1:])
     if lang in ("zh", "en"):
         set_lang(lang)

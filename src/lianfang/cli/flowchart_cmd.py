@@ -116,7 +116,7 @@ def flowchart(
         show_default=False)] = None,
     internal: Annotated[bool, typer.Option("--internal", help=tr("只画内部流程图", "draw internal flowcharts only"))] = False,
     external: Annotated[bool, typer.Option("--external", help=tr("只画外部流程图", "draw external flowcharts only"))] = False,
-    flow: Annotated[list[str] | None, typer.Option("--flow", help=tr("只画这些流程（流程编号，或 单位代码:流程编号），可重复", "draw only these flows (flow ID, or UNITCODE:FLOWID); repeatable"), show_default=False)] = None,
+    flow: Annotated[list[str] | None, typer.Option("--flow", help=tr("只画这些流程：流程编号，或 单位代码:流程编号；可重复", "draw only these flows (flow ID, or UNITCODE:FLOWID); repeatable"), show_default=False)] = None,
     output_format: Annotated[str, typer.Option("--format", help=tr("输出格式：svg、png、pdf、dot", "output format: svg, png, pdf, dot"))] = "svg",
     output: Annotated[Path, typer.Option("--output", "-o", help=tr("输出文件夹", "output folder"))] = Path("flowcharts"),
     page: Annotated[str, typer.Option("--page", help=tr(

@@ -64,9 +64,9 @@ Example: lianfang handbook build; lianfang handbook build units/chyy.xlsx -o out
 
 def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help=tr("要新建的手册项目文件夹", "the project folder to create"), show_default=False)],
-    organisation: Annotated[str | None, typer.Option("--organisation", help=tr("编制单位（默认取示例单位的上级单位）", "compiling organisation (default: the example unit's superior)"), show_default=False)] = None,
-    year: Annotated[int | None, typer.Option("--year", min=1900, max=2200, help=tr("手册年度（默认取示例单位的年度）", "year of the handbook (default: the example unit's)"), show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", "-f", help=tr("允许在非空文件夹中生成（覆盖同名的脚手架文件）", "scaffold into a non-empty folder (replacing the scaffold's own files)"))] = False,
+    organisation: Annotated[str | None, typer.Option("--organisation", help=tr("编制单位，默认取示例单位的上级单位", "compiling organisation (default: the example unit's superior)"), show_default=False)] = None,
+    year: Annotated[int | None, typer.Option("--year", min=1900, max=2200, help=tr("手册年度，默认取示例单位的年度", "year of the handbook (default: the example unit's)"), show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", "-f", help=tr("允许在非空文件夹中生成，覆盖同名的脚手架文件", "scaffold into a non-empty folder (replacing the scaffold's own files)"))] = False,
     lang: LangOption = None,
 ) -> None:
     """Scaffold a handbook project (help: INIT_HELP_ZH / INIT_HELP_EN)."""
@@ -132,7 +132,7 @@ def build(
     lang: LangOption = None,
 ) -> None:
     """Build the handbook (help: BUILD_HELP_ZH / BUILD_HELP_EN)."""
-    from lianfang.handbook.build import BuildError, BuildOptions, build_handbook
+    from lianfang.handbook.build import BuildError, BuildOptions, RepeatedUnitError, build_handbook
 
     try:
         as_of_date = parse_date_option(as_of) if as_of is not None else None
@@ -151,6 +151,8 @@ def build(
                 result = build_handbook(options, _ProgressReporter(progress))
         else:
             result = build_handbook(options, _ProgressReporter(None))
+    except RepeatedUnitError as e:  # the inputs are wrong, not the command: exit 1 as for findings
+        fail(str(e), EXIT_FINDINGS)
     except BuildError as e:
         fail(str(e))
 
@@ -187,8 +189,10 @@ def build(
 
 def create_app() -> typer.Typer:
     """The ``handbook`` command group; help texts in the language active now."""
-    app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
+    from lianfang.cli.words import LianfangCommand, LianfangGroup
+
+    app = typer.Typer(cls=LianfangGroup, no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
                       context_settings={"help_option_names": ["-h", "--help"]})
-    app.command("init", help=tr(INIT_HELP_ZH, INIT_HELP_EN))(init)
-    app.command("build", help=tr(BUILD_HELP_ZH, BUILD_HELP_EN))(build)
+    app.command("init", cls=LianfangCommand, help=tr(INIT_HELP_ZH, INIT_HELP_EN))(init)
+    app.command("build", cls=LianfangCommand, help=tr(BUILD_HELP_ZH, BUILD_HELP_EN))(build)
     return app

@@ -13,7 +13,7 @@ from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, write_atomic
 from lianfang.model.schema import workbook_schema
 
-HELP_ZH = """输出 YAML 工作簿的 JSON Schema，供编辑器（yaml-language-server）补全和检查。
+HELP_ZH = """输出 YAML 工作簿的 JSON Schema：供编辑器（yaml-language-server）补全和检查。
 
 示例：lianfang schema -o lianfang-unit.schema.json，然后在 YAML 第一行写
 # yaml-language-server: $schema=lianfang-unit.schema.json"""

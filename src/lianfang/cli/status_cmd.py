@@ -11,24 +11,22 @@ import typer
 from lianfang.cli.common import ForceOption, LangOption, fail, out
 from lianfang.i18n import tr
 
-HELP_ZH = """工作进度看板：每个单位一行——状态、错误和警告、各等级风险点、一对一覆盖率、措施落实情况和逾期措施、
-待轮岗的重点岗位、发回重找未改的风险点，各工作阶段是否完成（已完成、进行中、逾期、未开始），以及考核得分。
-表头给出合计和需要督促的单位。handbook.yaml 中列出但文件不存在的单位显示为“缺报”。
+HELP_ZH = """工作进度看板：各单位的进度、工作阶段和考核得分。
 
-阶段和日期取自 handbook.yaml 的 campaign（不写时按实施方案的阶段、以手册年度推算），评分权重取自 assessment。
-单位读取与校验结果沿用手册的缓存，未改动的单位不重复读取。格式：text（默认，适合 80 列终端）、markdown、json、
-xlsx（含考核评分表和图表，须用 -o）、html（单个静态网页，含图表，须用 -o）。除非无法运行，退出状态为 0。
+每个单位一行：状态、错误和警告、各等级风险点、一对一覆盖率、措施落实情况和逾期措施、待轮岗的重点岗位、发回重找未改的风险点，各工作阶段是否完成（已完成、进行中、逾期、未开始），以及考核得分。表头给出合计和需要督促的单位；handbook.yaml 中列出但文件不存在的单位显示为“缺报”。
+
+阶段和日期取自 handbook.yaml 的 campaign（不写时按实施方案的阶段、以手册年度推算），评分权重取自 assessment（见 docs/status.md）。单位的读取与校验结果沿用手册的缓存，未改动的单位不重复读取。
+
+格式：text（默认，适合 80 列终端）、markdown、json、xlsx（含考核评分表和图表，须用 -o）、html（单个静态网页，含图表，须用 -o）。除非无法运行，退出状态为 0。
 
 示例：lianfang status；lianfang status handbook.yaml --as-of 2026-10-15 --format xlsx -o 进度.xlsx"""
-HELP_EN = """The status board: one row per unit — status, errors and warnings, risk points by level, one-to-one
-coverage, measures done and overdue, key posts due for rotation, returned risk points still open, each
-campaign phase (done, in progress, late, not started), and the assessment score. The header gives the
-totals and the units that are behind. Units listed in handbook.yaml whose file is missing show as missing.
+HELP_EN = """The status board: every unit's progress, campaign phases and assessment score.
 
-Phases and dates come from handbook.yaml's campaign (default: the seed's phases dated in the handbook's
-year), the score's weights from its assessment. Units come from the handbook's cache: an unchanged unit is
-not read again. Formats: text (default, fits 80 columns), markdown, json, xlsx (with the assessment sheet
-and charts; needs -o), html (one static page with charts; needs -o). Exit 0 unless the command cannot run.
+One row per unit: status, errors and warnings, risk points by level, one-to-one coverage, measures done and overdue, key posts due for rotation, returned risk points still open, each campaign phase (done, in progress, late, not started), and the assessment score. The header gives the totals and the units that are behind; units listed in handbook.yaml whose file is missing show as missing.
+
+Phases and dates come from handbook.yaml's campaign (default: the seed's phases dated in the handbook's year), the score's weights from its assessment (see docs/status.md). Units come from the handbook's cache: an unchanged unit is not read again.
+
+Formats: text (default, fits 80 columns), markdown, json, xlsx (with the assessment sheet and charts; needs -o), html (one static page with charts; needs -o). Exit 0 unless the command cannot run.
 
 Example: lianfang status; lianfang status handbook.yaml --as-of 2026-10-15 --format xlsx -o status.xlsx"""
 

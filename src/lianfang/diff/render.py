@@ -26,7 +26,7 @@ from lianfang.diff.view import (
 )
 from lianfang.handbook.filters import md, mdcell
 from lianfang.i18n import tr
-from lianfang.report.text import section_number
+from lianfang.report.style import section_number
 
 JSON_VERSION = 1
 

@@ -68,6 +68,26 @@ class BuildOptions:
     as_of: date | None = None
 
 
+class RepeatedUnitError(BuildError):
+    """Two workbooks give the same 单位代码: the handbook would hold that unit twice (exit 1, not 2)."""
+
+
+def refuse_repeated_units(units: list[UnitResult]) -> None:
+    """Raise ``RepeatedUnitError`` naming every 单位代码 given by more than one workbook, with the files."""
+    by_code: dict[str, list[str]] = {}
+    for u in units:
+        code = u.workbook.code if u.workbook is not None else None
+        if code:
+            by_code.setdefault(code, []).append(u.display)
+    repeated = {code: files for code, files in by_code.items() if len(files) > 1}
+    if repeated:
+        lines = [tr("单位代码 {c} 出现在 {n} 个工作簿中：{f}", "unit code {c} is given by {n} workbooks: {f}",
+                    c=code, n=len(files), f=tr("、", ", ").join(files)) for code, files in repeated.items()]
+        raise RepeatedUnitError("\n".join(lines) + "\n" + tr(
+            "每个单位只能有一个工作簿：请删除重复的文件或改正其单位代码。",
+            "each unit has one workbook: remove the repeated file or correct its unit code."))
+
+
 @dataclass
 class UnitResult:
     path: Path
@@ -406,6 +426,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     result.timings["read_validate"] = time.perf_counter() - t0
     result.timings["read"] = sum(u.read_seconds for u in result.units)
     result.timings["validate"] = sum(u.validate_seconds for u in result.units)
+    refuse_repeated_units(result.units)  # even with --force: a unit twice is never a handbook
     if result.errors and not options.force:
         return result
     usable = [u for u in result.units if u.workbook is not None and u.workbook.unit is not None]
@@ -479,6 +500,9 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         # a format not built this time stays ours if it is untouched
         outputs = {n: h for n, h in manifest.outputs.items() if n not in written and manifest.owns(n)} | written
     result.written = [out_dir / n for n in names]
+    from lianfang.handbook import pictures
+
+    files += [name for name in pictures.files() if (out_dir / name).is_file()]  # the statistics' charts
     _tidy(out_dir, manifest.files, files)
     manifest.save(digest or "", outputs, files)
     cache.prune()
@@ -514,6 +538,9 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
 
     ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
                         documents=documents, findings=appendix, tool=f"lianfang {__version__}")
+    from lianfang.handbook.pictures import draw_statistics
+
+    ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)
     written: dict[str, str] = {}
     try:
         if "md" in formats:

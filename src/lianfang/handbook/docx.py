@@ -660,7 +660,7 @@ def _count_table(body: Body, t, first: str, clean: Cleaner) -> None:
     body.table(cols, rows)
 
 
-def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir: Path) -> None:
     _part_heading(body, part, clean)
     for i, u in enumerate(ctx.units):
         _unit_heading(body, u, clean, new_page=i > 0)
@@ -686,6 +686,9 @@ def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None
     for name, c in [*stats.coverage, (tr("合计", "Total"), stats.coverage_total)]:
         rows.append([clean(name)] + [clean(v) for v in c.cells[1:]])
     body.table(cols, rows, small=True)
+    for p in stats.pictures:
+        body.para(clean(p.title), "LfTableTitle")
+        body.image(out_dir / p.png, clean(p.title), svg=out_dir / p.svg)
 
 
 def _chart_path(f: FlowView, out_dir: Path) -> Path | None:
@@ -890,7 +893,7 @@ def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template
     _documents_part(body, ctx, parts[2], clean)
     body.orient(True)
     _part3(body, ctx, parts[3], clean)
-    _part4(body, ctx, parts[4], clean)
+    _part4(body, ctx, parts[4], clean, out_dir)
     _part5(body, ctx, parts[5], clean, out_dir)
     body.orient(False)
     _part6(body, ctx, parts[6], clean)

@@ -74,6 +74,7 @@ def sheet_names() -> dict[str, str]:
         "table": tr("岗位权力行使风险防控一览表", "Risk prevention table"),
         "table_unit": tr("一览表", "Table"),
         "statistics": tr("风险统计", "Statistics"),
+        "statistics_charts": tr("统计图", "Charts"),
         "flows": tr("流程清单", "Flows"),
         "charts": tr("流程图", "Flowcharts"),
         "institutions": tr("制度", "Institutions"),
@@ -550,6 +551,7 @@ def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
 # the 流程图 sheet: portrait A4, one chart a page, scaled into this box (points)
 CHART_BOX = (520.0, 680.0)
 CHART_ROW = 20.0  # the rows a picture lies on
+PICTURE_DPI = 200  # flowcharts (flowchart.render.PNG_DPI) and statistics charts are drawn at 200 dpi
 
 
 def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | None) -> _Sheet:
@@ -572,7 +574,7 @@ def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | N
             sheet.merge(r, 1, r, len(cols))
             sheet.fixed[r] = 2 * LINE_HEIGHT
             img = Image(io.BytesIO(path.read_bytes()))
-            w_pt, h_pt = img.width * 72 / 150, img.height * 72 / 150  # Graphviz draws PNGs at 150 dpi
+            w_pt, h_pt = img.width * 72 / PICTURE_DPI, img.height * 72 / PICTURE_DPI
             scale = min(1.0, CHART_BOX[0] / w_pt, CHART_BOX[1] / h_pt)
             img.width, img.height = round(w_pt * scale * 96 / 72), round(h_pt * scale * 96 / 72)
             ws.add_image(img, f"A{sheet.row}")
@@ -586,6 +588,33 @@ def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | N
             sheet.fixed[r] = LINE_HEIGHT + ROW_PADDING
     if first:
         sheet.add([tr("（没有绘制流程图）", "(no flowchart drawn)")], ["sign"])
+    return sheet
+
+
+def _statistics_charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | None) -> _Sheet:
+    """The statistics' charts, one a portrait page, as on the 流程图 sheet."""
+    from openpyxl.drawing.image import Image
+
+    cols = [Column("", 11.7) for _ in range(8)]
+    sheet = _Sheet(ws, styles, ctx.title + " " + tr("统计图", "charts"), cols, header=False)
+    ws.page_setup.orientation = "portrait"
+    for i, p in enumerate(ctx.statistics.pictures):
+        path = root / p.png if root is not None else None
+        if path is None or not path.is_file():
+            continue
+        if i:
+            ws.row_breaks.append(Break(id=sheet.row - 1))
+        r = sheet.add([p.title], ["block"])
+        sheet.merge(r, 1, r, len(cols))
+        sheet.fixed[r] = 2 * LINE_HEIGHT
+        img = Image(io.BytesIO(path.read_bytes()))
+        w_pt, h_pt = img.width * 72 / PICTURE_DPI, img.height * 72 / PICTURE_DPI
+        scale = min(1.0, CHART_BOX[0] / w_pt, CHART_BOX[1] / h_pt)
+        img.width, img.height = round(w_pt * scale * 96 / 72), round(h_pt * scale * 96 / 72)
+        ws.add_image(img, f"A{sheet.row}")
+        for _ in range(max(1, math.ceil(h_pt * scale / CHART_ROW))):
+            sheet.fixed[sheet.row] = CHART_ROW
+            sheet.row += 1
     return sheet
 
 
@@ -632,6 +661,7 @@ _NOTES = {
     "statistics": ("风险点按单位、等级、类别、岗位层次统计，覆盖情况", "risk points by unit, level, category and tier; coverage"),
     "flows": ("权力运行（外部、内部）流程及流程图文件", "power-operation flows and their charts"),
     "charts": ("权力运行流程图，每页一张", "the flowcharts, one a page"),
+    "statistics_charts": ("风险点统计图：按等级、按类别，覆盖率与落实率", "charts of the statistics: levels, categories, rates"),
     "institutions": ("修订完善的各项制度", "institutions built and revised"),
     "alerts": ("风险预警与处置情况", "alerts and their handling"),
     "findings": ("强制生成时工作簿中尚存的校验问题", "findings left in the workbooks of a forced build"),
@@ -661,6 +691,8 @@ def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetim
         add("table", lambda ws, u=u: _unit_table(ws, styles, ctx, u), table_sheet_name(u, used),
             tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table", u=u.name + u.mark))
     add("statistics", lambda ws: _statistics(ws, styles, ctx))
+    if ctx.statistics.pictures:
+        add("statistics_charts", lambda ws: _statistics_charts(ws, styles, ctx, root))
     add("flows", lambda ws: _flows(ws, styles, ctx))
     if any(f.print_image for u in ctx.units for f in u.flows):
         add("charts", lambda ws: _charts(ws, styles, ctx, root))

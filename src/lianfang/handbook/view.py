@@ -303,6 +303,16 @@ class Statistics:
     level_by_category: CountTable  # the whole system: rows are categories, columns levels
     coverage: list[tuple[str, CoverageRow]]
     coverage_total: CoverageRow
+    pictures: list[StatPicture] = field(default_factory=list)  # charts of the above, drawn by the build
+
+
+@dataclass(frozen=True)
+class StatPicture:
+    """A chart of the statistics: its title and files, relative to the output folder."""
+
+    title: str
+    svg: str
+    png: str
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Validation reports: one formatter module per ``--format``, chosen through ``FORMATS``.
 
-Every formatter is a function ``render(files, options) -> str`` over the checked files of one
-run. Adding a format is one module and one line in ``FORMATS``; nothing else branches on it.
+Every formatter is a function ``render(files, options) -> str | bytes`` over the checked files of
+one run (bytes are UTF-8, written as they are: the JSON formats). Adding a format is one module and one line in ``FORMATS``; nothing else branches on it.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ class RenderOptions:
     version: str = __version__
     strict: bool = False  # warnings fail the run (and the review opinion)
     as_of: date = field(default_factory=date.today)
+    color: bool = False  # escape codes for a colour terminal (the styled formats only)
+    skipped: int = 0  # files passed over as plainly not workbooks (the text summary line counts them)
 
     @property
     def tool(self) -> str:
@@ -79,24 +81,25 @@ def totals(files: Sequence[CheckedFile]) -> dict[str, int]:
     return out
 
 
-Render = Callable[[Sequence[CheckedFile], RenderOptions], str]
+Render = Callable[[Sequence[CheckedFile], RenderOptions], str | bytes]
 
 
 @dataclass(frozen=True, slots=True)
 class OutputFormat:
     name: str
     render: Render
-    # True: the text carries rich markup, coloured on a terminal and stripped for a file
-    markup: bool = False
+    # True: coloured when RenderOptions.color says the output is a colour terminal
+    styled: bool = False
 
 
 def _formats() -> dict[str, OutputFormat]:
-    from lianfang.report import github, json_report, junit, markdown, sarif, text
+    from lianfang.report import github, json_report, junit, markdown, review, sarif, text
 
     return {
         f.name: f
         for f in (
-            OutputFormat("text", text.render, markup=True),
+            OutputFormat("text", text.render, styled=True),
+            OutputFormat("review", review.render, styled=True),
             OutputFormat("json", json_report.render),
             OutputFormat("github", github.render),
             OutputFormat("junit", junit.render),
@@ -112,19 +115,29 @@ FORMATS: dict[str, OutputFormat] = _formats()
 @dataclass(frozen=True, slots=True)
 class CoverageFormat:
     name: str
-    render: Callable[..., str | bytes]  # (Coverage, RenderOptions)
-    markup: bool = False
-    binary: bool = False  # bytes, written to a file only
+    render: Callable[..., str | bytes]  # (Coverage, RenderOptions): one unit
+    styled: bool = False
+    binary: bool = False  # bytes, written to a file only (one unit at a time)
+    # (list of Coverage, RenderOptions): several units; None: one after another, a blank line between
+    render_several: Callable[..., str] | None = None
+
+    def render_many(self, units: Sequence[object], options: RenderOptions) -> str | bytes:
+        """One unit as ``render`` gives it; several as ``render_several`` (or one after another)."""
+        if len(units) == 1:
+            return self.render(units[0], options)
+        if self.render_several is not None:
+            return self.render_several(units, options)
+        return "\n".join(str(self.render(u, options)) for u in units)
 
 
 def _coverage_formats() -> dict[str, CoverageFormat]:
-    from lianfang.report import coverage_xlsx, json_report, text
+    from lianfang.report import coverage_text, coverage_xlsx, json_report
 
     return {
         f.name: f
         for f in (
-            CoverageFormat("text", text.render_coverage, markup=True),
-            CoverageFormat("json", json_report.render_coverage),
+            CoverageFormat("text", coverage_text.render_coverage, styled=True),
+            CoverageFormat("json", json_report.render_coverage, render_several=json_report.render_coverages),
             CoverageFormat("xlsx", coverage_xlsx.render_coverage, binary=True),
         )
     }

@@ -21,7 +21,7 @@ from lianfang.i18n import tr
 from lianfang.io.excel_text import set_text
 from lianfang.model.vocab import Phase, RiskLevel
 from lianfang.report import RenderOptions
-from lianfang.report.text import (
+from lianfang.report.coverage_text import (
     coverage_figures,
     coverage_summary,
     coverage_title,

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from lianfang.findings import Finding, Severity
 from lianfang.i18n import current_lang
 from lianfang.report import INFORMATION_URI, TOOL_NAME, CheckedFile, RenderOptions
-from lianfang.report.json_report import dumps
+from lianfang.report.json_report import dump_bytes
 from lianfang.rules.base import REGISTRY, Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -54,24 +54,39 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
-def result(path: str, f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+def result(path: str, f: Finding, rule_index: dict[str, int], artifact: dict[str, str] | None = None) -> dict[str, Any]:
+    """One finding as a SARIF result; ``artifact`` is the file's location, made once per file.
+
+    Written out key by key (each location value read once): SARIF is the largest report, and this
+    runs once per finding."""
     loc = f.location
-    physical: dict[str, Any] = {"artifactLocation": artifact_location(path)}
-    if loc.line is not None:
-        physical["region"] = {"startLine": loc.line, "startColumn": loc.col or 1}
+    sheet, line, cell = loc.sheet, loc.line, loc.cell
+    physical: dict[str, Any] = {"artifactLocation": artifact if artifact is not None else artifact_location(path)}
+    if line is not None:
+        physical["region"] = {"startLine": line, "startColumn": loc.col or 1}
     location: dict[str, Any] = {"physicalLocation": physical}
-    if loc.sheet is not None:
-        location["logicalLocations"] = [{"name": loc.cell or loc.sheet, "fullyQualifiedName": loc.describe()}]
-    out: dict[str, Any] = {"ruleId": f.code}
-    if f.code in rule_index:
-        out["ruleIndex"] = rule_index[f.code]
-    out.update({
-        "level": LEVELS[f.severity],
-        "message": {"text": f.message},
-        "locations": [location],
-        "partialFingerprints": {"lianfang/v1": _fingerprint(path, f)},
-    })
-    props = {k: v for k, v in f.to_dict().items() if k in ("sheet", "row", "column", "cell", "object", "field") and v is not None}
+    if sheet is not None:
+        location["logicalLocations"] = [{"name": cell or sheet, "fullyQualifiedName": loc.describe()}]
+    code = f.code
+    index = rule_index.get(code)
+    out: dict[str, Any] = {"ruleId": code} if index is None else {"ruleId": code, "ruleIndex": index}
+    out["level"] = LEVELS[f.severity]
+    out["message"] = {"text": f.message}
+    out["locations"] = [location]
+    out["partialFingerprints"] = {"lianfang/v1": _fingerprint(path, f)}
+    props = {}
+    if sheet is not None:
+        props["sheet"] = sheet
+    if loc.row is not None:
+        props["row"] = loc.row
+    if loc.column is not None:
+        props["column"] = loc.column
+    if cell is not None:
+        props["cell"] = cell
+    if f.object is not None:
+        props["object"] = f.object
+    if f.field is not None:
+        props["field"] = f.field
     if props:
         out["properties"] = props
     return out
@@ -95,11 +110,12 @@ def sarif_data(files: Sequence[CheckedFile], options: RenderOptions, rules: Iter
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [result(c.report.path, f, rule_index) for c in files for f in c.report.findings],
+                "results": [result(c.report.path, f, rule_index, artifact)
+                            for c in files for artifact in (artifact_location(c.report.path),) for f in c.report.findings],
             }
         ],
     }
 
 
-def render(files: Sequence[CheckedFile], options: RenderOptions) -> str:
-    return dumps(sarif_data(files, options))
+def render(files: Sequence[CheckedFile], options: RenderOptions) -> bytes:
+    return dump_bytes(sarif_data(files, options))

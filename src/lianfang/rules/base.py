@@ -45,6 +45,9 @@ class Rule:
     severity: ClassVar[Severity]
     title_zh: ClassVar[str] = ""
     title_en: ClassVar[str] = ""
+    # what to do about a finding, said to the unit that must fix it (review letter, docs/rules.md)
+    fix_zh: ClassVar[str] = ""
+    fix_en: ClassVar[str] = ""
     # the Chinese documentation; the docstring is the English one
     doc_zh: ClassVar[str] = ""
     # options a configuration file may set, with their defaults
@@ -65,6 +68,10 @@ class Rule:
     @classmethod
     def title(cls, lang: str = "zh") -> str:
         return cls.title_en if lang == "en" else cls.title_zh
+
+    @classmethod
+    def fix(cls, lang: str = "zh") -> str:
+        return cls.fix_en if lang == "en" else cls.fix_zh
 
     @classmethod
     def finding(

@@ -68,6 +68,8 @@ class UncoveredRisk(Rule):
     severity = Severity.ERROR
     title_zh = "风险点没有防控措施"
     title_en = "risk point without a measure"
+    fix_zh = "按“一对一”要求，在防控措施表中为该风险点制定至少一条具体措施。"
+    fix_en = "One-to-one: add at least one concrete measure for this risk point in 防控措施."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "measures"):
@@ -113,6 +115,8 @@ class HighRiskPhases(Rule):
     severity = Severity.WARNING
     title_zh = "高风险点缺少某一防控阶段的措施"
     title_en = "high risk without all three phases"
+    fix_zh = "高风险点应分别有前期预防、中期监控、后期处置措施，补齐缺少的阶段。"
+    fix_en = "A 高 risk point needs measures in 前期预防, 中期监控 and 后期处置: add the missing phases."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         by_risk = workbook.measures_by_risk
@@ -161,6 +165,8 @@ class PowerWithoutRisk(Rule):
     severity = Severity.WARNING
     title_zh = "职权没有风险点"
     title_en = "kept power without a risk point"
+    fix_zh = "查找该职权的廉政风险点；确无风险的，在备注中说明理由。"
+    fix_en = "Look for the integrity risks of this power; if there is none, say why in 备注."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "risks"):
@@ -204,6 +210,8 @@ class TierNotCovered(Rule):
     severity = Severity.WARNING
     title_zh = "岗位层次未覆盖"
     title_en = "post tier not covered"
+    fix_zh = "为该层次的岗位查找风险点：领导岗位、中层岗位、其他重要岗位都应覆盖。"
+    fix_en = "Find risk points on posts of this tier: leader, middle and other key posts must all be covered."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "posts") or missing_table(workbook, "risks"):
@@ -253,6 +261,8 @@ class CategoryNotCovered(Rule):
     severity = Severity.INFO
     title_zh = "风险类别未覆盖"
     title_en = "risk category not covered"
+    fix_zh = "对照思想道德、岗位职责、业务流程、制度机制、外部环境五类风险补充查找。"
+    fix_en = "Look again across the five categories: ethics, duty, process, institution, environment."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "risks") or any(r.category is None for r in workbook.risks):
@@ -293,6 +303,8 @@ class PowerWithoutFlow(Rule):
     severity = Severity.WARNING
     title_zh = "职权没有流程图"
     title_en = "kept power without a flow"
+    fix_zh = "为该职权绘制权力运行流程（外部或内部流程）。"
+    fix_en = "Draw a power-operation flow (external or internal) for this power."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         by_power = workbook.flows_by_power
@@ -332,6 +344,8 @@ class RiskOffChart(Rule):
     severity = Severity.INFO
     title_zh = "风险点未标注在流程图上"
     title_en = "risk point not marked on its flow"
+    fix_zh = "在流程环节的“风险点编号”中标注该风险点所在的环节。"
+    fix_en = "Mark the risk point on the step where it sits (流程环节 风险点编号)."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         marked: dict[str, set[str] | None] = {}  # power → risks marked on its flows (None: unknowable)
@@ -387,6 +401,8 @@ class AbolishedPowerInUse(Rule):
     severity = Severity.WARNING
     title_zh = "废止的职权仍在使用"
     title_en = "abolished power still in use"
+    fix_zh = "删除或改挂仍使用该废止职权的风险点、措施和流程。"
+    fix_en = "Remove or reassign the risk points, measures and flows that still use the abolished power."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         risks_by_power = workbook.risks_by_power

@@ -30,7 +30,8 @@ LF402 = "error"      # error | warning | info | off
 years = 3
 ```
 
-`lianfang rules` 列出全部规则，`lianfang rules LF301` 解释一条规则（`--lang en` 为英文）。"""
+`lianfang rules` 列出全部规则，`lianfang rules LF301`（或规则名称 `lianfang rules uncovered-risk`）解释一条规则，
+连同它的修改要求（`--lang en` 为英文）。"""
 
 INTRO_EN = """\
 `lianfang validate` reports **every** finding in every file (it never stops at the first), each
@@ -38,7 +39,8 @@ with a stable rule code, a severity, a message and a location (sheet, row, colum
 xlsx; line and column in YAML). Severities: `error` the workbook does not meet the requirements,
 `warning` likely a problem, `info` a note. Every rule's severity can be changed or the rule turned
 off in `lianfang.toml`, where the rules with options take them too (see the example above).
-`lianfang rules` lists the catalogue and `lianfang rules LF301` explains one rule."""
+`lianfang rules` lists the catalogue and `lianfang rules LF301` (or its name,
+`lianfang rules uncovered-risk`) explains one rule with its fix hint."""
 
 # Decisions where findings.md leaves room; each rule's own text says the rest.
 DECISIONS = [
@@ -159,6 +161,8 @@ def render_rules_md() -> str:
             for key, value in r.defaults.items():
                 out.append(f"| `{key}` | {_cell(_option_value(value))} |")
             out.append("")
+        if r.fix_zh or r.fix_en:
+            out += [f"修改要求：{r.fix_zh}", f"<br>*To fix:* {r.fix_en}", ""]
         zh = doc_text(r, "zh")
         en = doc_text(r, "en")
         if zh != en:

@@ -55,6 +55,8 @@ class FlowNoEnd(Rule):
     severity = Severity.ERROR
     title_zh = "流程没有结束环节"
     title_en = "flow without an end step"
+    fix_zh = "为流程设置办结环节（下一环节为空的环节）。"
+    fix_en = "Give the flow an end step (one with an empty 下一环节)."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         # a flow repeating an ID (LF107) may have lost its steps to the first (xlsx): not checked
@@ -119,6 +121,8 @@ class UnreachableStep(Rule):
     severity = Severity.WARNING
     title_zh = "环节无法到达"
     title_en = "unreachable step"
+    fix_zh = "在其他环节的“下一环节”中连到该环节，或删除多余的环节。"
+    fix_en = "Link the step from another step's 下一环节, or remove it."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         for flow in workbook.flows:
@@ -159,6 +163,8 @@ class StepMissingTimeLimit(Rule):
     severity = Severity.WARNING
     title_zh = "内部流程环节缺少办理时限"
     title_en = "internal step without a time limit"
+    fix_zh = "为内部流程的每个环节填写办理时限。"
+    fix_en = "Give every step of an internal flow a time limit."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         for flow in workbook.flows:
@@ -199,6 +205,8 @@ class ExternalFlowIncomplete(Rule):
     severity = Severity.WARNING
     title_zh = "外部流程信息不全"
     title_en = "external flow incomplete"
+    fix_zh = "外部流程应列明所需材料和监督渠道（如监督电话）。"
+    fix_en = "An external flow lists the materials required and the supervision channels (e.g. a phone)."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         for flow in workbook.flows:
@@ -347,6 +355,8 @@ class FlowOverTimeLimit(Rule):
     severity = Severity.WARNING
     title_zh = "流程时限超过职权办理时限"
     title_en = "flow slower than its power's time limit"
+    fix_zh = "核对各环节的办理时限：压缩环节时限，或如实写明职权承诺的办理时限。"
+    fix_en = "Check each step's time limit: shorten the steps, or state the power's promised time limit truthfully."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         powers = workbook.powers_by_id
@@ -402,6 +412,8 @@ class NoInternalFlow(Rule):
     severity = Severity.WARNING
     title_zh = "职权只有外部流程，没有内部流程"
     title_en = "power with an external flow but no internal flow"
+    fix_zh = "为该职权补画内部流程（各环节的责任主体和办理时限），并在环节上标注风险点。"
+    fix_en = "Add the power's internal flow (each step's responsible body and time limit) and mark its risk points on the steps."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         by_power = workbook.flows_by_power

@@ -55,6 +55,8 @@ class MissingCriteria(Rule):
     severity = Severity.ERROR
     title_zh = "风险等级划分标准为空"
     title_en = "risk-level criterion missing"
+    fix_zh = "在单位信息中写明高、中、低风险等级的划分标准。"
+    fix_en = "Write the criteria for 高, 中 and 低 in 单位信息."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if not _unit_read(workbook):
@@ -179,6 +181,8 @@ class VagueMeasure(Rule):
     severity = Severity.WARNING
     title_zh = "防控措施空泛"
     title_en = "vague measure"
+    fix_zh = "把措施写具体：由谁、在哪个环节、做什么、怎样检查，避免“加强学习”“严格执行”一类表述。"
+    fix_en = "Make the measure concrete: who does what, at which step, checked how — not just 加强学习 or 严格执行."
     defaults = {"min_length": 8, "phrases": STOCK_PHRASES}
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
@@ -255,6 +259,8 @@ class DuplicateText(Rule):
     severity = Severity.WARNING
     title_zh = "内容重复"
     title_en = "duplicate text"
+    fix_zh = "合并重复的条目，或把描述写出各自的区别。"
+    fix_en = "Merge the repeated entries, or word each so they differ."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         code, name, severity = self.code, self.name, self.severity
@@ -321,6 +327,8 @@ class RotationDue(Rule):
     severity = Severity.WARNING
     title_zh = "重点岗位应轮岗"
     title_en = "key post due for rotation"
+    fix_zh = "按规定安排轮岗交流，或在备注中说明暂缓轮岗的理由和替代措施。"
+    fix_en = "Arrange the rotation, or record in 备注 why it is postponed and what replaces it."
     defaults = {"years": 5}
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
@@ -365,6 +373,8 @@ class Unconfirmed(Rule):
     severity = Severity.ERROR
     title_zh = "未写明集体研究确认"
     title_en = "confirmation not recorded"
+    fix_zh = "填写集体研究会议和确认日期；未经集体研究确认的，状态应为“送审”。"
+    fix_en = "Fill in 集体研究会议 and 确认日期; before the collective decision the status is 送审."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if not _unit_read(workbook):
@@ -416,6 +426,8 @@ class ReturnedRisk(Rule):
     severity = Severity.ERROR
     title_zh = "发回重找的风险点未处理"
     title_en = "returned risk point"
+    fix_zh = "按审核意见重新查找该风险点，修改后将审核状态改为“待审核”；发回重找的须写明审核意见。"
+    fix_en = "Rework the risk point as the review says and set it back to 待审核; a return needs its 审核意见."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         status = workbook.unit.status if workbook.unit is not None else None
@@ -476,6 +488,8 @@ class LevelImplausible(Rule):
     severity = Severity.WARNING
     title_zh = "风险等级可能偏低"
     title_en = "risk level implausibly low"
+    fix_zh = "重新评估风险等级：涉及资金、人事、审批的职权一般不低于“中”，确属低风险的在备注说明。"
+    fix_en = "Reassess the level: powers over money, people or approvals are rarely 低; otherwise explain in 备注."
     defaults = {"keywords": MONEY_PEOPLE_APPROVALS}
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
@@ -531,6 +545,8 @@ class MeasureOverdue(Rule):
     severity = Severity.WARNING
     title_zh = "防控措施逾期未落实"
     title_en = "measure overdue"
+    fix_zh = "落实该措施并更新落实情况，或调整完成时限。"
+    fix_en = "Carry out the measure and update its status, or set a new due date."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         as_of, done = ctx.as_of, MeasureStatus.DONE

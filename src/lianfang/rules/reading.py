@@ -55,6 +55,8 @@ class UnreadableFile(Rule):
     severity = Severity.ERROR
     title_zh = "文件无法读取"
     title_en = "unreadable file"
+    fix_zh = "用 Excel 或 WPS 另存为 .xlsx（YAML 文件按提示修正语法），如有密码请先取消，再重新报送。"
+    fix_en = "Save the file as .xlsx from Excel or WPS (or fix the YAML syntax), remove any password, and resubmit."
     on_read = True
 
 
@@ -87,6 +89,8 @@ class MissingSheet(Rule):
     severity = Severity.ERROR
     title_zh = "缺少工作表"
     title_en = "missing sheet"
+    fix_zh = "按模板补齐缺少的工作表，工作表名称保持与模板一致（可用 lianfang init 生成空白模板对照）。"
+    fix_en = "Add the missing sheet as in the template (lianfang init makes a blank one); keep the sheet names."
     on_read = True
 
 
@@ -111,6 +115,8 @@ class MissingColumn(Rule):
     severity = Severity.ERROR
     title_zh = "缺少必填列"
     title_en = "missing column"
+    fix_zh = "在该工作表的表头行补上缺少的列，列名与模板一致。"
+    fix_en = "Add the missing column to the header row, named as in the template."
     on_read = True
 
 
@@ -139,6 +145,8 @@ class MissingValue(Rule):
     severity = Severity.ERROR
     title_zh = "必填项为空"
     title_en = "missing value"
+    fix_zh = "填写该必填项。"
+    fix_en = "Fill in this required value."
     on_read = True
 
 
@@ -171,6 +179,8 @@ class BadEnum(Rule):
     severity = Severity.ERROR
     title_zh = "取值不在可选范围内"
     title_en = "value not among the choices"
+    fix_zh = "从下拉列表中选择规定的取值。"
+    fix_en = "Choose one of the listed values."
     on_read = True
 
 
@@ -205,6 +215,8 @@ class BadFormat(Rule):
     severity = Severity.ERROR
     title_zh = "格式错误"
     title_en = "malformed value"
+    fix_zh = "按规定格式填写：日期如 2026-03-01，是否填“是/否”，编号只用字母、数字和 - _ .。"
+    fix_en = "Use the required format: dates like 2026-03-01, 是/否 for yes/no, IDs of letters, digits, - _ ."
     on_read = True
 
 
@@ -239,6 +251,8 @@ class UnknownColumn(Rule):
     severity = Severity.WARNING
     title_zh = "未知的列"
     title_en = "unknown column"
+    fix_zh = "删除该列或把内容移到“备注”列；若是列名写错，改为模板中的列名。"
+    fix_en = "Remove the column or move its content to 备注; if the header is misspelt, use the template's."
     on_read = True
 
 
@@ -269,6 +283,8 @@ class DuplicateId(Rule):
     severity = Severity.ERROR
     title_zh = "编号重复"
     title_en = "duplicate ID"
+    fix_zh = "为重复的编号改用新编号，保证表内唯一，并同步修改引用它的行。"
+    fix_en = "Give the repeated row a new ID, unique in its table, and update the rows that refer to it."
     on_read = True
 
 
@@ -297,4 +313,6 @@ class UnknownFlow(Rule):
     severity = Severity.ERROR
     title_zh = "流程编号不存在"
     title_en = "unknown flow"
+    fix_zh = "改为流程表中已有的流程编号，或在流程表中补充该流程。"
+    fix_en = "Use a flow ID from 流程, or add the flow there."
     on_read = True

@@ -74,6 +74,8 @@ class UnknownPower(Rule):
     severity = Severity.ERROR
     title_zh = "职权编号不存在"
     title_en = "unknown power"
+    fix_zh = "改为职权目录中已有的职权编号，或在职权目录中补充该职权。"
+    fix_en = "Use a power ID from 职权目录, or add the power there."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "powers"):
@@ -126,6 +128,8 @@ class UnknownPost(Rule):
     severity = Severity.ERROR
     title_zh = "岗位编号不存在"
     title_en = "unknown post"
+    fix_zh = "改为岗位表中已有的岗位编号，或在岗位表中补充该岗位。"
+    fix_en = "Use a post ID from 岗位, or add the post there."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "posts"):
@@ -181,6 +185,8 @@ class UnknownRisk(Rule):
     severity = Severity.ERROR
     title_zh = "风险点编号不存在"
     title_en = "unknown risk point"
+    fix_zh = "改为风险点表中已有的风险点编号，或删除该引用。"
+    fix_en = "Use a risk point ID from 风险点, or remove the reference."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         if missing_table(workbook, "risks"):
@@ -247,6 +253,8 @@ class UnknownStep(Rule):
     severity = Severity.ERROR
     title_zh = "下一环节不存在"
     title_en = "unknown next step"
+    fix_zh = "下一环节只能填写本流程中已有的环节编号。"
+    fix_en = "下一环节 may only name steps of the same flow."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         for flow in workbook.flows:
@@ -294,6 +302,8 @@ class UnanchoredRisk(Rule):
     severity = Severity.ERROR
     title_zh = "风险点未关联职权或岗位"
     title_en = "risk point on neither a power nor a post"
+    fix_zh = "填写该风险点所在的职权编号或岗位编号（至少一项）。"
+    fix_en = "Give the power or the post the risk point sits on (at least one)."
 
     def check(self, workbook: Workbook, ctx: Context) -> Iterator[Finding]:
         for risk in workbook.risks:
