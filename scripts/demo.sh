@@ -36,4 +36,4 @@ $LF status examples/handbook.yaml --as-of 2026-10-15 --format html -o build/stat
 $LF status examples/handbook.yaml --as-of 2026-10-15 --format xlsx -o build/status/status.xlsx --force
 echo "demo: the bureau's board is build/status/status.html and build/status/status.xlsx (考核评分表 inside)"
 $LF publish examples/handbook.yaml -o build/publish --force
-echo "demo: the public (公示) pages are build/publish/index.html and one page per unit"
+echo "demo: the public (公示) pages are build/publish/index.html and one page per unit, with 公示一览表.xlsx and 公示.docx"

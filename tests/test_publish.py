@@ -45,22 +45,115 @@ def _private_texts() -> set[str]:
     return out
 
 
-def test_no_personal_data_anywhere_in_the_output(runner, app, project: Path, tmp_path: Path):
-    out = tmp_path / "public"
-    result = run(runner, app, str(project / "handbook.yaml"), "-o", str(out))
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
+
+
+def _publish_examples(folder: Path, *args: str) -> tuple[Path, str]:
+    """The examples published (every format) into ``folder / "public"``: (that folder, the output)."""
+    from typer.testing import CliRunner
+
+    from lianfang.cli.app import create_app
+
+    (folder / "units").mkdir(parents=True)
+    for unit in EXAMPLES.glob("units/*.yaml"):
+        shutil.copy(unit, folder / "units" / unit.name)
+    (folder / "handbook.yaml").write_text(
+        "organisation: 巢湖市卫生局\nyear: 2026\nunits: [units/*.yaml]\n", encoding="utf-8")
+    out = folder / "public"
+    result = CliRunner().invoke(create_app(), ["publish", str(folder / "handbook.yaml"), "-o", str(out), *args],
+                                env=EPOCH, catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The examples published once for the tests that only read the result."""
+    return _publish_examples(tmp_path_factory.mktemp("published"))[0]
+
+
+def _zip_texts(path: Path) -> list[str]:
+    """Every text part of an Office file (XML, relationships, the charts' SVG twins)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels", ".svg"))]
+
+
+def test_no_personal_data_anywhere_in_the_output(published: Path):
+    out = published
     private = _private_texts()
     assert len(private) > 20  # the examples do hold such data
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["chcdc.html", "chwsj.html", "chyy.html", "flowcharts", "index.html", "公示一览表.xlsx"]
-    import zipfile
-
-    texts = [p.read_text(encoding="utf-8") for p in [*out.glob("*.html"), *out.glob("flowcharts/*")]]
+    assert written == ["chcdc.html", "chwsj.html", "chyy.html", "flowcharts", "index.html", "公示.docx", "公示一览表.xlsx"]
+    texts = [p.read_text(encoding="utf-8") for p in [*out.glob("*.html"), *out.glob("flowcharts/*.svg")]]
     assert len(texts) > 4 + 3
-    with zipfile.ZipFile(out / "公示一览表.xlsx") as z:
-        texts += [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")]
+    texts += _zip_texts(out / "公示一览表.xlsx")
+    docx_texts = _zip_texts(out / "公示.docx")
+    assert any("<w:tbl>" in t for t in docx_texts) and any("<svg" in t for t in docx_texts)
+    texts += docx_texts
     leaked = {p for p in private for t in texts if p in t}
     assert leaked == set()
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _tables_by_section(document) -> list[tuple[object, object]]:
+    """(table element, the w:sectPr of the section it lies in) for every top-level table."""
+    out, waiting = [], []
+    for child in document.element.body:
+        if child.tag == f"{W}tbl":
+            waiting.append(child)
+        sect = child if child.tag == f"{W}sectPr" else child.find(f"{W}pPr/{W}sectPr")
+        if sect is not None:
+            out += [(t, sect) for t in waiting]
+            waiting = []
+    return out
+
+
+def test_docx_layout(published: Path):
+    """公示.docx: the units' headings, the risk tables on landscape A4, header rows that repeat and rows
+    that never split in every table, each external flow's chart within the text width."""
+    import docx
+
+    document = docx.Document(str(published / "公示.docx"))
+    units = {p.stem: read_workbook(p).workbook for p in sorted(EXAMPLES.glob("units/*.yaml"))}
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert sorted(headings) == sorted(f"{wb.unit.name}廉政风险点及防控措施公示" for wb in units.values())
+    assert document.paragraphs[0].style.name == "Title" and "{{" not in document.element.body.xml  # no cover left
+    assert document.core_properties.title == "巢湖市卫生局廉政风险点及防控措施公示"
+    tables = _tables_by_section(document)
+    assert len(tables) == len(document.tables) > 3 * 2
+    risk_tables = 0
+    for tbl, sect in tables:
+        rows = tbl.findall(f"{W}tr")
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+        assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
+        title = "".join(t.text for t in rows[0].iter(f"{W}t"))
+        if "岗位权力行使风险防控一览表" in title:
+            risk_tables += 1
+            size = sect.find(f"{W}pgSz")
+            assert (size.get(f"{W}w"), size.get(f"{W}h"), size.get(f"{W}orient")) == ("16838", "11906", "landscape")
+            head = [c.text for c in docx.table.Table(tbl, document.part).rows[1].cells]
+            assert head == ["序号", "部门", "岗位", "职权", "风险等级", "风险类别", "风险描述", "防控措施"]
+    assert risk_tables == len(units)
+    external = sum(f.kind.value == "外部" for wb in units.values() for f in wb.flows)
+    pictures = document.inline_shapes
+    assert len(pictures) == external > 0
+    for section in document.sections:  # A4, whichever way round
+        short, long = sorted((section.page_width, section.page_height))
+        assert abs(short - docx.shared.Mm(210)) < docx.shared.Mm(0.5) and abs(long - docx.shared.Mm(297)) < docx.shared.Mm(0.5)
+    portrait_width = min(s.page_width - s.left_margin - s.right_margin for s in document.sections)
+    assert all(p.width <= portrait_width + 1 for p in pictures)
+    guides = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert guides.count("监督渠道") == len(units)
+
+
+def test_docx_is_reproducible(published: Path, tmp_path: Path):
+    """Same inputs and SOURCE_DATE_EPOCH: the same bytes, charts drawn again from scratch included."""
+    again, _ = _publish_examples(tmp_path, "--format", "docx")
+    assert (again / "公示.docx").read_bytes() == (published / "公示.docx").read_bytes()
 
 
 def test_public_workbook_keeps_supervision_lines_and_drops_phones(project: Path):
@@ -108,14 +201,21 @@ def test_hostile_cell_text_is_escaped(runner, app, project: Path, tmp_path: Path
     flow = next(f for f in wb.flows if f.kind.value == "外部")
     flow.supervision = [*flow.supervision, HOSTILE]
     wb.measures[0].description = HOSTILE
+    wb.measures[1].description = "控制\x0b字符"  # XML cannot hold it: dropped from the Word version, with a note
     path.write_text(dump_yaml(wb), encoding="utf-8")
     out = tmp_path / "public"
-    result = run(runner, app, str(path), "-o", str(out), "--format", "html")
+    result = run(runner, app, str(path), "-o", str(out), "--format", "html,docx")
     assert result.exit_code == 0, result.output
     page = (out / "chyy.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "<img" not in page and "<b>医院" not in page
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # risk, measure, supervision line
     assert "&lt;/svg&gt;" in page
+    import docx
+
+    xml = docx.Document(str(out / "公示.docx")).element.xml
+    assert "<script>" not in xml and "<img" not in xml and "<b>医院" not in xml
+    assert xml.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+    assert "控制字符" in xml and "删除了 1 个 XML 无法容纳的控制字符" in result.output
 
 
 def test_units_with_errors_are_not_published(runner, app, project: Path, tmp_path: Path):

@@ -15,7 +15,8 @@ HELP_ZH = """生成公示版本（实施方案 四(二)3“公示廉政风险点
 公开哪些字段见 docs/publish.md，可在 handbook.yaml 的 publish 中调整。
 
 html：每个单位一个静态网页加一个目录页 index.html，不需要脚本、可离线打开、可直接打印（A4），可上传到局网站；
-xlsx：公示一览表.xlsx，每个单位一个工作表。有错误的单位不公示（退出状态 1）；未经集体研究确认的单位标注“未经集体研究确认”。
+xlsx：公示一览表.xlsx，每个单位一个工作表；docx：公示.docx，一个 Word 文件包含所有单位（风险点表 A4 横向，
+办事指南、外部流程图和监督渠道 A4 纵向），样式取自手册的 Word 模板。默认三种都生成。有错误的单位不公示（退出状态 1）；未经集体研究确认的单位标注“未经集体研究确认”。
 
 示例：lianfang publish -o build/publish；lianfang publish units/chyy.xlsx -o 公示 --format html"""
 HELP_EN = """Make the public (公示) version: per unit its risk points (post, level, description) and measures, its
@@ -24,7 +25,9 @@ holders, contacts or phone numbers (supervision lines excepted), no review notes
 are public is documented in docs/publish.md and can be changed in handbook.yaml's publish section.
 
 html: one static page per unit plus index.html, no script needed, works offline, prints on A4, ready to
-upload; xlsx: one sheet per unit. Units with errors are not published (exit 1); units not yet confirmed
+upload; xlsx: one sheet per unit; docx: 公示.docx, one Word document for all units (risk tables on
+landscape A4, service guides, external flowcharts and supervision channels on portrait A4), styled by the
+handbook's Word template. All three by default. Units with errors are not published (exit 1); units not yet confirmed
 collectively are marked so.
 
 Example: lianfang publish -o build/publish; lianfang publish units/chyy.xlsx -o public --format html"""
@@ -36,7 +39,8 @@ def publish(
                                                                  "a handbook.yaml (default: ./handbook.yaml) or unit workbooks and folders"))] = None,
     output: Annotated[Path, typer.Option("--output", "-o", metavar=tr("文件夹", "DIR"), show_default=False,
                                          help=tr("输出文件夹（必填）", "output folder (required)"))] = ...,
-    formats: Annotated[str, typer.Option("--format", metavar="html,xlsx", help=tr("输出格式，逗号分隔：html、xlsx", "formats, comma-separated: html, xlsx"))] = "html,xlsx",
+    formats: Annotated[str, typer.Option("--format", metavar="html,xlsx,docx",
+                                           help=tr("输出格式，逗号分隔：html、xlsx、docx", "formats, comma-separated: html, xlsx, docx"))] = "html,xlsx,docx",
     force: ForceOption = False,
     lang: LangOption = None,
 ) -> None:

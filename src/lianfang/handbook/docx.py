@@ -201,7 +201,7 @@ class Col:
     center: bool = False
 
 
-class _Body:
+class Body:
     """The handbook body as WordprocessingML fragments, with its sections and headings."""
 
     def __init__(self, clean: Cleaner, portrait: Geometry, base_sect, images: ImageTable):
@@ -223,8 +223,12 @@ class _Body:
 
     # sections
     def orient(self, landscape: bool) -> None:
-        """Start a new section (on a new page) when the orientation changes."""
+        """Start a new section (on a new page) when the orientation changes; before anything is
+        written, the first section simply takes that orientation."""
         if landscape == self.landscape:
+            return
+        if not self.out:
+            self.landscape = landscape
             return
         self.sections.append(self.landscape)
         # the ending section's w:sectPr, replaced by a copy of the template's in render_docx
@@ -486,11 +490,11 @@ class ImageTable:
 # -- the parts ------------------------------------------------------------------------------
 
 
-def _part_heading(body: _Body, part: Part, clean: Cleaner) -> None:
+def _part_heading(body: Body, part: Part, clean: Cleaner) -> None:
     body.heading(1, clean(f"{part.numeral} {part.title}"))
 
 
-def _unit_heading(body: _Body, u: UnitView, clean: Cleaner, new_page: bool = False) -> None:
+def _unit_heading(body: Body, u: UnitView, clean: Cleaner, new_page: bool = False) -> None:
     clean.context = u.name
     body.heading(2, clean(u.heading), new_page=new_page)  # the view decides it (with （未经集体研究确认）)
 
@@ -505,7 +509,7 @@ def _inline(text: str) -> str:
     return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text))
 
 
-def _markdown(body: _Body, markdown: str, clean: Cleaner, where: str) -> None:
+def _markdown(body: Body, markdown: str, clean: Cleaner, where: str) -> None:
     """A document's Markdown as paragraphs: headings, lists, paragraphs (inline marks dropped)."""
     buf: list[str] = []
 
@@ -541,7 +545,7 @@ def _markdown(body: _Body, markdown: str, clean: Cleaner, where: str) -> None:
     flush()
 
 
-def _documents(body: _Body, part: Part, documents: dict[int, list[Document]], clean: Cleaner) -> bool:
+def _documents(body: Body, part: Part, documents: dict[int, list[Document]], clean: Cleaner) -> bool:
     """The documents of a part: Markdown as text, other files listed (never embedded)."""
     docs = documents.get(part.number, [])
     for doc in docs:
@@ -556,7 +560,7 @@ def _documents(body: _Body, part: Part, documents: dict[int, list[Document]], cl
     return bool(docs)
 
 
-def _part1(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+def _part1(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
     _part_heading(body, part, clean)
     _documents(body, part, ctx.documents, clean)
     body.heading(2, clean(tr("职权目录引用的法律依据", "Legal bases cited by the power lists")))
@@ -573,13 +577,13 @@ def _part1(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> Non
     body.table(cols, rows)
 
 
-def _documents_part(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+def _documents_part(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
     _part_heading(body, part, clean)
     if not _documents(body, part, ctx.documents, clean):
         body.none()
 
 
-def _part3(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+def _part3(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
     _part_heading(body, part, clean)
     cols = [Col(tr("序号", "No."), 4, True), Col(tr("职权编号", "ID"), 7, True), Col(tr("职权名称", "Name"), 12),
             Col(tr("职权类别", "Kind"), 7, True), Col(tr("职权内容", "Content"), 18), Col(tr("办理主体", "Handled by"), 9),
@@ -597,7 +601,7 @@ def _part3(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> Non
                                clean(p.disposition)] for p in pl.rows), small=True)
 
 
-def _level_cell(level: str, clean: Cleaner) -> Cell:
+def level_cell(level: str, clean: Cleaner) -> Cell:
     return Cell(clean(level), fill=palette.LEVEL_FILL.get(level), bold=True, center=True)
 
 
@@ -623,7 +627,7 @@ def _measures(r: RiskRow, clean: Cleaner) -> str:
     return clean("\n".join(lines))
 
 
-def _risk_table(body: _Body, u: UnitView, clean: Cleaner) -> None:
+def _risk_table(body: Body, u: UnitView, clean: Cleaner) -> None:
     cols = [Col(tr("序号", "No."), 3, True), Col(tr("部门", "Department"), 7, True), Col(tr("岗位", "Post"), 8, True),
             Col(tr("岗位层次", "Tier"), 5, True), Col(tr("职权", "Power"), 9, True), Col(tr("风险点编号", "Risk"), 6, True),
             Col(tr("风险类别", "Category"), 6, True), Col(tr("风险描述", "Description"), 18), Col(tr("风险等级", "Level"), 4, True),
@@ -640,7 +644,7 @@ def _risk_table(body: _Body, u: UnitView, clean: Cleaner) -> None:
             yield [str(r.seq), Cell(clean(r.department), center=True, merge=dept[i]),
                    Cell(clean(r.post), center=True, merge=post[i]), Cell(clean(r.tier), center=True, merge=post[i]),
                    Cell(clean(r.power), center=True, merge=power[i]), clean(r.risk_id), clean(r.category),
-                   clean(r.description), _level_cell(r.level, clean), _measures(r, clean), clean(r.owners)]
+                   clean(r.description), level_cell(r.level, clean), _measures(r, clean), clean(r.owners)]
 
     title = clean(tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table of post powers", u=u.name))
     body.table(cols, cells(), small=True, title=title)
@@ -648,7 +652,7 @@ def _risk_table(body: _Body, u: UnitView, clean: Cleaner) -> None:
                        "Unit (seal):                Head:                Date:")), "LfSign")
 
 
-def _count_table(body: _Body, t, first: str, clean: Cleaner) -> None:
+def _count_table(body: Body, t, first: str, clean: Cleaner) -> None:
     body.heading(3, clean(t.title))
     cols = [Col(first, 16)] + [Col(clean(c), 6, True) for c in t.columns] + [Col(tr("合计", "Total"), 6, True)]
     rows = [[clean(name)] + [str(c) for c in counts] + [str(total)] for name, counts, total in t.rows]
@@ -657,7 +661,7 @@ def _count_table(body: _Body, t, first: str, clean: Cleaner) -> None:
     body.table(cols, rows)
 
 
-def _part4(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir: Path) -> None:
+def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir: Path) -> None:
     _part_heading(body, part, clean)
     for i, u in enumerate(ctx.units):
         _unit_heading(body, u, clean, new_page=i > 0)
@@ -665,7 +669,7 @@ def _part4(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_di
         if u.confirmation:
             body.para(clean(u.confirmation))
         body.table([Col(tr("风险等级", "Level"), 10, True), Col(tr("划分标准", "Criterion"), 90)],
-                   [[_level_cell(level, clean), clean(text)] for level, text in u.criteria])
+                   [[level_cell(level, clean), clean(text)] for level, text in u.criteria])
         body.heading(3, clean(tr("岗位权力行使风险防控一览表", "Risk prevention table of post powers")))
         if u.risk_rows:
             _risk_table(body, u, clean)
@@ -692,7 +696,7 @@ def _chart_path(f: FlowView, out_dir: Path) -> Path | None:
     return out_dir / f.print_image if f.print_image else None
 
 
-def _flow(body: _Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int = CHART_RESERVE) -> None:
+def _flow(body: Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int = CHART_RESERVE) -> None:
     """One flow: heading, power, chart, the applicant's guide, steps, and its risk points."""
     chart = _chart_path(f, out_dir)
     body.heading(3, clean(f.heading))
@@ -715,11 +719,11 @@ def _flow(body: _Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int 
         body.para(clean(tr("本流程风险点及防控措施", "Risk points of this flow and their measures")), "LfTableTitle")
         body.table([Col(tr("风险点编号", "Risk"), 8, True), Col(tr("风险描述", "Description"), 24),
                     Col(tr("风险等级", "Level"), 6, True), Col(tr("防控措施", "Measures"), 40), Col(tr("责任人", "Responsible"), 12, True)],
-                   [[clean(r.risk_id), clean(r.description), _level_cell(r.level, clean), _measures(r, clean), clean(r.owners)]
+                   [[clean(r.risk_id), clean(r.description), level_cell(r.level, clean), _measures(r, clean), clean(r.owners)]
                     for r in f.risks], small=True)
 
 
-def _part5(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir: Path) -> None:
+def _part5(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir: Path) -> None:
     """Each flow on a page of its own, portrait or landscape as its chart shows larger."""
 
     def landscape(f: FlowView) -> bool:
@@ -744,7 +748,7 @@ def _part5(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_di
             _flow(body, f, out_dir, clean, reserve)
 
 
-def _part6(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+def _part6(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
     _part_heading(body, part, clean)
     cols = [Col(tr("制度编号", "ID"), 9, True), Col(tr("制度名称", "Name"), 28), Col(tr("制度类型", "Kind"), 9, True),
             Col(tr("发布日期", "Issued"), 11, True), Col(tr("针对风险点", "Risk points"), 14), Col(tr("文件", "File"), 22)]
@@ -758,7 +762,7 @@ def _part6(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> Non
     _documents(body, part, ctx.documents, clean)
 
 
-def _part8(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
+def _part8(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
     _part_heading(body, part, clean)
     body.heading(2, clean(tr("风险预警与处置情况", "Alerts and their handling")))
     cols = [Col(tr("预警编号", "ID"), 7, True), Col(tr("日期", "Date"), 8, True), Col(tr("预警等级", "Grade"), 6, True),
@@ -776,7 +780,7 @@ def _part8(body: _Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> Non
     _documents(body, part, ctx.documents, clean)
 
 
-def _appendix(body: _Body, ctx: HandbookContext, clean: Cleaner) -> None:
+def _appendix(body: Body, ctx: HandbookContext, clean: Cleaner) -> None:
     body.heading(1, clean(tr("附录 校验问题", "Appendix: validation findings")))
     body.para(clean(tr("以下工作簿存在校验问题，本手册系在未全部改正的情况下强制生成（--force），相关内容以改正后的工作簿为准。",
                        "The workbooks below have validation findings; this handbook was built anyway (--force). "
@@ -808,6 +812,68 @@ def _fill_placeholders(body_el, values: dict[str, str]) -> None:
             t.text = ""
 
 
+def open_document(template: Path | None = None):
+    """python-docx's document of the reference template: the project's own, else the packaged one.
+
+    Raises ``DocxProblem`` when it is not a usable Word document.
+    """
+    import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    data = template.read_bytes() if template is not None else default_template()
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
+        raise DocxProblem(tr("Word 模板 {p} 无法使用：{e}", "the Word template {p} cannot be used: {e}",
+                             p=template or TEMPLATE_NAME, e=e)) from None
+    except Exception as e:  # a broken zip or XML inside: python-docx raises many kinds
+        raise DocxProblem(tr("Word 模板 {p} 无法使用：{e}", "the Word template {p} cannot be used: {e}",
+                             p=template or TEMPLATE_NAME, e=f"{type(e).__name__}: {e}")) from None
+
+
+def new_body(document, clean: Cleaner | None = None, template: Path | None = None) -> Body:
+    """An empty body to write, laid out on the template's page (its final section).
+
+    Raises ``DocxProblem`` when the template has no page set-up.
+    """
+    final = document.element.body.find(w("sectPr"))
+    if final is None:
+        raise DocxProblem(tr("Word 模板 {p} 没有页面设置（w:sectPr）", "the Word template {p} has no page set-up (w:sectPr)",
+                             p=template or TEMPLATE_NAME))
+    return Body(clean or Cleaner(), _geometry(final), final, ImageTable(document.part))
+
+
+def finish_document(document, body: Body, *, title: str, subject: str, author: str, tool: str,
+                    when: datetime) -> bytes:
+    """The document's bytes: ``body`` placed before the template's final section, each section
+    break given the template's page in its orientation, the core properties set (dated ``when``)."""
+    from docx.oxml import parse_xml
+
+    final = body.base_sect
+    portrait = body.portrait
+    fragment = parse_xml(body.finish())
+    breaks = list(fragment.iter(w("sectPr")))
+    for placeholder, landscape in zip(breaks, body.sections, strict=True):
+        placeholder.getparent().replace(placeholder, _section(final, portrait, landscape))
+    for child in list(fragment):
+        final.addprevious(child)
+    final.getparent().replace(final, _section(final, portrait, body.landscape))
+
+    if body.toc_at is not None:
+        _settings(document)
+    props = document.core_properties
+    props.title = _BAD_XML.sub("", title)
+    props.subject = subject
+    props.author = _BAD_XML.sub("", author) or "lianfang"
+    props.last_modified_by = tool
+    props.comments = tool
+    props.revision = 1
+    naive = when.replace(tzinfo=None)
+    props.created = naive
+    props.modified = naive
+    return _package_bytes(document, when)
+
+
 def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template: Path | None = None,
                 warnings: list[str] | None = None) -> bytes:
     """The Word handbook's bytes; ``out_dir`` holds the chart PNGs the view model names.
@@ -815,30 +881,12 @@ def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template
     ``warnings`` collects what a reader should know (characters removed from the text).
     Raises ``DocxProblem`` when the template is not a usable Word document.
     """
-    import docx  # python-docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.oxml import parse_xml
-
-    data = template.read_bytes() if template is not None else default_template()
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        raise DocxProblem(tr("Word 模板 {p} 无法使用：{e}", "the Word template {p} cannot be used: {e}",
-                             p=template or TEMPLATE_NAME, e=e)) from None
-    except Exception as e:  # a broken zip or XML inside: python-docx raises many kinds
-        raise DocxProblem(tr("Word 模板 {p} 无法使用：{e}", "the Word template {p} cannot be used: {e}",
-                             p=template or TEMPLATE_NAME, e=f"{type(e).__name__}: {e}")) from None
-    clean = Cleaner()
-    body_el = document.element.body
-    final = body_el.find(w("sectPr"))
-    if final is None:
-        raise DocxProblem(tr("Word 模板 {p} 没有页面设置（w:sectPr）", "the Word template {p} has no page set-up (w:sectPr)",
-                             p=template or TEMPLATE_NAME))
+    document = open_document(template)
+    body = new_body(document, template=template)
+    clean = body.clean
     # user text goes into w:t as text (lxml escapes it); only the characters XML cannot hold go
-    _fill_placeholders(body_el, {"title": _BAD_XML.sub("", ctx.title), "organisation": _BAD_XML.sub("", ctx.organisation),
-                                 "year": str(ctx.year)})
-    portrait = _geometry(final)
-    body = _Body(clean, portrait, final, ImageTable(document.part))
+    _fill_placeholders(document.element.body, {"title": _BAD_XML.sub("", ctx.title),
+                                               "organisation": _BAD_XML.sub("", ctx.organisation), "year": str(ctx.year)})
 
     body.toc_here()
     parts = {p.number: p for p in ctx.parts}
@@ -856,28 +904,8 @@ def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template
     if ctx.findings is not None:
         _appendix(body, ctx, clean)
 
-    last_landscape = body.landscape
-    fragment = parse_xml(body.finish())
-    breaks = list(fragment.iter(w("sectPr")))
-    for placeholder, landscape in zip(breaks, body.sections, strict=True):
-        placeholder.getparent().replace(placeholder, _section(final, portrait, landscape))
-    for child in list(fragment):
-        final.addprevious(child)
-    new_final = _section(final, portrait, last_landscape)
-    body_el.replace(final, new_final)
-
-    _settings(document)
-    props = document.core_properties
-    props.title = _BAD_XML.sub("", ctx.title)
-    props.subject = tr("廉政风险防控管理工作手册", "integrity risk prevention and control handbook")
-    props.author = _BAD_XML.sub("", ctx.organisation) or "lianfang"
-    props.last_modified_by = ctx.tool
-    props.comments = ctx.tool
-    props.revision = 1
-    naive = when.replace(tzinfo=None)
-    props.created = naive
-    props.modified = naive
-    data = _package_bytes(document, when)
+    data = finish_document(document, body, title=ctx.title, author=ctx.organisation, tool=ctx.tool, when=when,
+                           subject=tr("廉政风险防控管理工作手册", "integrity risk prevention and control handbook"))
     if clean.removed and warnings is not None:
         warnings.append(tr("Word 手册：删除了 {n} 个 XML 无法容纳的控制字符（{w}）",
                            "Word handbook: removed {n} control characters XML cannot hold ({w})",

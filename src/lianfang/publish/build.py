@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lianfang.errors import LianfangError
+from lianfang.flowchart.render import ChartFormat
 from lianfang.i18n import tr
 from lianfang.publish.fields import PublishConfig
 from lianfang.publish.view import PublicUnit, public_unit, public_workbook
 
-FORMATS = ("html", "xlsx")
+FORMATS = ("html", "xlsx", "docx")
 XLSX_NAME = "公示一览表.xlsx"
+DOCX_NAME = "公示.docx"
 
 
 class PublishError(LianfangError):
@@ -63,13 +65,13 @@ def _units(targets: list[Path]):
         raise PublishError(str(e)) from None
 
 
-def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | None,
-            force: bool) -> tuple[list[dict[str, str]], list[str]]:
-    """SVG text of every external flow of each public workbook that can be drawn, drawn in one
-    parallel batch into ``folder`` (the published ``flowcharts/``), each chart cached by its DOT text."""
-    from lianfang.board.charts import strip_svg
+def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | None, force: bool,
+            formats: tuple[ChartFormat, ...]) -> tuple[list[dict[str, dict[ChartFormat, Path]]], list[str]]:
+    """The files of every external flow of each public workbook that can be drawn, drawn in one
+    parallel batch per format into ``folder`` (the published ``flowcharts/``), each chart cached by
+    its DOT text: per unit, flow ID → format → file."""
     from lianfang.flowchart import DEFAULT_FONT, plan_workbook
-    from lianfang.flowchart.render import ChartFormat, GraphvizMissing, Status, find_dot, render_all
+    from lianfang.flowchart.render import GraphvizMissing, Job, Status, find_dot, render_all
     from lianfang.model.vocab import FlowKind
 
     font = font or DEFAULT_FONT
@@ -81,26 +83,30 @@ def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | Non
                      r="；".join(f.message for f in r.findings)) for r in plan.refused]
         planned.append(plan)
     jobs = [job for plan in planned for job in plan.jobs]
-    out: list[dict[str, str]] = [{} for _ in units]
+    out: list[dict[str, dict[ChartFormat, Path]]] = [{} for _ in units]
     if not jobs:
         return out, notes
-    try:
-        outcomes = iter(render_all(jobs, folder, ChartFormat.SVG, font, force=force, dot=find_dot()))
-    except GraphvizMissing:
-        return out, [*notes, tr("没有安装 Graphviz，外部流程图未绘制", "Graphviz is not installed: no flowcharts drawn")]
-    for i, plan in enumerate(planned):
-        for chart, job in zip(plan.charts, plan.jobs, strict=True):
-            outcome = next(outcomes)
-            if outcome.status in (Status.WRITTEN, Status.UNCHANGED):
-                out[i][chart.flow_id] = strip_svg((folder / job.name).read_text(encoding="utf-8"))
-            else:
-                notes.append(tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}", u=units[i][2],
-                                f=chart.flow_id, r=outcome.message))
+    for fmt in formats:
+        fmt_jobs = [Job(Path(j.name).with_suffix(f".{fmt.value}").name, j.source) for j in jobs]
+        try:
+            outcomes = iter(render_all(fmt_jobs, folder, fmt, font, force=force, dot=find_dot()))
+        except GraphvizMissing:
+            return out, [*notes, tr("没有安装 Graphviz，外部流程图未绘制", "Graphviz is not installed: no flowcharts drawn")]
+        for i, plan in enumerate(planned):
+            for chart in plan.charts:
+                outcome = next(outcomes)
+                if outcome.status in (Status.WRITTEN, Status.UNCHANGED):
+                    out[i].setdefault(chart.flow_id, {})[fmt] = outcome.path
+                else:
+                    notes.append(tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}", u=units[i][2],
+                                    f=chart.flow_id, r=outcome.message))
     return out, notes
 
 
 def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bool = False,
             jobs: int = 0) -> PublishResult:
+    from lianfang import __version__
+    from lianfang.board.charts import strip_svg
     from lianfang.config import ConfigError, build_settings
     from lianfang.handbook.build import Reporter, read_units
     from lianfang.handbook.cache import UnitCache
@@ -113,7 +119,8 @@ def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bo
     fields = publish_config.fields()
     if out_dir.exists() and not out_dir.is_dir():
         raise PublishError(tr("{p} 不是文件夹", "{p} is not a folder", p=out_dir))
-    names = (["index.html"] if "html" in formats else []) + ([XLSX_NAME] if "xlsx" in formats else [])
+    names = ((["index.html"] if "html" in formats else []) + ([XLSX_NAME] if "xlsx" in formats else [])
+             + ([DOCX_NAME] if "docx" in formats else []))
     try:
         for name in names:
             check_output(out_dir / name, force=force, inputs=files)
@@ -135,11 +142,17 @@ def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bo
             result.refused.append((u.display, max(u.errors, 1)))
             continue
         public.append((public_workbook(u.workbook, fields), u.findings, u.display))
-    charts: list[dict[str, str]] = [{} for _ in public]
-    if public and "html" in formats and "guide.chart" in fields:
-        charts, result.notes = _charts(public, out_dir / "flowcharts", config.font if config else None, force)
-    for (pub, _findings, display), unit_charts in zip(public, charts, strict=True):
-        page = public_unit(pub, fields, unit_charts, labels)
+    drawn: list[dict[str, dict[ChartFormat, Path]]] = [{} for _ in public]
+    if public and {"html", "docx"} & set(formats) and "guide.chart" in fields:
+        # SVG for the pages (and as the Word charts' vector twin), PNG for Word
+        kinds = (ChartFormat.SVG, ChartFormat.PNG) if "docx" in formats else (ChartFormat.SVG,)
+        drawn, result.notes = _charts(public, out_dir / "flowcharts", config.font if config else None, force, kinds)
+    for (pub, _findings, display), unit_drawn in zip(public, drawn, strict=True):
+        svgs = {f: strip_svg(files[ChartFormat.SVG].read_text(encoding="utf-8"))
+                for f, files in unit_drawn.items() if ChartFormat.SVG in files} if "html" in formats else {}
+        pictures = {f: (files[ChartFormat.PNG], files.get(ChartFormat.SVG))
+                    for f, files in unit_drawn.items() if ChartFormat.PNG in files}
+        page = public_unit(pub, fields, svgs, labels, pictures)
         page.file_stem = unique_name(safe_name(page.code, "unit").lower(), used)
         if not page.confirmed:
             result.unconfirmed.append(display)
@@ -159,6 +172,23 @@ def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bo
         from lianfang.publish.xlsx import render_xlsx
 
         written[out_dir / XLSX_NAME] = render_xlsx(title, pages, fields)
+    if "docx" in formats:
+        from lianfang.handbook.config import HandbookConfigError
+        from lianfang.handbook.docx import TEMPLATE_NAME, DocxProblem
+        from lianfang.handbook.reproducible import ReproducibilityError, build_time
+        from lianfang.publish.docx import render_docx
+
+        try:
+            # the project's own Word template (handbook init writes one), else the packaged one
+            templates = project.templates_dir() if project is not None else None
+            template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
+            data, notes = render_docx(title, (config.organisation or "") if config else "", pages, fields,
+                                      when=build_time(config.year if config else None), tool=f"lianfang {__version__}",
+                                      template=template)
+        except (HandbookConfigError, DocxProblem, ReproducibilityError) as e:
+            raise PublishError(str(e)) from None
+        written[out_dir / DOCX_NAME] = data
+        result.notes += notes
     from lianfang.io.atomic import write_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)

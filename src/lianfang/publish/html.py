@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lianfang.board.html import environment, page_globals
 from lianfang.i18n import tr
-from lianfang.publish.view import PublicUnit
+from lianfang.publish.view import RISK_COLUMNS, PublicUnit, risk_columns
 
 LEVELS = ("高", "中", "低")
 
@@ -26,13 +26,10 @@ def _t() -> dict[str, str]:
 
 
 def render_unit(unit: PublicUnit, fields: frozenset[str]) -> str:
-    show = {k: f"risk.{k}" in fields for k in ("department", "post", "power", "level", "category", "description")}
-    head = [tr("序号", "No.")]
-    for key, zh, en in (("department", "部门", "Department"), ("post", "岗位", "Post"), ("power", "职权", "Power"),
-                        ("level", "风险等级", "Level"), ("category", "风险类别", "Category"), ("description", "风险描述", "Risk")):
-        if show[key]:
-            head.append(tr(zh, en))
-    head.append(tr("防控措施", "Prevention measures"))
+    columns = risk_columns(fields)
+    shown = {k for k, _ in columns}
+    show = {key: key in shown for key, _zh, _en in RISK_COLUMNS}
+    head = [tr("序号", "No."), *(h for _, h in columns), tr("防控措施", "Prevention measures")]
     title = unit.name + tr("廉政风险点及防控措施公示", ": integrity risks and measures")
     return environment().get_template("web/unit.html.j2").render(
         **page_globals(title), unit=unit, show=show, risk_head=head, t=_t())

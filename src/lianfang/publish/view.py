@@ -8,7 +8,9 @@ panel or tooltip.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from lianfang.i18n import tr
 from lianfang.model.vocab import FlowKind, Phase, UnitStatus
 from lianfang.model.workbook import Workbook
 
@@ -56,6 +58,13 @@ class PublicMeasure:
     due: str | None
     status: str | None
 
+    def text(self) -> str:
+        """The measure as one line: 阶段：内容 and the optional fields asked for."""
+        return ((f"{self.phase}：" if self.phase else "") + self.description
+                + (f"（{tr('责任人', 'owner')}：{self.owner}）" if self.owner else "")
+                + (f"（{tr('完成时限', 'due')}：{self.due}）" if self.due else "")
+                + (f"（{self.status}）" if self.status else ""))
+
 
 @dataclass
 class PublicRisk:
@@ -79,6 +88,8 @@ class PublicGuide:
     rows: list[tuple[str, str]]
     supervision: list[str]
     chart_svg: str | None = None
+    chart_png: Path | None = None  # the chart as PNG (the Word version embeds it) ...
+    chart_svg_file: Path | None = None  # ... with this SVG as its vector twin
 
 
 @dataclass
@@ -101,8 +112,10 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, str], labels) -> PublicUnit:
-    """The page's rows from a public workbook; ``charts`` maps an external flow's ID to its SVG."""
+def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, str], labels,
+                pictures: dict[str, tuple[Path, Path | None]] | None = None) -> PublicUnit:
+    """The page's rows from a public workbook; ``charts`` maps an external flow's ID to its SVG text,
+    ``pictures`` to its PNG and SVG files."""
     posts, powers = pub.posts_by_id, pub.powers_by_id
     by_risk = pub.measures_by_risk
     risks = []
@@ -144,10 +157,12 @@ def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, str], l
         rows = [(labels[label], "、".join(value) if isinstance(value, list) else str(value))
                 for key, label, value in values if key in fields and value]
         lines = list(f.supervision) if "guide.supervision" in fields else []
+        picture = (pictures or {}).get(f.id) if "guide.chart" in fields else None
         supervision += [s for s in lines if s not in supervision]
         guides.append(PublicGuide(
             id=f.id, title=f.name or (power.name if power else f.id), rows=rows, supervision=lines,
-            chart_svg=charts.get(f.id) if "guide.chart" in fields else None))
+            chart_svg=charts.get(f.id) if "guide.chart" in fields else None,
+            chart_png=picture[0] if picture else None, chart_svg_file=picture[1] if picture else None))
     unit = pub.unit
     crit = unit.criteria
     criteria = [(lv, text) for lv, text in (("高", crit.high), ("中", crit.medium), ("低", crit.low)) if text]
@@ -156,3 +171,12 @@ def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, str], l
         confirmed=unit.status in (UnitStatus.CONFIRMED, UnitStatus.PUBLISHED),
         criteria=criteria, risks=risks, guides=guides, supervision=supervision,
     )
+
+
+RISK_COLUMNS = (("department", "部门", "Department"), ("post", "岗位", "Post"), ("power", "职权", "Power"),
+                ("level", "风险等级", "Level"), ("category", "风险类别", "Category"), ("description", "风险描述", "Risk"))
+
+
+def risk_columns(fields: frozenset[str]) -> list[tuple[str, str]]:
+    """(PublicRisk attribute, header) of the risk table's public columns between 序号 and 防控措施."""
+    return [(key, tr(zh, en)) for key, zh, en in RISK_COLUMNS if f"risk.{key}" in fields]

@@ -10,7 +10,7 @@ from openpyxl.styles import PatternFill
 from lianfang.board.xlsx import HEADER_ROW, _row, _sheet
 from lianfang.i18n import tr
 from lianfang.palette import LEVEL_FILL
-from lianfang.publish.view import PublicUnit
+from lianfang.publish.view import PublicUnit, risk_columns
 
 
 def render_xlsx(title: str, units: list[PublicUnit], fields: frozenset[str]) -> bytes:
@@ -24,16 +24,14 @@ def render_xlsx(title: str, units: list[PublicUnit], fields: frozenset[str]) -> 
         used.add(name)
         ws = book.create_sheet(name)
         cols = [(tr("序号", "No."), 6)]
-        keys = [k for k in ("department", "post", "power", "level", "category", "description") if f"risk.{k}" in fields]
+        columns = risk_columns(fields)
+        keys = [k for k, _ in columns]
         widths = {"department": 12, "post": 14, "power": 16, "level": 8, "category": 10, "description": 36}
-        names = {"department": ("部门", "Department"), "post": ("岗位", "Post"), "power": ("职权", "Power"),
-                 "level": ("风险等级", "Level"), "category": ("风险类别", "Category"), "description": ("风险描述", "Risk")}
-        cols += [(tr(*names[k]), widths[k]) for k in keys]
+        cols += [(head, widths[k]) for k, head in columns]
         cols.append((tr("防控措施", "Prevention measures"), 60))
         _sheet(ws, u.name + tr("廉政风险点及防控措施公示", ": integrity risks and measures"), title, cols)
         for i, r in enumerate(u.risks, start=HEADER_ROW + 1):
-            measures = "\n".join(f"{n}. " + (f"{m.phase}：" if m.phase else "") + m.description
-                                 + (f"（{m.owner}）" if m.owner else "") for n, m in enumerate(r.measures, 1))
+            measures = "\n".join(f"{n}. {m.text()}" for n, m in enumerate(r.measures, 1))
             _row(ws, i, [r.seq, *(getattr(r, k) or "—" for k in keys), measures or "—"], centre_from=99)
             if "level" in keys and r.level in LEVEL_FILL:
                 ws.cell(i, 2 + keys.index("level")).fill = PatternFill("solid", fgColor=LEVEL_FILL[r.level])
