@@ -55,6 +55,7 @@ _SINGLE = frozenset(Role) - {Role.NOTE, Role.IGNORE, Role.SEQ}
 
 _WORDS = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character: words, not an ID or a count
 _NOTE_ROW = re.compile(r"^\s*(注|说明|备注[：:]|填表说明)")
+_CONTINUED = re.compile(r"\s*[（(]续[）)]\s*$")
 _SECTION_PREFIX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．])\s*")
 _LEVEL_COUNT = re.compile(r"(\d+)\s*(?:个)?\s*(高|中|低)")
 _INLINE_LEVEL = re.compile(r"[（(]?\s*风险等级\s*[：:]\s*([^\s；;，,。）)]{1,4})\s*[)）]?")
@@ -312,7 +313,8 @@ class _TableReader:
 
     def v(self, r: int, role: Role) -> str:
         c = self.cols.get(role)
-        return self.grid.rows[r][c].strip() if c is not None else ""
+        # a value repeated at the top of a printed page is marked （续）: it is the same 部门/岗位/职权
+        return _CONTINUED.sub("", self.grid.rows[r][c]).strip() if c is not None else ""
 
     def read(self) -> None:
         g = self.grid
