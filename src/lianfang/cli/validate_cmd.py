@@ -26,14 +26,14 @@ from lianfang.pipeline import check_workbook
 from lianfang.report import FORMATS, RenderOptions, fails
 from lianfang.speed import gc_paused
 
-HELP_ZH = """按规则目录（LF100–LF504）检查工作簿，报告每一处问题及其位置。
+HELP_ZH = """按规则目录（LF100–LF506）检查工作簿，报告每一处问题及其位置。
 
 PATHS 可以是文件或文件夹（递归查找 .xlsx、.yaml、.yml，跳过 ~$ 开头的锁文件和隐藏文件夹）。
 退出状态：0 没有错误；1 有错误（或 --strict 时有警告）；2 命令无法执行。
 文本格式（默认）是简明清单，适合提交钩子和 CI；--format review 把每个工作簿写成可直接发回单位的《审核意见》。
 
 示例：lianfang validate units/ --format github；lianfang validate 单位.xlsx --ignore LF305 --strict"""
-HELP_EN = """Check workbooks against the rule catalogue (LF100–LF504) and report every finding with its location.
+HELP_EN = """Check workbooks against the rule catalogue (LF100–LF506) and report every finding with its location.
 
 PATHS are files or folders (searched recursively for .xlsx, .yaml, .yml, skipping ~$ lock files and
 hidden folders). Exit status: 0 no error; 1 errors (or warnings with --strict); 2 the command could
