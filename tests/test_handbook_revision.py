@@ -117,3 +117,24 @@ def test_git_revision_must_look_like_one(tmp_path, rev):
     unit.write_text("unit: {}\n", encoding="utf-8")
     with pytest.raises(PreviousError, match="git"):
         read_git_version(unit, rev)
+
+
+def test_the_word_handbook_carries_the_revisions_too(project):
+    old = project / "2025"
+    old.mkdir()
+    shutil.copy(project / "units" / "ta.yaml", old / "ta.yaml")
+    revise(project / "units" / "ta.yaml")
+    set_previous(project, "{TA: 2025/ta.yaml}")
+    result = build_handbook(BuildOptions(target=project / "handbook.yaml", formats=["md", "docx"], jobs=1,
+                                         as_of=date(2026, 11, 28), force=True))
+    assert result.built, result.notes
+    from docx import Document
+
+    doc = Document(str(result.output / "handbook.docx"))
+    texts = [p.text for p in doc.paragraphs]
+    assert "调整修正情况" in texts
+    summary = next(t for t in texts if t.startswith("与上一版本（2025/ta.yaml）相比"))
+    md = (result.output / "handbook.md").read_text(encoding="utf-8")
+    assert summary in md.replace("\\", "")  # one sentence for both formats
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert "降级：高 → 中" in cells and "风险点" in cells

@@ -134,6 +134,20 @@ class RevisionView:
     figures: list[FigureRow]
     total: int
 
+    @property
+    def summary(self) -> str:
+        """The sentence that opens the section: against which version, how many changes of each kind."""
+        if not self.total:
+            return tr("与上一版本（{p}）相比，没有实质性变化。", "No change since the previous version ({p}).", p=self.previous)
+        kinds = tr("，", ", ").join(f"{words} {n}" for words, n in self.counts)
+        return tr("与上一版本（{p}）相比，共 {n} 处变化：", "Compared with the previous version ({p}): {n} changes: ",
+                  p=self.previous, n=self.total) + kinds + tr("。", ".")
+
+    @property
+    def previous_label(self) -> str:
+        """The figures table's heading for the previous version."""
+        return tr("上一版本", "Previous") + (f"（{self.previous_year}）" if self.previous_year else "")
+
 
 def figures(old: Workbook, new: Workbook) -> list[FigureRow]:
     """Risk points (all, per level, answered by a measure, 高 with all three phases) and measures,

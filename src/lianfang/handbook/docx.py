@@ -661,6 +661,19 @@ def _count_table(body: Body, t, first: str, clean: Cleaner) -> None:
     body.table(cols, rows)
 
 
+def _revision(body: Body, r, clean: Cleaner) -> None:
+    """A unit's 调整修正情况 (lianfang.diff.revision.RevisionView), as the Markdown handbook has it."""
+    body.heading(3, clean(tr("调整修正情况", "Revisions")))
+    body.para(clean(r.summary))
+    if r.changes:
+        body.table([Col(tr("序号", "No."), 6, True), Col(tr("对象", "Object"), 24), Col(tr("变化", "Change"), 70)],
+                   [[clean(str(i)), clean(heading), clean(text)] for i, (heading, text) in enumerate(r.changes, 1)],
+                   small=True)
+    body.table([Col(tr("指标", "Figure"), 30), Col(r.previous_label, 14, True), Col(tr("本版本", "This version"), 14, True),
+                Col(tr("增减", "Change"), 10, True)],
+               [[clean(f.name), clean(str(f.before)), clean(str(f.after)), clean(f.change)] for f in r.figures], small=True)
+
+
 def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir: Path) -> None:
     _part_heading(body, part, clean)
     for i, u in enumerate(ctx.units):
@@ -675,6 +688,8 @@ def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir
             _risk_table(body, u, clean)
         else:
             body.none()
+        if u.revision is not None:
+            _revision(body, u.revision, clean)
     stats = ctx.statistics
     body.heading(2, clean(tr("风险点统计", "Statistics of risk points")), new_page=True)
     for t in (stats.by_level, stats.by_category, stats.by_tier):
