@@ -29,7 +29,7 @@ if command -v soffice >/dev/null 2>&1; then
   echo "demo: the handbook of the examples is build/handbook/handbook.{md,xlsx,docx,pdf}"
 else
   $LF handbook build examples/handbook.yaml -o build/handbook
-  echo "demo: the handbook of the examples is build/handbook/handbook.{md,xlsx,docx} (install LibreOffice for the PDF: make print-check)"
+  echo "demo: the handbook of the examples is build/handbook/handbook.{md,xlsx,docx} (no PDF: LibreOffice is missing; scripts/system-deps.sh installs it as root)"
 fi
 $LF status examples/handbook.yaml --as-of 2026-10-15
 $LF status examples/handbook.yaml --as-of 2026-10-15 --format html -o build/status/status.html --force
