@@ -537,9 +537,9 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
                         documents=documents, findings=appendix, tool=f"lianfang {__version__}")
     from lianfang.handbook.pictures import draw_statistics
 
-    ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)
     written: dict[str, str] = {}
     try:
+        ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)  # a full disk is a BuildError too
         if "md" in formats:
             data = render_markdown(ctx, templates).encode("utf-8")
             write_atomic(out_dir / MARKDOWN_NAME, data, force=True, inputs=unit_paths)
