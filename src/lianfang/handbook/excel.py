@@ -554,57 +554,18 @@ CHART_ROW = 20.0  # the rows a picture lies on
 PICTURE_DPI = 200  # flowcharts (flowchart.render.PNG_DPI) and statistics charts are drawn at 200 dpi
 
 
-def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | None) -> _Sheet:
+def _pictures(ws: Worksheet, styles: _Styles, title: str, pictures: list[tuple[str, Path, str | None]]) -> _Sheet:
+    """A sheet of pictures (heading, PNG drawn at PICTURE_DPI, caption or None), one a portrait page."""
     from openpyxl.drawing.image import Image
 
     # 8 columns as wide as the widest picture in Excel (520 pt); printed fitted to the page width
     cols = [Column("", 11.7) for _ in range(8)]
-    sheet = _Sheet(ws, styles, ctx.title + " " + tr("流程图", "flowcharts"), cols, header=False)
+    sheet = _Sheet(ws, styles, title, cols, header=False)
     ws.page_setup.orientation = "portrait"
-    first = True
-    for u in ctx.units:
-        for f in u.flows:
-            path = (root / f.print_image) if root is not None and f.print_image else None
-            if path is None or not path.is_file():
-                continue
-            if not first:
-                ws.row_breaks.append(Break(id=sheet.row - 1))
-            first = False
-            r = sheet.add([f"{u.name}　{f.heading}"], ["block"])
-            sheet.merge(r, 1, r, len(cols))
-            sheet.fixed[r] = 2 * LINE_HEIGHT
-            img = Image(io.BytesIO(path.read_bytes()))
-            w_pt, h_pt = img.width * 72 / PICTURE_DPI, img.height * 72 / PICTURE_DPI
-            scale = min(1.0, CHART_BOX[0] / w_pt, CHART_BOX[1] / h_pt)
-            img.width, img.height = round(w_pt * scale * 96 / 72), round(h_pt * scale * 96 / 72)
-            ws.add_image(img, f"A{sheet.row}")
-            for _ in range(max(1, math.ceil(h_pt * scale / CHART_ROW))):
-                sheet.fixed[sheet.row] = CHART_ROW
-                sheet.row += 1
-            # a caption under the picture: its file, and a cell that makes the page part of the printed range
-            # (no print area is set: LibreOffice prints a hidden sheet's print area too)
-            r = sheet.add([tr("流程图文件：{f}", "chart file: {f}", f=f.image or f.print_image)], ["sign"])
-            sheet.merge(r, 1, r, len(cols))
-            sheet.fixed[r] = LINE_HEIGHT + ROW_PADDING
-    if first:
-        sheet.add([tr("（没有绘制流程图）", "(no flowchart drawn)")], ["sign"])
-    return sheet
-
-
-def _statistics_charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | None) -> _Sheet:
-    """The statistics' charts, one a portrait page, as on the 流程图 sheet."""
-    from openpyxl.drawing.image import Image
-
-    cols = [Column("", 11.7) for _ in range(8)]
-    sheet = _Sheet(ws, styles, ctx.title + " " + tr("统计图", "charts"), cols, header=False)
-    ws.page_setup.orientation = "portrait"
-    for i, p in enumerate(ctx.statistics.pictures):
-        path = root / p.png if root is not None else None
-        if path is None or not path.is_file():
-            continue
+    for i, (heading, path, caption) in enumerate(pictures):
         if i:
             ws.row_breaks.append(Break(id=sheet.row - 1))
-        r = sheet.add([p.title], ["block"])
+        r = sheet.add([heading], ["block"])
         sheet.merge(r, 1, r, len(cols))
         sheet.fixed[r] = 2 * LINE_HEIGHT
         img = Image(io.BytesIO(path.read_bytes()))
@@ -615,7 +576,31 @@ def _statistics_charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, roo
         for _ in range(max(1, math.ceil(h_pt * scale / CHART_ROW))):
             sheet.fixed[sheet.row] = CHART_ROW
             sheet.row += 1
+        if caption is not None:
+            # a caption under the picture, and a cell that makes the page part of the printed range
+            # (no print area is set: LibreOffice prints a hidden sheet's print area too)
+            r = sheet.add([caption], ["sign"])
+            sheet.merge(r, 1, r, len(cols))
+            sheet.fixed[r] = LINE_HEIGHT + ROW_PADDING
     return sheet
+
+
+def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | None) -> _Sheet:
+    pictures = [(f"{u.name}　{f.heading}", root / f.print_image,
+                 tr("流程图文件：{f}", "chart file: {f}", f=f.image or f.print_image))
+                for u in ctx.units for f in u.flows
+                if root is not None and f.print_image and (root / f.print_image).is_file()]
+    sheet = _pictures(ws, styles, ctx.title + " " + tr("流程图", "flowcharts"), pictures)
+    if not pictures:
+        sheet.add([tr("（没有绘制流程图）", "(no flowchart drawn)")], ["sign"])
+    return sheet
+
+
+def _statistics_charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | None) -> _Sheet:
+    """The statistics' charts, one a portrait page, as on the 流程图 sheet."""
+    pictures = [(p.title, root / p.png, None) for p in ctx.statistics.pictures
+                if root is not None and (root / p.png).is_file()]
+    return _pictures(ws, styles, ctx.title + " " + tr("统计图", "charts"), pictures)
 
 
 def _institutions(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
