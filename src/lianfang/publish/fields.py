@@ -52,22 +52,13 @@ class PublishConfig(BaseModel):
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
 
-    @field_validator("include")
+    @field_validator("include", "exclude")
     @classmethod
-    def _known_optional(cls, value: list[str]) -> list[str]:
-        for v in value:
-            if v not in OPTIONAL_FIELDS and v not in PUBLIC_FIELDS:
-                raise ValueError(tr("未知的字段「{v}」（可选：{c}）", "unknown field {v!r} (choose from {c})",
-                                    v=v, c="、".join(OPTIONAL_FIELDS)))
-        return value
-
-    @field_validator("exclude")
-    @classmethod
-    def _known_public(cls, value: list[str]) -> list[str]:
+    def _known(cls, value: list[str]) -> list[str]:
         for v in value:
             if v not in PUBLIC_FIELDS and v not in OPTIONAL_FIELDS:
                 raise ValueError(tr("未知的字段「{v}」（可选：{c}）", "unknown field {v!r} (choose from {c})",
-                                    v=v, c="、".join(PUBLIC_FIELDS)))
+                                    v=v, c="、".join([*PUBLIC_FIELDS, *OPTIONAL_FIELDS])))
         return value
 
     def fields(self) -> frozenset[str]:
