@@ -294,3 +294,15 @@ def test_handbook_init_writes_the_seed_phases_as_an_example(runner, app, tmp_pat
     (tmp_path / "p" / "handbook.yaml").write_text(uncommented, encoding="utf-8")
     board = load_board(tmp_path / "p" / "handbook.yaml", AS_OF)
     assert [p.name for p in board.phases] == [p.name for p in default_phases(2026)]
+
+
+def test_hostile_unit_names_are_escaped_in_the_html_board_and_its_charts(runner, app, project: Path, tmp_path: Path):
+    path = project / "units" / "chyy.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 巢湖市第一人民医院", "name: '<script>alert(1)</script>&'", 1),
+                    encoding="utf-8")
+    out = tmp_path / "board.html"
+    assert run(runner, app, "status", str(project), "--format", "html", "-o", str(out)).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;&amp;") >= 4  # tables and the SVG charts' text
+    assert "font-family: 'Microsoft YaHei'" in html  # the charts' text is text, in a CJK font

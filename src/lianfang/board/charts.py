@@ -1,9 +1,9 @@
 """Pictures of the board: risk points by level and by category, rates, and the campaign's phases.
 
 Drawn with matplotlib (imported only here, only when a picture is asked for) in the shared palette,
-as SVG for HTML and Word and as PNG for Excel and Markdown. SVG text is written as paths, so a
-page shows the Chinese labels on a machine without a CJK font; files are reproducible (no date, a
-fixed id salt).
+as SVG for HTML and Word and as PNG for Excel and Markdown. SVG text stays text (searchable, read by
+screen readers and print checks), naming the CJK fonts of Windows, macOS and Linux in turn; files
+are reproducible (no date, a fixed id salt).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def _pyplot():
     fonts = [f for f in CJK_FONTS if f in installed] or ["DejaVu Sans"]
     pyplot.rcParams.update({
         "font.family": "sans-serif", "font.sans-serif": fonts, "font.size": 9,
-        "axes.unicode_minus": False, "svg.fonttype": "path", "svg.hashsalt": "lianfang",
+        "axes.unicode_minus": False, "svg.fonttype": "none", "svg.hashsalt": "lianfang",
         "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": css(LANE_BORDER),
     })
     return pyplot
@@ -76,8 +76,13 @@ def _save(fig, name: str, title: str) -> Picture:
     fig.savefig(png, format="png", dpi=200, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
     # the XML prologue, DOCTYPE and comments (matplotlib writes each label there) stay out of a page
-    text = strip_svg(svg.getvalue())
+    text = _FONT_FAMILY.sub(lambda m: "font-family: " + SVG_FONTS + m.group(1), strip_svg(svg.getvalue()))
     return Picture(name, title, text, png.getvalue())
+
+
+# the fonts an SVG's text asks for, before the one matplotlib measured with
+_FONT_FAMILY = re.compile(r"font-family: ([^;\"]+)")
+SVG_FONTS = "'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', "
 
 
 def strip_svg(text: str) -> str:
