@@ -20,6 +20,7 @@ from lianfang.board.charts import STATE_FILL, Picture
 from lianfang.board.render import _measures, _score, _status, headline, pct
 from lianfang.board.status import LEVELS, Board
 from lianfang.i18n import tr
+from lianfang.io.excel_print import print_on_a4
 from lianfang.io.excel_text import set_text
 from lianfang.palette import BORDER, HEADER_FILL, LEVEL_FILL
 
@@ -49,14 +50,9 @@ def _sheet(ws: Worksheet, title: str, subtitle: str, headers: list[tuple[str, fl
         cell.alignment = _CENTER
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[HEADER_ROW].height = 32  # two lines of a wrapped header
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    print_on_a4(ws, margins=None, centred=False)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
-    ws.oddFooter.center.text = tr("第 &P 页，共 &N 页", "Page &P of &N")
 
 
 def _row(ws: Worksheet, row: int, values: list, centre_from: int = 3) -> None:
@@ -115,11 +111,7 @@ def render_xlsx(board: Board, pictures: list[Picture]) -> bytes:
 
     if pictures:
         ws = book.create_sheet(tr("图表", "Charts"))
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        print_on_a4(ws, landscape=False, margins=None, centred=False, footer=False)
         row = 1
         for p in pictures:
             set_text(ws.cell(row, 1), p.title).font = Font(name=FONT, size=12, bold=True)

@@ -33,6 +33,7 @@ from lianfang.diff.view import (
 )
 from lianfang.handbook.reproducible import build_time, normalise_zip
 from lianfang.i18n import tr
+from lianfang.io.excel_print import print_on_a4
 from lianfang.io.excel_text import set_text
 
 FONT = "宋体"
@@ -70,15 +71,7 @@ def _styles(wb: XlsxWorkbook) -> dict[str, str]:
 def _print_setup(ws: Worksheet) -> None:
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = tr("第 &P 页，共 &N 页", "Page &P of &N")
+    print_on_a4(ws)
 
 
 def _width(text: str) -> int:

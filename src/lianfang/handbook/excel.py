@@ -41,6 +41,7 @@ from lianfang import palette
 from lianfang.handbook.reproducible import normalise_zip
 from lianfang.handbook.view import HandbookContext, RiskRow, UnitView, coverage_headers
 from lianfang.i18n import tr
+from lianfang.io.excel_print import MARGIN_SIDE, MARGIN_TOP_BOTTOM, print_on_a4
 from lianfang.io.excel_text import set_text
 
 DEFAULT_FONT = "宋体"
@@ -51,9 +52,8 @@ HEADER_ROW = 2
 FIRST_DATA_ROW = 3
 TITLE_HEIGHT = 28.0
 
-# A4 landscape in points, and the margins set on every sheet (inches)
+# A4 landscape in points (the margins set on every sheet are io.excel_print's)
 PAGE_WIDTH, PAGE_HEIGHT = 841.89, 595.28
-MARGIN_SIDE, MARGIN_TOP_BOTTOM = 0.4, 0.6
 # what is left for rows on a page is reduced by this share, against rounding in the program
 PAGE_SLACK = 0.06
 CONTINUED = "\n（续）"  # on a line of its own: a narrow column never wraps it into a lone ）
@@ -140,15 +140,7 @@ class _Sheet:
             ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
         else:
             ws.print_title_rows = f"{TITLE_ROW}:{TITLE_ROW}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
-        ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_BOTTOM
-        ws.oddFooter.center.text = tr("第 &P 页，共 &N 页", "Page &P of &N")
+        print_on_a4(ws)
 
     def header_row(self, r: int, headers: Sequence[str]) -> int:
         """Write a header line, each text wrapped by ``wrap_header`` to its column; returns its lines."""

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang import palette
 from lianfang.i18n import tr
+from lianfang.io.excel_print import print_on_a4
 from lianfang.io.excel_text import set_text
 from lianfang.model.vocab import Phase, RiskLevel
 from lianfang.report import RenderOptions
@@ -54,15 +55,7 @@ def _name(pair: tuple[str, str]) -> str:
 
 
 def _print_setup(ws: Worksheet, landscape: bool, header_repeated: bool) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages as needed down
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = tr("第 &P 页，共 &N 页", "Page &P of &N")
+    print_on_a4(ws, landscape=landscape)
     if header_repeated:  # the column header on every printed page, and kept in view on screen
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
