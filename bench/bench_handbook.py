@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -105,12 +106,19 @@ def generate(folder: Path, units: int) -> Path:
     return config
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the workers, every ``dot``)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run(config: Path, jobs: int, force: bool, formats: list[str] | None = None) -> tuple[float, object]:
     from lianfang.handbook.build import BuildOptions, build_handbook
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_seconds()
     result = build_handbook(BuildOptions(target=config, force=force, jobs=jobs, formats=formats))
     elapsed = time.perf_counter() - t
+    result.timings["cpu"] = cpu_seconds() - cpu
     if not result.built:
         raise SystemExit(f"the generated units have errors: {[f.message for _, f in result.findings][:5]}")
     return elapsed, result
@@ -121,7 +129,12 @@ def show(label: str, elapsed: float, result) -> None:
     cached = sum(u.cached for u in result.units)
     print(f"{label:5}  total {elapsed:7.2f}s | read+validate {t['read_validate']:6.2f}s wall "
           f"(read {t['read']:6.2f}s, validate {t['validate']:5.2f}s summed over workers; {cached}/{len(result.units)} from cache) "
-          f"| draw {t['draw']:6.2f}s ({result.charts} charts, {result.chart_hits} unchanged) | write {t['write']:5.2f}s")
+          f"| draw {t['draw']:6.2f}s ({result.charts} charts, {result.chart_hits} unchanged) | write {t['write']:5.2f}s "
+          f"| CPU {t['cpu']:6.2f}s")
+    if "write_xlsx" in t or "write_docx" in t:
+        print("       writers: " + ", ".join(f"{name} {t[key]:.2f}s" for name, key in (
+            ("statistics charts", "write_statistics"), ("Markdown", "write_md"), ("Excel", "write_xlsx"),
+            ("Word", "write_docx"), ("PDF", "write_pdf")) if key in t))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,8 @@ import os
 import re
 import shutil
 import subprocess
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -318,10 +320,33 @@ def _best(chart: Chart, job: Job, dot: str | None, part: Part | None = None, suf
     return best[1], best[2]
 
 
+_DRAWN: OrderedDict[tuple[str, str, bool, str | None], list[Drawing]] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+DRAWN_KEEP = 4096  # jobs whose chosen drawings are remembered (an SVG each, ~25 KB)
+
+
 def drawings(job: Job, dot: str | None) -> list[Drawing]:
     """The pages of ``job``: the chart (drawn another way, or split, when it hides a label or
     does not fit the page at >= 8 pt), then the risk table when asked for (cut into pages of
-    whole rows the same way)."""
+    whole rows the same way).
+
+    Remembered for the life of the process: the PNG copies of the handbook's SVG charts are
+    drawn from the very pages chosen for the SVGs, without searching (and running ``dot``)
+    again."""
+    key = (job.made_from(), job.font, job.chart is None, dot)
+    with _DRAWN_LOCK:
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return list(_DRAWN[key])
+    out = _choose(job, dot)
+    with _DRAWN_LOCK:
+        _DRAWN[key] = out
+        while len(_DRAWN) > DRAWN_KEEP:
+            _DRAWN.popitem(last=False)
+    return list(out)
+
+
+def _choose(job: Job, dot: str | None) -> list[Drawing]:
     chart = job.chart
     if chart is None:
         out = [_drawing("", job.source, dot)]

@@ -539,11 +539,15 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
 
     written: dict[str, str] = {}
     try:
+        t0 = time.perf_counter()
         ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)  # a full disk is a BuildError too
+        result.timings["write_statistics"] = time.perf_counter() - t0
         if "md" in formats:
+            t0 = time.perf_counter()
             data = render_markdown(ctx, templates).encode("utf-8")
             write_atomic(out_dir / MARKDOWN_NAME, data, force=True, inputs=unit_paths)
             written[MARKDOWN_NAME] = hashlib.sha256(data).hexdigest()
+            result.timings["write_md"] = time.perf_counter() - t0
         if "xlsx" in formats:
             from lianfang.handbook.excel import render_excel
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lianfang.findings import Finding
@@ -103,7 +103,7 @@ def draw(
     """
     if not jobs:
         return {}, [], 0, []
-    render_jobs = [j.job if fmt is ChartFormat.SVG else Job(_with_suffix(j.job.name, fmt), j.job.source) for j in jobs]
+    render_jobs = [j.job if fmt is ChartFormat.SVG else replace(j.job, name=_with_suffix(j.job.name, fmt)) for j in jobs]
     outcomes = render_all(render_jobs, out_dir / FOLDER, fmt, font or DEFAULT_FONT,
                           force=force, workers=workers, dot=find_dot(), on_done=on_done)
     drawn: dict[tuple[int, str], str] = {}

@@ -862,16 +862,11 @@ def finish_document(document, body: Body, *, title: str, subject: str, author: s
                     when: datetime) -> bytes:
     """The document's bytes: ``body`` placed before the template's final section, each section
     break given the template's page in its orientation, the core properties set (dated ``when``)."""
-    from docx.oxml import parse_xml
-
     final = body.base_sect
     portrait = body.portrait
-    fragment = parse_xml(body.finish())
-    breaks = list(fragment.iter(w("sectPr")))
-    for placeholder, landscape in zip(breaks, body.sections, strict=True):
-        placeholder.getparent().replace(placeholder, _section(final, portrait, landscape))
-    for child in list(fragment):
-        final.addprevious(child)
+    document_xml = _spliced(document, body)
+    if document_xml is None:
+        _move_body(body)
     final.getparent().replace(final, _section(final, portrait, body.landscape))
 
     if body.toc_at is not None:
@@ -886,7 +881,65 @@ def finish_document(document, body: Body, *, title: str, subject: str, author: s
     naive = when.replace(tzinfo=None)
     props.created = naive
     props.modified = naive
+    if document_xml is not None:
+        return _package_bytes(document, when, {document.part.partname: document_xml(document.part.element)})
     return _package_bytes(document, when)
+
+
+_BODY_MARK = "lianfang-body-goes-here"
+
+
+def _spliced(document, body: Body):
+    """The document's XML with ``body`` written in as text, or None when the template's root binds
+    one of the body's prefixes to another namespace.
+
+    Parsing the body and moving its thousands of elements into the template's tree costs lxml
+    seconds for a handbook (each moved subtree's namespaces are fixed up); the text of the body
+    goes into the serialised template instead, its section breaks filled in the same way.
+    Returns a function of the final root, called once the rest of the document is finished."""
+    from lxml import etree
+
+    root = document.part.element
+    wanted = dict(re.findall(r'xmlns:(\w+)="([^"]+)"', _NAMESPACES))
+    if any(root.nsmap.get(prefix, uri) != uri for prefix, uri in wanted.items()):
+        return None
+    missing = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in wanted.items() if prefix not in root.nsmap)
+    sections = {landscape: etree.tostring(_section(body.base_sect, body.portrait, landscape), encoding="unicode")
+                for landscape in (False, True)}
+    head = f"<w:body {_NAMESPACES}>"
+    xml = body.finish()
+    assert xml.startswith(head) and xml.endswith("</w:body>")
+    pieces = xml[len(head):-len("</w:body>")].split("<w:sectPr/>")
+    text = pieces[0] + "".join(sections[landscape] + piece for landscape, piece in zip(body.sections, pieces[1:], strict=True))
+    mark = etree.Comment(_BODY_MARK)
+    body.base_sect.addprevious(mark)
+
+    def serialise(element) -> bytes:
+        from docx.opc.oxml import serialize_part_xml
+
+        data = serialize_part_xml(element).decode("utf-8")
+        mark.getparent().remove(mark)
+        start = data.index("<", data.index("?>") + 2) if data.startswith("<?xml") else data.index("<")
+        end = data.index(">", start)
+        data = data[:end] + missing + data[end:]
+        before, marked, after = data.partition(f"<!--{_BODY_MARK}-->")
+        assert marked, "the body's place was lost"
+        return (before + text + after).encode("utf-8")
+
+    return serialise
+
+
+def _move_body(body: Body) -> None:
+    """The body parsed and moved into the template's tree element by element (the slow way)."""
+    from docx.oxml import parse_xml
+
+    final = body.base_sect
+    fragment = parse_xml(body.finish())
+    breaks = list(fragment.iter(w("sectPr")))
+    for placeholder, landscape in zip(breaks, body.sections, strict=True):
+        placeholder.getparent().replace(placeholder, _section(final, body.portrait, landscape))
+    for child in list(fragment):
+        final.addprevious(child)
 
 
 def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template: Path | None = None,
@@ -928,12 +981,12 @@ def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template
     return data
 
 
-def _package_bytes(document, when: datetime) -> bytes:
+def _package_bytes(document, when: datetime, blobs: dict | None = None) -> bytes:
     """The .docx zip as python-docx's PackageWriter lays it out, but reproducible and quick.
 
     Every entry is dated ``when`` (python-docx would use the current time) and pictures are
     stored, not deflated (PNG is compressed already; deflating it again costs seconds per
-    hundred charts and saves nothing).
+    hundred charts and saves nothing). ``blobs``: part name → bytes written instead of the part's own.
     """
     from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
     from docx.opc.pkgwriter import _ContentTypesItem
@@ -953,7 +1006,8 @@ def _package_bytes(document, when: datetime) -> bytes:
         put(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
         put(PACKAGE_URI.rels_uri.membername, package.rels.xml)
         for part in parts:
-            put(part.partname.membername, part.blob, stored=part.partname.ext in ("png", "jpeg", "jpg"))
+            blob = blobs[part.partname] if blobs and part.partname in blobs else part.blob
+            put(part.partname.membername, blob, stored=part.partname.ext in ("png", "jpeg", "jpg"))
             if len(part.rels):
                 put(part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()

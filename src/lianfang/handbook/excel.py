@@ -38,7 +38,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang import palette
-from lianfang.handbook.reproducible import normalise_zip
+from lianfang.handbook.reproducible import ReproducibleZip
 from lianfang.handbook.view import HandbookContext, RiskRow, UnitView, coverage_headers
 from lianfang.i18n import tr
 from lianfang.io.excel_print import MARGIN_SIDE, MARGIN_TOP_BOTTOM, print_on_a4
@@ -683,6 +683,10 @@ def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetim
     wb.properties.title = ctx.title
     wb.properties.created = when.replace(tzinfo=None)
     wb.properties.modified = when.replace(tzinfo=None)
+    # openpyxl's ExcelWriter straight into a reproducible zip (not wb.save, which would stamp the
+    # current time and deflate the chart PNGs, then normalise_zip inflate and deflate it all again)
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    wb.save(buffer)
-    return normalise_zip(buffer.getvalue(), when)
+    ExcelWriter(wb, ReproducibleZip(buffer, when)).save()
+    return buffer.getvalue()
