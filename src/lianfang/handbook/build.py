@@ -493,7 +493,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         outputs = dict(manifest.outputs)
     else:
         written = _write_outputs(inputs, config, documents, appendix, templates, formats, out_dir, unit_paths, when,
-                                 result)
+                                 result, jobs)
         # a format not built this time stays ours if it is untouched
         outputs = {n: h for n, h in manifest.outputs.items() if n not in written and manifest.owns(n)} | written
     result.written = [out_dir / n for n in names]
@@ -528,20 +528,45 @@ def _revisions(project: Project, units: list[UnitResult], notes: list[str]) -> l
     return out
 
 
+def _render_word(ctx, out_dir: Path, when: datetime, template: Path | None, lang: str) -> tuple[bytes, list[str], float]:
+    """Worker: the Word handbook's bytes, the notes it made and the seconds it took (runs in another
+    process while this one writes the Markdown and Excel handbooks)."""
+    from lianfang.handbook.docx import render_docx
+
+    set_lang(lang)
+    t0 = time.perf_counter()
+    notes: list[str] = []
+    data = render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=notes)
+    return data, notes, time.perf_counter() - t0
+
+
 def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
-                   out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult) -> dict[str, str]:
-    """Render and write each requested format; returns name → hash of the bytes written."""
+                   out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult,
+                   jobs: int = 1) -> dict[str, str]:
+    """Render and write each requested format; returns name → hash of the bytes written.
+
+    With more than one job, the Word handbook is rendered in a worker process while the Markdown
+    and Excel ones are rendered here: each is a single-threaded Python job of seconds."""
     from lianfang.handbook.markdown import TemplateProblem, render_markdown
 
     ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
                         documents=documents, findings=appendix, tool=f"lianfang {__version__}")
+    from lianfang.handbook.docx import TEMPLATE_NAME, DocxProblem
     from lianfang.handbook.pictures import draw_statistics
 
     written: dict[str, str] = {}
+    word = "docx" in formats or "pdf" in formats
+    template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
+    pool = None
     try:
         t0 = time.perf_counter()
         ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)  # a full disk is a BuildError too
         result.timings["write_statistics"] = time.perf_counter() - t0
+        word_job = None
+        if word and jobs > 1 and ("md" in formats or "xlsx" in formats):
+            # spawn, not fork: the progress bar runs a thread (as for reading)
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            word_job = pool.submit(_render_word, ctx, out_dir, when, template, current_lang())
         if "md" in formats:
             t0 = time.perf_counter()
             data = render_markdown(ctx, templates).encode("utf-8")
@@ -556,19 +581,18 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
             write_atomic(out_dir / EXCEL_NAME, data, force=True, inputs=unit_paths)
             written[EXCEL_NAME] = hashlib.sha256(data).hexdigest()
             result.timings["write_xlsx"] = time.perf_counter() - t0
-        if "docx" in formats or "pdf" in formats:
-            from lianfang.handbook.docx import TEMPLATE_NAME, DocxProblem, render_docx
-
-            t0 = time.perf_counter()
-            template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
+        if word:
             try:
-                data = render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=result.notes)
+                if word_job is not None:
+                    data, notes, result.timings["write_docx"] = word_job.result()
+                else:
+                    data, notes, result.timings["write_docx"] = _render_word(ctx, out_dir, when, template, current_lang())
             except DocxProblem as e:
                 raise BuildError(str(e)) from None
+            result.notes += notes
             if "docx" in formats:
                 write_atomic(out_dir / WORD_NAME, data, force=True, inputs=unit_paths)
                 written[WORD_NAME] = hashlib.sha256(data).hexdigest()
-            result.timings["write_docx"] = time.perf_counter() - t0
             if "pdf" in formats:
                 from lianfang.handbook.docx_pdf import PdfProblem, convert_to_pdf
 
@@ -584,6 +608,9 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
         raise BuildError(str(e)) from None
     except (OutputError, ValueError) as e:
         raise BuildError(str(e)) from None
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return written
 
 
