@@ -20,6 +20,7 @@ from lianfang.handbook.build import BuildOptions, build_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "handbook"
+EXAMPLES = ROOT / "examples"
 
 
 def _project(tmp_path: Path, name: str = "project") -> Path:
@@ -30,14 +31,21 @@ def _project(tmp_path: Path, name: str = "project") -> Path:
 
 def _count_dot_runs(monkeypatch) -> dict[str, int]:
     """Every run of ``dot`` by format, from now on (and nothing remembered from earlier tests)."""
-    runs = {"svg": 0, "png": 0}
-    original = render.render
+    runs = {"svg": 0, "png": 0, "png batches": 0, "png in batches": 0}
+    original, original_batch = render.render, render.render_pngs
 
     def counted(source, fmt, dot, scale=1.0):
         runs[fmt.value] = runs.get(fmt.value, 0) + 1
         return original(source, fmt, dot, scale)
 
+    def counted_batch(sources, dot, dpi):
+        runs["png batches"] += 1
+        out = original_batch(sources, dot, dpi)
+        runs["png in batches"] += len(out or [])
+        return out
+
     monkeypatch.setattr(render, "render", counted)
+    monkeypatch.setattr(render, "render_pngs", counted_batch)
     render._DRAWN.clear()
     return runs
 
@@ -48,19 +56,21 @@ def _png_width(path: Path) -> int:
 
 def test_png_copies_are_drawn_from_the_svg_pages_without_searching_again(tmp_path: Path, monkeypatch):
     runs = _count_dot_runs(monkeypatch)
-    md_only = build_handbook(BuildOptions(target=_project(tmp_path, "a") / "handbook.yaml", jobs=1, formats=["md"]))
-    assert md_only.built and runs["png"] == 0
+    md_only = build_handbook(BuildOptions(target=EXAMPLES / "handbook.yaml", output=tmp_path / "a", jobs=2, formats=["md"]))
+    assert md_only.built and runs["png"] == runs["png batches"] == 0
     svg_runs = runs["svg"]
     assert svg_runs >= md_only.charts > 0
 
     runs = _count_dot_runs(monkeypatch)
-    project = _project(tmp_path, "b")
-    result = build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=1, formats=["md", "xlsx", "docx"]))
+    result = build_handbook(BuildOptions(target=EXAMPLES / "handbook.yaml", output=tmp_path / "b", jobs=2,
+                                         formats=["md", "xlsx", "docx"]))
     assert result.built
-    charts = project / "build" / "handbook" / "flowcharts"
+    charts = tmp_path / "b" / "flowcharts"
     pngs = sorted(charts.glob("*.png"))
-    # the PNG pass runs dot once a page, for the raster only: no SVG is drawn a second time
-    assert runs == {"svg": svg_runs, "png": len(pngs)}
+    # the PNG pass runs dot for the rasters only, several pages a run: no SVG is drawn a second time
+    assert runs["svg"] == svg_runs
+    assert runs["png"] + runs["png in batches"] == len(pngs) > render.PNG_BATCH
+    assert runs["png batches"] + runs["png"] < len(pngs) / 2
     # the same pages as the SVGs, each 200 dpi of the size it is printed at (the SVG's, fitted to A4)
     assert sorted(p.stem for p in pngs) == sorted(p.stem for p in charts.glob("*.svg"))
     for png in pngs:
@@ -74,7 +84,7 @@ def test_an_unchanged_chart_is_not_drawn_again_in_any_format(tmp_path: Path, mon
     runs = _count_dot_runs(monkeypatch)
     again = build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=1))
     assert again.built and again.chart_hits == again.charts > 0
-    assert runs == {"svg": 0, "png": 0}
+    assert runs == {"svg": 0, "png": 0, "png batches": 0, "png in batches": 0}
 
 
 def test_pictures_are_stored_not_deflated_and_every_entry_is_dated(tmp_path: Path):
@@ -189,6 +199,33 @@ def test_a_broken_template_stops_a_build_whose_word_handbook_is_rendered_aside(t
     (project / "templates" / docx_mod.TEMPLATE_NAME).write_bytes(b"not a zip")
     with pytest.raises(BuildError, match="Word"):
         build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=2, templates=project / "templates"))
+
+
+def test_pngs_drawn_in_one_run_are_those_drawn_alone():
+    dot = render.find_dot()
+    sources = [f'digraph "g{n}" {{ a{n} -> b{n} [label="{"长" * n}"] }}' for n in range(1, 5)]
+    together = render.render_pngs(sources, dot, "150.00")
+    assert together == [render.render(s, ChartFormat.PNG, dot, 0.75) for s in sources]
+    # a run that fails gives nothing: each is then drawn alone and reports its own error
+    assert render.render_pngs([sources[0], "digraph {"], dot, "150.00") is None
+
+
+def test_a_png_says_its_resolution():
+    dot = render.find_dot()
+    png = render.with_resolution(render.render("digraph { a }", ChartFormat.PNG, dot, 1.0), 200)
+    assert render.png_dpi(png) == pytest.approx(200, abs=0.1)
+    assert render.with_resolution(png, 100) == png  # one pHYs, the first given
+    assert zlib_ok(png)
+
+
+def zlib_ok(png: bytes) -> bool:
+    from PIL import Image
+
+    import io
+
+    with Image.open(io.BytesIO(png)) as im:
+        im.load()
+        return round(im.info["dpi"][0]) == 200
 
 
 def test_pictures_stored_by_the_reproducible_zip():

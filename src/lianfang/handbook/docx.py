@@ -15,7 +15,8 @@ Print rules: wide tables (职权目录, 一览表, statistics, alerts, findings)
 every table's header rows repeat on each page (``w:tblHeader``) and no row splits across a page
 (``w:cantSplit``); the 一览表 merges 部门, 岗位 and 职权 vertically (``w:vMerge``) and carries the
 unit's name in a repeated title row; risk levels are written in text and shaded with the shared
-palette. Flowcharts are PNG at ``flowchart.render.PNG_DPI`` dpi, scaled into the text area of a
+palette. Flowcharts are PNG at ``flowchart.render.PNG_DPI`` dpi of their printed size (the PNG says
+so: pHYs), scaled into the text area of a
 portrait or landscape section, whichever shows them larger.
 """
 
@@ -58,7 +59,7 @@ SVG_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # Office 2016's extension: a
 SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 EMU_PER_TWIP = 635
 EMU_PER_INCH = 914400
-CHART_DPI = 200  # flowchart PNGs are rendered at this resolution (flowchart.render.PNG_DPI)
+CHART_DPI = 200  # a picture's resolution when its PNG does not say (pHYs): how flowcharts were drawn before
 # room kept above a chart for its heading and the power line (twips)
 CHART_RESERVE = 2000
 UNIT_HEADING_RESERVE = 900
@@ -345,7 +346,7 @@ class Body:
         vector = ("" if picture.svg_rid is None else
                   f'<a:extLst><a:ext uri="{SVG_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{picture.svg_rid}"/>'
                   "</a:ext></a:extLst>")
-        cx, cy = px_w * EMU_PER_INCH // CHART_DPI, px_h * EMU_PER_INCH // CHART_DPI
+        cx, cy = int(px_w * EMU_PER_INCH / picture.dpi), int(px_h * EMU_PER_INCH / picture.dpi)
         g = self.geometry
         max_w, max_h = g.text_width * EMU_PER_TWIP, (g.text_height - reserve) * EMU_PER_TWIP
         scale = min(1.0, max_w / cx, max_h / cy)
@@ -375,7 +376,7 @@ class Body:
         q = p.turned()
         s_p = min(p.text_width / cx, (p.text_height - CHART_RESERVE) / cy)
         s_l = min(q.text_width / cx, (q.text_height - CHART_RESERVE) / cy)
-        return s_l > s_p * 1.05 and s_p < 1440 / CHART_DPI  # landscape only when portrait must shrink it
+        return s_l > s_p * 1.05 and s_p < 1440 / png_resolution(path)  # landscape only when portrait must shrink it
 
     # the table of contents
     def toc_here(self) -> None:
@@ -414,6 +415,18 @@ class Body:
         return "".join(out)
 
 
+def png_resolution(path: Path) -> float:
+    """The dots per inch a PNG is drawn at (its pHYs chunk), else ``CHART_DPI``."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return CHART_DPI
+    from lianfang.flowchart.render import png_dpi
+
+    return png_dpi(head) or CHART_DPI
+
+
 def png_size(path: Path) -> tuple[int, int] | None:
     """(width, height) in pixels from a PNG's header, or None when it is not a PNG."""
     try:
@@ -433,6 +446,7 @@ class Picture:
     svg_rid: str | None  # the SVG's, when there is one (Word 2016+ draws it, others the PNG)
     px_w: int
     px_h: int
+    dpi: float = CHART_DPI  # the PNG's resolution: it is placed at px / dpi inches (or less)
 
 
 class ImageTable:
@@ -484,7 +498,7 @@ class ImageTable:
         if blob.lstrip()[:5] in (b"<?xml", b"<svg ", b"<!DOC"):
             svg_part = Part(PackURI(f"/word/media/lf-chart{self.files}.svg"), "image/svg+xml", blob, self.part.package)
             svg_rid = self.part.relate_to(svg_part, RT.IMAGE)
-        return Picture(rid, svg_rid, size[0], size[1])
+        return Picture(rid, svg_rid, size[0], size[1], png_resolution(path))
 
 
 # -- the parts ------------------------------------------------------------------------------
