@@ -244,3 +244,17 @@ def test_pictures_stored_by_the_reproducible_zip():
         assert z.read("docProps/core.xml") == b"<dcterms:modified>2026-01-01T00:00:00Z</dcterms:modified>"
         assert {i.date_time for i in z.infolist()} == {(2026, 1, 1, 0, 0, 0)}
     assert ChartFormat.PNG.value == "png"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_broken_markdown_template_writes_nothing(tmp_path: Path, jobs: int):
+    from lianfang.handbook.build import BuildError
+
+    project = _project(tmp_path)
+    templates = tmp_path / "mine"
+    templates.mkdir()
+    (templates / "cover.md.j2").write_text("{% if %}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="cover.md.j2"):
+        build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=jobs, templates=templates))
+    out = project / "build" / "handbook"
+    assert not any((out / name).exists() for name in ("handbook.md", "handbook.xlsx", "handbook.docx"))
