@@ -61,6 +61,7 @@ EMU_PER_INCH = 914400
 CHART_DPI = 200  # flowchart PNGs are rendered at this resolution (flowchart.render.PNG_DPI)
 # room kept above a chart for its heading and the power line (twips)
 CHART_RESERVE = 2000
+CAPTION_RESERVE = 700  # a caption line above a page of a split chart (黑体四号 and its spacing)
 UNIT_HEADING_RESERVE = 900
 PART_HEADING_RESERVE = 1300
 
@@ -711,15 +712,39 @@ def _chart_path(f: FlowView, out_dir: Path) -> Path | None:
     return out_dir / f.print_image if f.print_image else None
 
 
+def chart_pictures(body: Body, pages: list[tuple[str, Path, Path | None]], reserve: int) -> list[Path]:
+    """Every page of a chart, in order, each its own picture: (text, PNG, SVG twin) a page, ``text``
+    already clean — the picture's description, and the caption above it when there are several
+    pages (``…（第2/3页）``). Returns the PNGs that could not be read.
+
+    The first page shares its page with what precedes it (``reserve``); every further page starts a
+    page of its own, under its caption, and is scaled into the whole text area, so no page is shrunk
+    more than the paper forces.
+    """
+    unreadable = []
+    for n, (text, png, svg) in enumerate(pages, 1):
+        reserve_here = reserve if n == 1 else 0
+        if len(pages) > 1:
+            if n > 1:
+                body.page_break()
+            body.para(text, "LfTableTitle")
+            reserve_here += CAPTION_RESERVE
+        if not body.image(png, text, reserve_here, svg=svg):
+            unreadable.append(png)
+    return unreadable
+
+
 def _flow(body: Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int = CHART_RESERVE) -> None:
-    """One flow: heading, power, chart, the applicant's guide, steps, and its risk points."""
-    chart = _chart_path(f, out_dir)
+    """One flow: heading, power, chart (every page of it), the applicant's guide, steps, and its risk points."""
     body.heading(3, clean(f.heading))
     body.para(clean(tr("职权：{i} {n}", "Power: {i} {n}", i=f.power_id, n=f.power)), "LfNote")
-    if chart is None:
+    if f.print_image is None:
         body.para(clean(tr("（流程图未绘制）", "(no chart drawn)")), "LfNote")
-    elif not body.image(chart, clean(f.name), reserve, svg=out_dir / f.image if f.image else None):
-        body.para(clean(tr("（流程图未能读取：{p}）", "(the chart could not be read: {p})", p=f.print_image)), "LfNote")
+    pages = [(clean(f.name + page.caption), out_dir / page.print_image, out_dir / page.image if page.image else None)
+             for page in f.pages if page.print_image]
+    for path in chart_pictures(body, pages, reserve):
+        body.para(clean(tr("（流程图未能读取：{p}）", "(the chart could not be read: {p})",
+                           p=path.relative_to(out_dir).as_posix())), "LfNote")
     if f.external:
         for label, value in ((tr("办理主体", "Handled by"), f.subject), (tr("办理依据", "Legal basis"), f.basis),
                              (tr("所需材料", "Materials"), "；".join(f.materials)), (tr("办理地点", "Place"), f.place),
