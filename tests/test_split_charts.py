@@ -124,55 +124,83 @@ def _text_area(sect) -> tuple[int, int]:
     return width * EMU_PER_TWIP, height * EMU_PER_TWIP
 
 
-def _picture_checks(document, path: Path, pages: dict[str, list[Path]], first_caption) -> None:
+def _picture_checks(document, path: Path, pages: dict[str, list[Path]]) -> list[str]:
     """Every page of every chart in ``pages`` (caption stem → PNG files) is one picture, in order,
-    under its caption; a page after the first fills the text area as far as the paper lets it."""
+    under its caption, within the text area; a page that starts a page of its own fills the text
+    area under its caption as far as the paper lets it, and pages 2… always do. Returns the text of
+    the paragraph before each chart's first caption."""
     z = zipfile.ZipFile(path)
     rels = document.part.rels
-    drawings = _drawings_by_section(document)
-    assert len(drawings) == len(document.inline_shapes)
+    drawings = _drawings_by_section(document)  # kept: lxml gives the same element objects while they live
+    sections = {id(d): s for d, s in drawings}
+    assert len(sections) == len(document.inline_shapes)
+    body = list(document.element.body)
+    before_first = []
     for stem, pngs in pages.items():
         n = len(pngs)
-        shown = [(d, s) for d, s in drawings if d.find(f"{WP}docPr").get("descr", "").startswith(stem + "（第")]
-        assert [d.find(f"{WP}docPr").get("descr") for d, _ in shown] == [f"{stem}（第{i}/{n}页）" for i in range(1, n + 1)]
-        for (inline, sect), png in zip(shown, pngs, strict=True):
-            blip = inline.find(f".//{A}blip")
-            assert z.read("word/" + rels[blip.get(f"{R}embed")].target_ref) == png.read_bytes()  # that very page
+        shown = [d for d in document.element.body.iter(f"{WP}inline")
+                 if d.find(f"{WP}docPr").get("descr", "").startswith(stem + "（第")]
+        assert [d.find(f"{WP}docPr").get("descr") for d in shown] == [f"{stem}（第{i}/{n}页）" for i in range(1, n + 1)]
+        for i, (inline, png) in enumerate(zip(shown, pngs, strict=True), 1):
+            data = z.read("word/" + rels[inline.find(f".//{A}blip").get(f"{R}embed")].target_ref)
+            assert data == png.read_bytes()  # that very page
             ext = inline.find(f"{WP}extent")
             cx, cy = int(ext.get("cx")), int(ext.get("cy"))
-            width, height = _text_area(sect)
+            width, height = _text_area(sections[id(inline)])
             assert cx <= width and cy <= height  # check_docx.py: every image within the text area
-        # pages 2… start a page of their own: scaled only as far as the text area under the caption forces
-        for inline, sect in [d for d in shown[1:]]:
-            ext = inline.find(f"{WP}extent")
-            img = docx.image.image.Image.from_blob(z.read("word/" + rels[inline.find(f".//{A}blip").get(f"{R}embed")].target_ref))
-            natural = (img.px_width * 914400 // CHART_DPI, img.px_height * 914400 // CHART_DPI)
-            width, height = _text_area(sect)
-            scale = min(1.0, width / natural[0], (height - CAPTION_RESERVE * EMU_PER_TWIP) / natural[1])
-            assert int(ext.get("cx")) == pytest.approx(natural[0] * scale, abs=2)
-    # the caption paragraph above each page, the first page's after the flow's own heading
-    captions = [p.text for p in document.paragraphs if "页）" in p.text]
-    for stem, pngs in pages.items():
-        n = len(pngs)
-        assert [c for c in captions if c.startswith(stem)] == [f"{stem}（第{i}/{n}页）" for i in range(1, n + 1)]
-        first_caption(stem)
+            # the paragraph above the picture is its caption
+            para = next(p for p in body if inline in list(p.iter(f"{WP}inline")))
+            caption = body[body.index(para) - 1]
+            assert "".join(t.text for t in caption.iter(f"{W}t")) == f"{stem}（第{i}/{n}页）"
+            own_page = caption.find(f"{W}pPr/{W}pageBreakBefore") is not None
+            assert own_page or i == 1  # pages 2… start a page of their own
+            if i == 1:
+                before_first.append("".join(t.text for t in body[body.index(caption) - 1].iter(f"{W}t")))
+            if own_page:  # scaled only as far as the text area under the caption forces
+                img = docx.image.image.Image.from_blob(data)
+                natural = (img.px_width * 914400 // CHART_DPI, img.px_height * 914400 // CHART_DPI)
+                scale = min(1.0, width / natural[0], (height - CAPTION_RESERVE * EMU_PER_TWIP) / natural[1])
+                assert cx == pytest.approx(natural[0] * scale, abs=2)
+    return before_first
 
 
 def test_word_has_one_picture_per_page(built: Path):
     document = docx.Document(str(built / "handbook.docx"))
     pages = {name: [built / p for p in _pages(built, flow_id, "png")] for flow_id, (_k, name) in FLOWS.items()}
+    before = _picture_checks(document, built / "handbook.docx", pages)
+    # LC-01's first page would print small under the part's, the unit's and the flow's headings: it
+    # starts the next page, and a note under the headings says where the chart is
+    assert before[0] == f"（流程图共{len(pages[FLOWS['LC-01'][1]])}页，见下页起）"
     paragraphs = [p.text for p in document.paragraphs]
+    at = paragraphs.index(before[0])
+    assert paragraphs[at - 1].startswith("职权：QL-01") and paragraphs[at - 2] == "LC-01 医疗机构执业许可外部流程"
 
-    def first_caption(stem: str) -> None:
-        # heading, the power line, then the first page's caption
-        at = paragraphs.index(f"{stem}（第1/{len(pages[stem])}页）")
-        assert paragraphs[at - 1].startswith("职权：") and stem in paragraphs[at - 2]
 
-    _picture_checks(document, built / "handbook.docx", pages, first_caption)
-    # and the pages 2… each start a page: their caption breaks the page
-    for p in document.paragraphs:
-        if re.search(r"（第[2-9]/\d页）$", p.text):
-            assert p._p.find(f"{W}pPr/{W}pageBreakBefore") is not None
+def test_a_first_page_that_fits_under_its_headings_stays_there(tmp_path: Path):
+    from lianfang.handbook.docx import Cleaner, chart_pictures, new_body, open_document
+
+    long, short = tmp_path / "long.png", tmp_path / "short.png"
+    _png(long, 1300, 1900)  # 468 x 684 pt: shrunk a lot under a heading
+    _png(short, 1000, 700)  # 360 x 252 pt: fits under it as it is
+    clean = Cleaner()
+    body = new_body(open_document(None), clean)
+    assert chart_pictures(body, [(clean("甲（第1/2页）"), short, None), (clean("甲（第2/2页）"), long, None)], 2000) == []
+    assert chart_pictures(body, [(clean("乙（第1/2页）"), long, None), (clean("乙（第2/2页）"), short, None)], 2000) == []
+    xml = "".join(body.out)
+    assert "（流程图共2页，见下页起）" in xml and xml.count("（流程图共") == 1  # only 乙's first page moved
+    before_jia = xml.split("甲（第1/2页）", 1)[0].rsplit("<w:p>", 1)[1]
+    assert "pageBreakBefore" not in before_jia
+
+
+def _png(path: Path, width: int, height: int) -> None:
+    import struct
+    import zlib
+
+    raw = b"".join(b"\0" + b"\xff" * width for _ in range(height))
+    chunk = lambda kind, data: (struct.pack(">I", len(data)) + kind + data  # noqa: E731
+                                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def test_excel_flowchart_sheet_places_every_page_on_a_page_of_its_own(built: Path):
@@ -234,10 +262,5 @@ def test_publish_word_has_one_picture_per_page(published: Path):
     document = docx.Document(str(published / "公示.docx"))
     stem = FLOWS["LC-01"][1] + "图"
     pages = {stem: [published / p for p in _pages(published, "LC-01", "png")]}
-    paragraphs = [p.text for p in document.paragraphs]
-
-    def first_caption(stem: str) -> None:
-        at = paragraphs.index(f"{stem}（第1/{len(pages[stem])}页）")
-        assert paragraphs[at - 1] == FLOWS["LC-01"][1]  # the flow's heading
-
-    _picture_checks(document, published / "公示.docx", pages, first_caption)
+    before, = _picture_checks(document, published / "公示.docx", pages)
+    assert before in (FLOWS["LC-01"][1], f"（流程图共{len(pages[stem])}页，见下页起）")  # under the flow's heading

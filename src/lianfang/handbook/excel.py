@@ -567,7 +567,9 @@ def _pictures(ws: Worksheet, styles: _Styles, title: str, pictures: list[tuple[s
         scale = min(1.0, CHART_BOX[0] / w_pt, CHART_BOX[1] / h_pt)
         img.width, img.height = round(w_pt * scale * 96 / 72), round(h_pt * scale * 96 / 72)
         ws.add_image(img, f"A{sheet.row}")
-        for _ in range(max(1, math.ceil(h_pt * scale / CHART_ROW))):
+        # a row more than the picture needs: LibreOffice draws it a few points taller than its rows,
+        # and a picture as tall as the box hid the caption under it
+        for _ in range(math.ceil(h_pt * scale / CHART_ROW) + 1):
             sheet.fixed[sheet.row] = CHART_ROW
             sheet.row += 1
         if caption is not None:
