@@ -150,6 +150,25 @@ def test_docx_layout(published: Path):
     assert guides.count("监督渠道") == len(units)
 
 
+def test_docx_has_a_table_of_contents_listing_every_unit_with_its_page(published: Path):
+    """After the list of units, a TOC field whose entries (already filled in, so LibreOffice's PDF
+    shows them) link to each unit's heading with a PAGEREF."""
+    import docx
+
+    document = docx.Document(str(published / "公示.docx"))
+    xml = document.element.body.xml
+    assert xml.count(' TOC \\o "1-2"') == 1
+    toc = [p for p in document.paragraphs if p.style.name.lower().startswith("toc")]
+    assert toc[0].text == "目　　录"
+    entries = [p for p in toc[1:] if p.style.name.lower() == "toc 1"]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert [e.text.split("\t")[0] for e in entries] == headings
+    assert xml.count(" PAGEREF ") >= len(headings)
+    title_table = document.tables[0]
+    assert xml.index("各单位公示") < xml.index(" TOC ") < xml.index(headings[0])  # on the title page, after the list
+    assert "各单位公示" in "".join(c.text for c in title_table.rows[0].cells)
+
+
 def test_docx_is_reproducible(published: Path, tmp_path: Path):
     """Same inputs and SOURCE_DATE_EPOCH: the same bytes, charts drawn again from scratch included."""
     again, _ = _publish_examples(tmp_path, "--format", "docx")
