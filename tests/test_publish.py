@@ -202,6 +202,33 @@ def test_field_configuration(runner, app, project: Path, tmp_path: Path):
     assert result.exit_code == 2 and "handbook.yaml:3" in result.output and "unit.phone" in result.output
 
 
+def test_published_charts_guide_shows_only_public_items(runner, app, project: Path, tmp_path: Path):
+    """A chart's 办事指南 panel leaves out what is not public (by default the office's phone; here also
+    办理依据), rather than show it as 「（未填写）」; an included phone is shown."""
+    def charts(config: str, out: Path) -> list[str]:
+        (project / "handbook.yaml").write_text("year: 2026\nunits: [units/*.yaml]\n" + config, encoding="utf-8")
+        assert run(runner, app, str(project), "-o", str(out), "--format", "html").exit_code == 0
+        return [p.read_text(encoding="utf-8") for p in sorted((out / "flowcharts").glob("*_external.svg"))]
+
+    withheld = charts("publish:\n  exclude: [guide.basis]\n", tmp_path / "a")
+    assert withheld and all("办理主体" in svg for svg in withheld)
+    assert not any("联系电话" in svg or "办理依据" in svg for svg in withheld)
+    phones = {f.phone for p in EXAMPLES.glob("units/*.yaml") for f in read_workbook(p).workbook.flows if f.phone}
+    shown = charts("publish:\n  include: [guide.phone]\n", tmp_path / "b")
+    assert all("联系电话" in svg and "办理依据" in svg for svg in shown)
+    assert any(phone.replace("-", "&#45;") in svg for phone in phones for svg in shown)  # as dot writes it
+
+
+def test_build_chart_guide_fields_choose_the_panel_rows():
+    from lianfang.flowchart.graph import PANEL_FIELDS, build_chart
+
+    wb = read_workbook(EXAMPLES / "units" / "chwsj.yaml").workbook
+    flow = next(f for f in wb.flows if f.kind.value == "外部")
+    assert [r.field for r in build_chart(wb, flow).panel.rows] == list(PANEL_FIELDS)
+    rows = build_chart(wb, flow, frozenset({"place", "fee", "chart"})).panel.rows
+    assert [r.field for r in rows] == ["place", "fee"]
+
+
 def test_every_default_field_is_documented():
     doc = (ROOT / "docs" / "publish.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in doc for name in PUBLIC_FIELDS)
