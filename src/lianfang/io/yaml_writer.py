@@ -24,7 +24,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -261,9 +261,9 @@ def _double_quoted(text: str) -> str:
     return '"' + _ESCAPED.sub(_escape, text) + '"'
 
 
-def _analyze(text: str) -> tuple[bool, bool, bool, bool]:
-    """ruamel's ``Emitter.analyze_scalar`` for a non-empty ``text`` (allow_unicode, YAML 1.2):
-    whether it spans lines, may be plain in flow and in block context, may be single-quoted."""
+def _analyze(text: str) -> tuple[bool, bool, bool]:
+    """ruamel's ``Emitter.analyze_scalar`` for a non-empty ``text`` of one line (allow_unicode,
+    YAML 1.2): whether it may be plain in flow and in block context, and single-quoted."""
     block_indicators = flow_indicators = line_breaks = special_characters = False
     leading_space = leading_break = trailing_space = trailing_break = False
     break_space = space_break = False
@@ -328,7 +328,7 @@ def _analyze(text: str) -> tuple[bool, bool, bool, bool]:
         flow_plain = False
     if block_indicators:
         block_plain = False
-    return line_breaks, flow_plain, block_plain, single
+    return flow_plain, block_plain, single
 
 
 def _literal(text: str, indent: int) -> str:
@@ -344,17 +344,17 @@ def _literal(text: str, indent: int) -> str:
     return "|" + hints + "\n" + "".join((pad + line if line else "") + "\n" for line in lines)
 
 
-def _render_text(text: str, flow: bool, key: bool, indent: int) -> str:
+def _render_text(text: str, flow: bool, indent: int) -> str:
     """``text`` as ruamel writes it with the style ``_Representer`` asks for."""
     if _NOT_PLAIN_TEXT.search(text):
         return _double_quoted(text)  # escaped: a literal block would change or refuse these characters
     if "\n" in text:
-        if not flow and not key:
+        if not flow:
             return _literal(text, indent)
         return _double_quoted(text)  # no block scalar inside {…} or […]
     if _is_ambiguous(text) or text.startswith(("?", ":")):
         return _double_quoted(text)  # ruamel would write "? x" and ": x" plain, which no parser reads back
-    multiline, flow_plain, block_plain, single = _analyze(text)
+    flow_plain, block_plain, single = _analyze(text)
     if flow_plain if flow else block_plain:
         return text
     if "'" in text:
@@ -362,7 +362,14 @@ def _render_text(text: str, flow: bool, key: bool, indent: int) -> str:
     return "'" + text + "'" if single else _double_quoted(text)
 
 
-def _render(value: Any, flow: bool, key: bool = False, indent: int = 0) -> str:
+def _key(key: str) -> str:
+    """A key of the document (a field's key, 高/中/低): always plain."""
+    if _SIMPLE_TEXT.fullmatch(key) and not _is_ambiguous(key):
+        return key
+    raise _Fallback
+
+
+def _render(value: Any, flow: bool, indent: int = 0) -> str:
     """One scalar as ruamel writes it in a flow (``{…}``, ``[…]``) or block context; a literal
     block (only in block context, its lines at ``indent``) starts with ``|`` and ends with a break."""
     if value.__class__ is str:
@@ -370,7 +377,7 @@ def _render(value: Any, flow: bool, key: bool = False, indent: int = 0) -> str:
             return _double_quoted(value) if _is_ambiguous(value) else value
         if not value:
             raise _Fallback  # ruamel writes an empty text as nothing at all here
-        return _render_text(value, flow, key, indent)
+        return _render_text(value, flow, indent)
     if value is True:
         return "true"
     if value is False:
@@ -387,7 +394,7 @@ def _flow(value: Any) -> str | None:
     if isinstance(value, _Map):
         if value and not value.flow:
             return None
-        return "{" + ", ".join(_render(k, True, key=True) + ": " + _flow_item(v) for k, v in value.items()) + "}"
+        return "{" + ", ".join(_key(k) + ": " + _flow_item(v) for k, v in value.items()) + "}"
     if isinstance(value, _Seq):
         if value and not value.flow:
             return None
@@ -404,6 +411,10 @@ def _flow_item(value: Any) -> str:
     return _render(value, True)
 
 
+# follows a literal block whose final line breaks are kept (``|+``); adds nothing to the text
+_KEPT = ""
+
+
 def _line(out: list[str], text: str) -> None:
     if len(text) > _LINE_LIMIT:
         raise _Fallback
@@ -415,7 +426,7 @@ def _block_mapping(out: list[str], mapping: _Map, indent: int, first: str | None
     line instead of spaces (``- `` of a sequence item)."""
     pad = " " * indent
     for i, (key, value) in enumerate(mapping.items()):
-        head = (first if i == 0 and first is not None else pad) + _render(key, False, key=True) + ":"
+        head = (first if i == 0 and first is not None else pad) + _key(key) + ":"
         if isinstance(value, _Map | _Seq):
             text = _flow(value)
             if text is not None:
@@ -429,8 +440,11 @@ def _block_mapping(out: list[str], mapping: _Map, indent: int, first: str | None
             continue
         text = _render(value, False, indent=indent + 2)
         if text[0] == "|" and text[-1] == "\n":  # a literal block (other values never end in a break)
-            _line(out, f"{head} {text[:text.index(chr(10)) + 1]}")
-            out.append(text[text.index("\n") + 1:])  # its lines are never folded
+            header, body = text.split("\n", 1)
+            _line(out, f"{head} {header}\n")
+            out.append(body)  # its lines are never folded
+            if header.endswith("+"):
+                out.append(_KEPT)
         else:
             _line(out, f"{head} {text}\n")
 
@@ -455,6 +469,8 @@ def _emit(doc: _Map) -> str:
         if out:
             out.append("\n")
         _block_mapping(out, _Map({key: value}), 0)
+    if out and out[-1] is _KEPT:
+        out.append("...\n")  # a document ending in kept line breaks ends with the end marker
     return "".join(out)
 
 
