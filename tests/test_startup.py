@@ -57,6 +57,9 @@ def test_version_and_help_import_no_command(tmp_path, args):
 def test_convert_to_yaml_imports_no_writer_of_excel_charts_or_templates(tmp_path):
     modules = imported("convert", str(UNIT), "-", cwd=tmp_path)
     assert heavy(modules, ("openpyxl", "numpy", "jinja2", "graphviz")) == []
+    # the YAML is written without ruamel's emitter, and reading needs the reading rules alone
+    assert heavy(modules, ("ruamel", "lianfang.rules.coverage", "lianfang.rules.quality", "lianfang.rules.flows",
+                           "lianfang.rules.references", "lianfang.rules.engine", "lianfang.coverage", "lianfang.config")) == []
     assert [m for m in modules if m.startswith("lianfang.cli.") and m.endswith("_cmd")] == ["lianfang.cli.convert_cmd"]
 
 

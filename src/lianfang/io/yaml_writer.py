@@ -34,20 +34,23 @@ from lianfang.io.atomic import atomic_path
 from lianfang.io.format import BOOL, STEPS, TABLE_SPECS, UNIT, FieldSpec, TableSpec
 from lianfang.model.vocab import Vocab
 from lianfang.model.workbook import Workbook
+from lianfang.speed import gc_paused
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=lianfang-unit.schema.json"
 # a row is written as one {…} line when it is at most this wide (a CJK character counts 2)
 FLOW_WIDTH = 120
 _STR = "tag:yaml.org,2002:str"
 _CRITERIA = (("criteria.high", "高"), ("criteria.medium", "中"), ("criteria.low", "低"))
-# line breaks other than LF, and characters YAML cannot print, only survive escaped in "…"
-_NOT_PLAIN_TEXT = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# line breaks other than LF, and characters YAML cannot print, only survive escaped in "…" (the
+# complement of TAB, LF, \x20-\x7e, \xa0-\u2027, \u202a-\ud7ff, \ue000-\ufefe, \uff00-\ufffd and the
+# astral planes; a class of the few excluded ranges compiles in a fraction of the time)
+_NOT_PLAIN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _TOP_KEY = re.compile(r"^[a-z]+:", re.MULTILINE)
 
 # The implicit types of YAML 1.1 and 1.2 as ruamel.yaml resolves them (ruamel/yaml/resolver.py,
 # ``implicit_resolvers``): a regular expression and the first characters it can match. Copied so
 # writing needs no ruamel; tests/test_yaml_writer.py checks them against ruamel's own resolvers.
-_IMPLICIT = tuple((re.compile(pattern, re.X), first) for pattern, first in (
+_IMPLICIT = tuple((pattern, first) for pattern, first in (
     (r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$", "yYnNtTfFoO"),
     (r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
         |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
@@ -82,6 +85,12 @@ _IMPLICIT = tuple((re.compile(pattern, re.X), first) for pattern, first in (
 _IMPLICIT_FIRST = frozenset("".join(first for _, first in _IMPLICIT))
 
 
+@lru_cache(maxsize=1)
+def _implicit() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The implicit types, compiled when a text first needs them (most never do)."""
+    return tuple((re.compile(pattern, re.X), first) for pattern, first in _IMPLICIT)
+
+
 @lru_cache(maxsize=4096)
 def _is_ambiguous(text: str) -> bool:
     """True when a plain ``text`` would not read back as a string in YAML 1.1 or 1.2."""
@@ -90,7 +99,7 @@ def _is_ambiguous(text: str) -> bool:
     first = text[0]
     if first not in _IMPLICIT_FIRST:
         return False  # every implicit type (number, bool, null, date, merge…) starts with one of these
-    return any(first in chars and pattern.match(text) for pattern, chars in _IMPLICIT)
+    return any(first in chars and pattern.match(text) for pattern, chars in _implicit())
 
 
 # -- model → plain values ------------------------------------------------------------------
@@ -153,11 +162,14 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _flow_width(row: dict) -> int | None:
-    """How wide ``row`` is as one ``{…}`` line, or None when it cannot be one (a line break)."""
+def _flow_width(row: dict, limit: int) -> int | None:
+    """How wide ``row`` is as one ``{…}`` line, or None when it cannot be one (a line break).
+    Above ``limit`` the figure is only a lower bound (the row is too wide either way)."""
     total = 2 + 2 * max(len(row) - 1, 0)  # the braces and the ", " between pairs
+    texts: list[str] = []
     for key, value in row.items():
-        total += _width(key) + 2
+        total += 2
+        texts.append(key)
         items = value if isinstance(value, list) else [value]
         if isinstance(value, list):
             total += 2 + 2 * max(len(items) - 1, 0)
@@ -165,12 +177,17 @@ def _flow_width(row: dict) -> int | None:
             text = item.isoformat() if isinstance(item, date) else str(item).lower() if isinstance(item, bool) else str(item)
             if "\n" in text:
                 return None
-            total += _width(text) + (2 if isinstance(item, str) and _is_ambiguous(text) else 0)
-    return total
+            texts.append(text)
+            if isinstance(item, str) and _is_ambiguous(text):
+                total += 2
+    chars = sum(map(len, texts))
+    if total + chars > limit or total + 2 * chars <= limit:
+        return total + chars  # a character is one or two columns wide: the count decides already
+    return total + sum(map(_width, texts))
 
 
 def _set_style(row: _Map, indent: int) -> _Map:
-    width = _flow_width(row)
+    width = _flow_width(row, FLOW_WIDTH - indent - 2)
     row.flow = width is not None and width + indent + 2 <= FLOW_WIDTH
     return row
 
@@ -545,9 +562,9 @@ def dump_yaml_ruamel(workbook: Workbook) -> str:
 
 def dump_yaml(workbook: Workbook) -> str:
     """The YAML text of ``workbook``: deterministic, Chinese as is, the schema comment first."""
-    doc = _document(workbook)
     try:
-        body = _emit(doc)
+        with gc_paused():  # thousands of small strings, none in a cycle (lianfang/speed.py)
+            body = _emit(_document(workbook))
     except _Fallback:
         return dump_yaml_ruamel(workbook)
     return f"{SCHEMA_COMMENT}\n{body}"
