@@ -13,8 +13,11 @@ nothing, and a file that lianfang did not write — or that was edited since —
 without ``--force`` (unless it already holds exactly the bytes lianfang would write: then it is
 adopted, which is how a lost cache heals).
 
-``dot`` runs as a subprocess, one per chart, several at once (threads: the work is in the child
-processes).
+``dot`` runs as a subprocess, several at once (threads: the work is in the child processes): one
+per SVG drawing (drawing many in one run changes their ids), eight pages a run for PNGs (a run's
+start-up costs as much as rasterising a third of a chart; each PNG is byte-identical to one drawn
+alone). The pages chosen for a job are remembered in the process, so the PNG copies of a chart are
+drawn from the SVG's pages without searching again. A PNG carries its resolution (pHYs).
 """
 
 from __future__ import annotations
