@@ -402,7 +402,7 @@ def _best(chart: Chart, job: Job, dot: str | None, part: Part | None = None, suf
 
 _DRAWN: OrderedDict[tuple[str, str, bool, str | None], list[Drawing]] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
-DRAWN_KEEP = 4096  # jobs whose chosen drawings are remembered (an SVG each, ~25 KB)
+DRAWN_KEEP = 1024  # jobs whose chosen drawings are remembered (an SVG a page, ~25 KB): a handbook's worth
 
 
 def drawings(job: Job, dot: str | None) -> list[Drawing]:

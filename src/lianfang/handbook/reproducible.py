@@ -44,9 +44,10 @@ def build_time(year: int | None) -> datetime:
 STORED_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif")
 
 
-def _entry(name: str, when: datetime) -> zipfile.ZipInfo:
+def _entry(name: str, when: datetime, store_pictures: bool) -> zipfile.ZipInfo:
     entry = zipfile.ZipInfo(name, date_time=max(when, _ZIP_EPOCH).timetuple()[:6])
-    entry.compress_type = zipfile.ZIP_STORED if name.lower().endswith(STORED_SUFFIXES) else zipfile.ZIP_DEFLATED
+    stored = store_pictures and name.lower().endswith(STORED_SUFFIXES)
+    entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     entry.external_attr = 0o644 << 16
     entry.create_system = 3
     return entry
@@ -59,12 +60,13 @@ def _core_times(content: bytes, when: datetime) -> bytes:
 
 class ReproducibleZip(zipfile.ZipFile):
     """A zip being written whose every entry is dated ``when``, with core.xml's times set to it and
-    pictures stored: what ``normalise_zip`` makes of a finished zip, in one pass (openpyxl's
-    ``ExcelWriter`` writes into it directly)."""
+    (``store_pictures``) pictures stored: what ``normalise_zip`` makes of a finished zip, in one pass
+    (openpyxl's ``ExcelWriter`` writes into it directly)."""
 
-    def __init__(self, file, when: datetime):
+    def __init__(self, file, when: datetime, store_pictures: bool = True):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.when = when
+        self.store_pictures = store_pictures
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:
         name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
@@ -72,7 +74,7 @@ class ReproducibleZip(zipfile.ZipFile):
             data = data.encode("utf-8")
         if name == _CORE:
             data = _core_times(data, self.when)
-        super().writestr(_entry(name, self.when), data)
+        super().writestr(_entry(name, self.when, self.store_pictures), data)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
         with open(filename, "rb") as f:
@@ -81,9 +83,9 @@ class ReproducibleZip(zipfile.ZipFile):
 
 def normalise_zip(data: bytes, when: datetime) -> bytes:
     """``data`` (a zip) rewritten with every entry dated ``when`` and core.xml's times set to it
-    (pictures stored, everything else deflated)."""
+    (every entry deflated, as it always was: the files it made stay byte-identical)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, ReproducibleZip(out, when) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, ReproducibleZip(out, when, store_pictures=False) as dst:
         for info in src.infolist():
             dst.writestr(info.filename, src.read(info.filename))
     return out.getvalue()
