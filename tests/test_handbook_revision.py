@@ -138,3 +138,45 @@ def test_the_word_handbook_carries_the_revisions_too(project):
     assert summary in md.replace("\\", "")  # one sentence for both formats
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     assert "降级：高 → 中" in cells and "风险点" in cells
+
+
+def test_the_excel_handbook_has_a_revisions_sheet(project):
+    """调整修正情况 in handbook.xlsx: listed in 目录, a block per unit with a previous version (its
+    summary, the changes as the Markdown lists them, the figures before and after); none without."""
+    from openpyxl import load_workbook
+
+    old = project / "2025"
+    old.mkdir()
+    shutil.copy(project / "units" / "ta.yaml", old / "ta.yaml")
+    revise(project / "units" / "ta.yaml")
+    set_previous(project, "{TA: 2025/ta.yaml}")
+    result = build_handbook(BuildOptions(target=project / "handbook.yaml", formats=["md", "xlsx"], jobs=1,
+                                         as_of=date(2026, 11, 28), force=True))
+    assert result.built, result.notes
+    book = load_workbook(result.output / "handbook.xlsx")
+    assert "调整修正情况" in book.sheetnames
+    assert "调整修正情况" in [c.value for row in book["目录"].iter_rows() for c in row]
+    ws = book["调整修正情况"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    texts = [v for row in rows for v in row if v is not None]
+    md = (result.output / "handbook.md").read_text(encoding="utf-8").replace("\\", "")
+    summary = next(t for t in texts if isinstance(t, str) and t.startswith("与上一版本（2025/ta.yaml）相比"))
+    assert summary in md
+    changes = [row for row in rows if isinstance(row[0], int) and row[2]]
+    assert [r[0] for r in changes] == list(range(1, len(changes) + 1)) and len(changes) >= 3
+    assert any("降级：高 → 中" in r[2] for r in changes)
+    assert all(f"| {r[2]} |" in md or r[2] in md for r in changes)  # the same lines as the Markdown
+    figures = next(i for i, row in enumerate(rows) if row[0] == "指标")
+    assert rows[figures][3].startswith("上一版本") and rows[figures][4] == "本版本"
+    assert rows[figures + 1][0] == "风险点"
+    # every change row is tall enough for its text (merged cells are not fitted by Excel)
+    for i, row in enumerate(rows, 1):
+        if row in changes:
+            assert ws.row_dimensions[i].height >= 14
+    # without a previous version there is no such sheet
+    (project / "handbook.yaml").write_text(
+        (project / "handbook.yaml").read_text(encoding="utf-8").replace("previous: {TA: 2025/ta.yaml}\n", ""),
+        encoding="utf-8")
+    again = build_handbook(BuildOptions(target=project / "handbook.yaml", formats=["xlsx"], jobs=1,
+                                        as_of=date(2026, 11, 28), force=True))
+    assert "调整修正情况" not in load_workbook(again.output / "handbook.xlsx").sheetnames

@@ -150,6 +150,25 @@ def test_docx_layout(published: Path):
     assert guides.count("监督渠道") == len(units)
 
 
+def test_docx_has_a_table_of_contents_listing_every_unit_with_its_page(published: Path):
+    """After the list of units, a TOC field whose entries (already filled in, so LibreOffice's PDF
+    shows them) link to each unit's heading with a PAGEREF."""
+    import docx
+
+    document = docx.Document(str(published / "公示.docx"))
+    xml = document.element.body.xml
+    assert xml.count(' TOC \\o "1-2"') == 1
+    toc = [p for p in document.paragraphs if p.style.name.lower().startswith("toc")]
+    assert toc[0].text == "目　　录"
+    entries = [p for p in toc[1:] if p.style.name.lower() == "toc 1"]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert [e.text.split("\t")[0] for e in entries] == headings
+    assert xml.count(" PAGEREF ") >= len(headings)
+    title_table = document.tables[0]
+    assert xml.index("各单位公示") < xml.index(" TOC ") < xml.index(headings[0])  # on the title page, after the list
+    assert "各单位公示" in "".join(c.text for c in title_table.rows[0].cells)
+
+
 def test_docx_is_reproducible(published: Path, tmp_path: Path):
     """Same inputs and SOURCE_DATE_EPOCH: the same bytes, charts drawn again from scratch included."""
     again, _ = _publish_examples(tmp_path, "--format", "docx")
@@ -181,6 +200,33 @@ def test_field_configuration(runner, app, project: Path, tmp_path: Path):
     (project / "handbook.yaml").write_text("units: [units/*.yaml]\npublish:\n  include: [unit.phone]\n", encoding="utf-8")
     result = run(runner, app, str(project), "-o", str(out), "--force")
     assert result.exit_code == 2 and "handbook.yaml:3" in result.output and "unit.phone" in result.output
+
+
+def test_published_charts_guide_shows_only_public_items(runner, app, project: Path, tmp_path: Path):
+    """A chart's 办事指南 panel leaves out what is not public (by default the office's phone; here also
+    办理依据), rather than show it as 「（未填写）」; an included phone is shown."""
+    def charts(config: str, out: Path) -> list[str]:
+        (project / "handbook.yaml").write_text("year: 2026\nunits: [units/*.yaml]\n" + config, encoding="utf-8")
+        assert run(runner, app, str(project), "-o", str(out), "--format", "html").exit_code == 0
+        return [p.read_text(encoding="utf-8") for p in sorted((out / "flowcharts").glob("*_external.svg"))]
+
+    withheld = charts("publish:\n  exclude: [guide.basis]\n", tmp_path / "a")
+    assert withheld and all("办理主体" in svg for svg in withheld)
+    assert not any("联系电话" in svg or "办理依据" in svg for svg in withheld)
+    phones = {f.phone for p in EXAMPLES.glob("units/*.yaml") for f in read_workbook(p).workbook.flows if f.phone}
+    shown = charts("publish:\n  include: [guide.phone]\n", tmp_path / "b")
+    assert all("联系电话" in svg and "办理依据" in svg for svg in shown)
+    assert any(phone.replace("-", "&#45;") in svg for phone in phones for svg in shown)  # as dot writes it
+
+
+def test_build_chart_guide_fields_choose_the_panel_rows():
+    from lianfang.flowchart.graph import PANEL_FIELDS, build_chart
+
+    wb = read_workbook(EXAMPLES / "units" / "chwsj.yaml").workbook
+    flow = next(f for f in wb.flows if f.kind.value == "外部")
+    assert [r.field for r in build_chart(wb, flow).panel.rows] == list(PANEL_FIELDS)
+    rows = build_chart(wb, flow, frozenset({"place", "fee", "chart"})).panel.rows
+    assert [r.field for r in rows] == ["place", "fee"]
 
 
 def test_every_default_field_is_documented():

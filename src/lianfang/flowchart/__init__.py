@@ -97,12 +97,14 @@ def flow_findings(flow: Flow, findings: list[Finding], first: bool = True) -> li
 def plan_workbook(wb: Workbook | None, findings: list[Finding], display: str, fmt: ChartFormat,
                   font: str = DEFAULT_FONT, kinds: set[FlowKind] | None = None,
                   wanted: list[str] | None = None, unit: str | None = None,
-                  page: PageSize = PageSize.A4, table: bool = False) -> WorkbookCharts:
+                  page: PageSize = PageSize.A4, table: bool = False,
+                  guide_fields: frozenset[str] | None = None) -> WorkbookCharts:
     """The chart jobs of one checked workbook (nothing is rendered or written here).
 
     ``findings`` are the reader's and the rules' (``lianfang.report.check_workbook``): a flow is
     drawn when none of the findings scoped to it is an error, and refused with those findings
-    otherwise, so the reasons are exactly what ``lianfang validate`` says.
+    otherwise, so the reasons are exactly what ``lianfang validate`` says. ``guide_fields``: the
+    办事指南 items external charts show (all when None; ``build_chart``).
     """
     out = WorkbookCharts(display, unit if unit is not None else (wb.code if wb is not None else None))
     if wb is None:
@@ -124,7 +126,7 @@ def plan_workbook(wb: Workbook | None, findings: list[Finding], display: str, fm
         errors = [f for f in scoped if f.severity is Severity.ERROR]
         if not errors and first:
             try:
-                chart = build_chart(wb, flow)
+                chart = build_chart(wb, flow, guide_fields)
             except BrokenFlow:
                 # a rule switched off or downgraded by the settings: what they still say, or the fact
                 errors = scoped or [_no_code_finding(flow)]

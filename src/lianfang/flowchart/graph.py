@@ -125,8 +125,11 @@ class BrokenFlow(Exception):
         self.flow_id = flow_id
 
 
-def build_chart(wb: Workbook, flow: Flow) -> Chart:
-    """The chart of ``flow``; raises ``BrokenFlow`` when it cannot be drawn truthfully."""
+def build_chart(wb: Workbook, flow: Flow, guide_fields: frozenset[str] | None = None) -> Chart:
+    """The chart of ``flow``; raises ``BrokenFlow`` when it cannot be drawn truthfully.
+
+    ``guide_fields``: the items of an external chart's 办事指南 to show (``PANEL_FIELDS`` names; all
+    when None). The 公示 leaves out what is not public rather than show it as 「（未填写）」."""
     _require_drawable(wb, flow)
     power = wb.powers_by_id[flow.power]
     key_of = {step.id: f"s{i}" for i, step in enumerate(flow.steps, start=1)}
@@ -173,7 +176,7 @@ def build_chart(wb: Workbook, flow: Flow) -> Chart:
         edges=edges,
         lanes=lanes,
         risks=risks,
-        panel=_panel(flow, power) if flow.kind is FlowKind.EXTERNAL else None,
+        panel=_panel(flow, power, guide_fields) if flow.kind is FlowKind.EXTERNAL else None,
     )
 
 
@@ -303,7 +306,7 @@ def _risk_mark(wb: Workbook, rid: str) -> RiskMark:
                     tuple(MeasureLine(m.id, m.phase, m.description) for m in measures))
 
 
-def _panel(flow: Flow, power: PowerItem) -> Panel:
+def _panel(flow: Flow, power: PowerItem, fields: frozenset[str] | None = None) -> Panel:
     def one(value: str | None) -> tuple[str, ...]:
         return (value,) if value else ()
 
@@ -312,7 +315,7 @@ def _panel(flow: Flow, power: PowerItem) -> Panel:
 
     subject, subject_p = with_default(flow.subject, power.subject)
     basis, basis_p = with_default(flow.basis, power.basis)
-    return Panel((
+    rows = (
         PanelRow("subject", subject, subject_p),
         PanelRow("basis", basis, basis_p),
         PanelRow("materials", tuple(m for m in flow.materials or () if m)),
@@ -321,4 +324,5 @@ def _panel(flow: Flow, power: PowerItem) -> Panel:
         PanelRow("phone", one(flow.phone)),
         PanelRow("fee", one(flow.fee)),
         PanelRow("supervision", tuple(s for s in flow.supervision or () if s)),
-    ))
+    )
+    return Panel(rows if fields is None else tuple(r for r in rows if r.field in fields))

@@ -75,6 +75,7 @@ def sheet_names() -> dict[str, str]:
         "table_unit": tr("一览表", "Table"),
         "statistics": tr("风险统计", "Statistics"),
         "statistics_charts": tr("统计图", "Charts"),
+        "revisions": tr("调整修正情况", "Revisions"),
         "flows": tr("流程清单", "Flows"),
         "charts": tr("流程图", "Flowcharts"),
         "institutions": tr("制度", "Institutions"),
@@ -521,6 +522,48 @@ def _statistics(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     return sheet
 
 
+def _revisions(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
+    """Each unit's 调整修正情况 against its previous version, as the Markdown and Word handbooks have it:
+    a block per unit with the summary, the changes (序号/对象/变化) and the figures before and after."""
+    cols = [Column(tr("序号", "No."), 6, True), Column(tr("对象", "Object"), 22), Column("", 40),
+            Column("", 11, True), Column("", 11, True), Column("", 9, True)]
+    sheet = _Sheet(ws, styles, ctx.title + " " + tr("调整修正情况", "revisions"), cols, header=False)
+    change_width = sum(c.width for c in cols[2:])
+    last = len(cols)
+
+    def wide(r: int, first: int, text: str, width: float) -> None:
+        # a text merged across columns: its height is set here (_heights leaves merged rows at one line)
+        sheet.merge(r, first, r, last)
+        sheet.fixed[r] = _lines(text, width) * LINE_HEIGHT + ROW_PADDING
+
+    for u in ctx.units:
+        rev = u.revision
+        if rev is None:
+            continue
+        r = sheet.add([u.name + u.mark], ["block"])
+        sheet.merge(r, 1, r, last)
+        r = sheet.add([rev.summary], ["sign"])
+        wide(r, 1, rev.summary, sum(c.width for c in cols))
+        if rev.total:
+            sheet.header_row(sheet.row, [tr("序号", "No."), tr("对象", "Object"), tr("变化", "Change"), "", "", ""])
+            sheet.merge(sheet.row, 3, sheet.row, last)
+            sheet.row += 1
+            for n, (heading, text) in enumerate(rev.changes, 1):
+                r = sheet.add([n, heading, text, None, None, None])
+                wide(r, 3, text, change_width)
+                sheet.fixed[r] = max(sheet.fixed[r], _lines(heading, cols[1].width) * LINE_HEIGHT + ROW_PADDING)
+            sheet.row += 1  # the figures are a table of their own
+        sheet.header_row(sheet.row, [tr("指标", "Figure"), "", "", rev.previous_label, tr("本版本", "This version"),
+                                     tr("增减", "Change")])
+        sheet.merge(sheet.row, 1, sheet.row, 3)
+        sheet.row += 1
+        for f in rev.figures:
+            r = sheet.add([f.name, None, None, f.before, f.after, f.change], ["cell", "cell", "cell", None, None, None])
+            sheet.merge(r, 1, r, 3)
+        sheet.row += 1
+    return sheet
+
+
 def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
     files = [f.image or "" for u in ctx.units for f in u.flows]
     # a file path does not wrap (it has no spaces): the column is as wide as the longest one
@@ -639,6 +682,7 @@ _NOTES = {
     "flows": ("权力运行（外部、内部）流程及流程图文件", "power-operation flows and their charts"),
     "charts": ("权力运行流程图，每页一张", "the flowcharts, one a page"),
     "statistics_charts": ("风险点统计图：按等级、按类别，覆盖率与落实率", "charts of the statistics: levels, categories, rates"),
+    "revisions": ("各单位与上一版本相比的调整修正情况", "each unit's changes since its previous version"),
     "institutions": ("修订完善的各项制度", "institutions built and revised"),
     "alerts": ("风险预警与处置情况", "alerts and their handling"),
     "findings": ("强制生成时工作簿中尚存的校验问题", "findings left in the workbooks of a forced build"),
@@ -670,6 +714,8 @@ def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetim
     add("statistics", lambda ws: _statistics(ws, styles, ctx))
     if ctx.statistics.pictures:
         add("statistics_charts", lambda ws: _statistics_charts(ws, styles, ctx, root))
+    if any(u.revision is not None for u in ctx.units):
+        add("revisions", lambda ws: _revisions(ws, styles, ctx))
     add("flows", lambda ws: _flows(ws, styles, ctx))
     if any(f.print_image for u in ctx.units for f in u.flows):
         add("charts", lambda ws: _charts(ws, styles, ctx, root))

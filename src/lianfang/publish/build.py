@@ -66,19 +66,22 @@ def _units(targets: list[Path]):
 
 
 def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | None, force: bool,
-            formats: tuple[ChartFormat, ...]) -> tuple[list[dict[str, dict[ChartFormat, Path]]], list[str]]:
+            formats: tuple[ChartFormat, ...], fields: frozenset[str]) -> tuple[list[dict[str, dict[ChartFormat, Path]]], list[str]]:
     """The files of every external flow of each public workbook that can be drawn, drawn in one
     parallel batch per format into ``folder`` (the published ``flowcharts/``), each chart cached by
-    its DOT text: per unit, flow ID → format → file."""
+    its DOT text: per unit, flow ID → format → file. A chart's 办事指南 shows the public ``guide.*``
+    fields only (a withheld phone is left out, not shown as not given)."""
     from lianfang.flowchart import DEFAULT_FONT, plan_workbook
     from lianfang.flowchart.render import GraphvizMissing, Job, Status, find_dot, render_all
     from lianfang.model.vocab import FlowKind
 
     font = font or DEFAULT_FONT
+    guide_fields = frozenset(f.removeprefix("guide.") for f in fields if f.startswith("guide."))
     notes: list[str] = []
     planned = []
     for pub, findings, display in units:
-        plan = plan_workbook(pub, findings, display, ChartFormat.SVG, font, kinds={FlowKind.EXTERNAL})
+        plan = plan_workbook(pub, findings, display, ChartFormat.SVG, font, kinds={FlowKind.EXTERNAL},
+                             guide_fields=guide_fields)
         notes += [tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}", u=display, f=r.flow_id,
                      r="；".join(f.message for f in r.findings)) for r in plan.refused]
         planned.append(plan)
@@ -146,7 +149,7 @@ def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bo
     if public and {"html", "docx"} & set(formats) and "guide.chart" in fields:
         # SVG for the pages (and as the Word charts' vector twin), PNG for Word
         kinds = (ChartFormat.SVG, ChartFormat.PNG) if "docx" in formats else (ChartFormat.SVG,)
-        drawn, result.notes = _charts(public, out_dir / "flowcharts", config.font if config else None, force, kinds)
+        drawn, result.notes = _charts(public, out_dir / "flowcharts", config.font if config else None, force, kinds, fields)
     for (pub, _findings, display), unit_drawn in zip(public, drawn, strict=True):
         svgs = {f: strip_svg(files[ChartFormat.SVG].read_text(encoding="utf-8"))
                 for f, files in unit_drawn.items() if ChartFormat.SVG in files} if "html" in formats else {}

@@ -2,8 +2,9 @@
 
 Laid out with the Word handbook's machinery (``handbook.docx``: the reference template's styles
 and page, its table writer with repeated header rows and rows that never split, its escaping)
-but without the handbook's cover and table of contents: a title with the list of units, then per
-unit its risk table on landscape A4 and its 办事指南, flowcharts and 监督渠道 on portrait A4.
+but without the handbook's cover: a portrait title page with the list of units and a table of
+contents (units and their parts, with page numbers), then per unit its risk table on landscape A4 and its 办事指南,
+flowcharts and 监督渠道 on portrait A4.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _NO_SPACE_BEFORE = '<w:spacing w:before="0" w:after="240"/>'
 def _title_page(body: Body, title: str, intro: str, units: list[PublicUnit], clean: Cleaner) -> None:
     body.para(clean(title), "Title", ppr=_NO_SPACE_BEFORE)
     body.para(clean(intro))
-    cols = [Col(tr("序号", "No."), 5, True), Col(tr("单位", "Unit"), 30), Col(tr("风险点", "Risk points"), 8, True),
+    cols = [Col(tr("序号", "No."), 5, True), Col(tr("单位", "Unit"), 40), Col(tr("风险点", "Risk points"), 8, True),
             *(Col(lv, 6, True) for lv in LEVELS), Col(tr("外部流程", "External flows"), 8, True)]
     rows = []
     for n, u in enumerate(units, 1):
@@ -44,6 +45,7 @@ def _title_page(body: Body, title: str, intro: str, units: list[PublicUnit], cle
         rows.append([str(n), clean(name), str(len(u.risks)),
                      *(str(sum(r.level == lv for r in u.risks)) for lv in LEVELS), str(len(u.guides))])
     body.table(cols, rows, title=clean(tr("各单位公示", "Units")))
+    body.toc_here()  # a reader of a 40-page notice finds a unit's part by its page number
 
 
 def _risks(body: Body, u: PublicUnit, fields: frozenset[str], clean: Cleaner) -> None:
@@ -93,7 +95,7 @@ def render_docx(title: str, organisation: str, units: list[PublicUnit], fields: 
     body = new_body(document, template=template)
     clean = body.clean
     notes: list[str] = []
-    body.orient(True)
+    # the title page is portrait: its list of units and the contents' page numbers fit the width
     _title_page(body, title, tr(
         "以下为各单位查找的廉政风险点、风险等级和“一对一”防控措施，以及对外办事的流程和监督渠道，接受单位内部和社会监督。",
         "The units' integrity risk points, their levels and one-to-one prevention measures, with the external "
