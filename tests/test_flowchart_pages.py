@@ -260,26 +260,12 @@ def stretch(flow: Flow, n: int) -> Flow:
     return flow.model_copy(update={"steps": out})
 
 
-# Known gaps of issue 12's goal (every flow of up to 15 steps on one A4 page), kept visible: strict,
-# so the test says so the day one of them fits. Each is 3-6 % too tall for one page at 8 pt.
-KNOWN_TWO_PAGES = {
-    ("chcdc", "LC-05"): "5 lanes, 15 rows of 3-4 line boxes: 583 x 943 pt, A4 at 8 pt takes 910",
-    ("chcdc", "LC-06"): "4 lanes, 15 rows: 594 x 952 pt",
-    ("chyy", "LC-01"): "4 lanes, 15 rows, a lane title of two lines: 589 x 963 pt",
-    ("chyy", "LC-02"): "5 lanes, 15 rows: 611 x 939 pt",
-    ("chyy", "LC-10"): "5 lanes, 15 rows: 599 x 936 pt",
-}
-
-
 def long_flows():
     for path in EXAMPLES:
         wb = read_workbook(path).workbook
         for flow in wb.flows:
-            long = stretch(flow, 15)
-            lanes = len(build_chart(wb, long).lanes)
-            marks = [pytest.mark.xfail(strict=True, reason=KNOWN_TWO_PAGES[key])] \
-                if (key := (path.stem, flow.id)) in KNOWN_TWO_PAGES else []
-            yield pytest.param(path, flow.id, id=f"{path.stem}-{flow.id}-{lanes}lanes", marks=marks)
+            lanes = len(build_chart(wb, stretch(flow, 15)).lanes)
+            yield pytest.param(path, flow.id, id=f"{path.stem}-{flow.id}-{lanes}lanes")
 
 
 @pytest.mark.parametrize(("path", "flow_id"), list(long_flows()))
@@ -325,7 +311,7 @@ def test_the_empty_lane_check_finds_a_full_height_lane():
 def test_a_flow_too_long_for_a_page_is_split_with_connectors_and_readable_pages(dot):
     path = ROOT / "examples" / "units" / "chwsj.yaml"
     wb = read_workbook(path).workbook
-    long = stretch(wb.flows_by_id["LC-02"], 40)
+    long = stretch(wb.flows_by_id["LC-02"], 60)
     chart = build_chart(wb, long)
     job = Job("x.svg", to_dot(chart), chart, DEFAULT_FONT, PageSize.A4)
     files = job_files(job, ChartFormat.SVG, dot)
@@ -338,7 +324,7 @@ def test_a_flow_too_long_for_a_page_is_split_with_connectors_and_readable_pages(
     assert all(f"第{i}/{len(files)}页" in t for i, t in enumerate(texts, start=1))
     # every step is on exactly one page
     shown = [set(re.findall(r"<title>环节 (\d+) ", t)) for t in texts]
-    assert sum(len(s) for s in shown) == 40 and set().union(*shown) == {s.id for s in long.steps}
+    assert sum(len(s) for s in shown) == 60 and set().union(*shown) == {s.id for s in long.steps}
     ranks = step_ranks(chart)
     assert max(ranks.values()) + 1 > len(files)
 

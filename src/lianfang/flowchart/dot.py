@@ -337,6 +337,7 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
 
 
 PAGE_SHAPE = (481.0, 728.0)  # A4's printable area (A3's is the same shape), pt
+READABLE_SCALE = 0.8  # 10 pt text printed at 8 pt (pages.MIN_TEXT_PT)
 
 
 def _title_size(chart: Chart, part: Part | None) -> tuple[float, float]:
@@ -344,7 +345,7 @@ def _title_size(chart: Chart, part: Part | None) -> tuple[float, float]:
     name = chart.flow_name if part is None else f"{chart.flow_name}（第{part.index}/{part.count}页）"
     head = layout.text_em(clean(name)) * TITLE_PT
     sub = layout.text_em("".join(layout.label_lines(_title(chart, part))[1:])) * TEXT_PT
-    return max(head, sub), TITLE_PT * 1.4 + layout.LINE_H + 4
+    return max(head, sub), TITLE_PT * 1.2 + layout.LINE_H  # as Graphviz sets the two lines
 
 
 def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, shown: list[Node],
@@ -374,11 +375,19 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
         extras.append((key, f"{connector(n)}→", tr("转 {c}：{s}（见其他页）", "to {c}: {s} (on another page)",
                                                    c=connector(n), s=_node_name(chart, target)), tail, 1))
 
+    known: dict[tuple[str, int], tuple[str, tuple[float, float]]] = {}  # (step, width) → label, size
+
+    def label(n: Node, cols: int) -> tuple[str, tuple[float, float]]:
+        if (n.key, cols) not in known:
+            text = _step_label(n, chart, body_of[lane_of[n.key]], wrap, cols)
+            known[n.key, cols] = text, layout.label_size(text, TEXT_PT)
+        return known[n.key, cols]
+
     def boxes(cols: dict[str, int]) -> tuple[dict[str, str], list[layout.Item], dict[str, str]]:
-        labels = {n.key: _step_label(n, chart, body_of[lane_of[n.key]], wrap, cols[lane_of[n.key]]) for n in shown}
+        labels = {n.key: label(n, cols[lane_of[n.key]])[0] for n in shown}
         items = []
         for n in shown:
-            w, h = layout.label_size(labels[n.key], TEXT_PT)
+            w, h = label(n, cols[lane_of[n.key]])[1]
             items.append(layout.Item(n.key, max(43.0, w + 2 * layout.BOX_PAD_X + 2), h + 2 * layout.BOX_PAD_Y,
                                      lane_of[n.key], ranks[n.key]))
         row_of = {i.key: i.row for i in items}
@@ -403,7 +412,8 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
     def rank(cols: dict[str, int]) -> tuple[float, int]:
         _labels, items, titles = boxes(cols)
         w, h = layout.extent(items, [(k, layout.label_size(titles[k], TEXT_PT)) for k in order], labelled)
-        w, h = max(w, title_w) + 14, h + title_h + 14
+        # (the outer gutters are drawn only where an arrow runs there: half of them counted)
+        w, h = max(w - layout.GUTTER, title_w) + 8, h + title_h + 8
         scale = min(1.0, max(min(PAGE_SHAPE[0] / w, PAGE_SHAPE[1] / h), min(PAGE_SHAPE[1] / w, PAGE_SHAPE[0] / h)))
         # printed largest (never enlarged); of equals, the lines nearest the usual width
         return round(scale, 3), -sum(abs(c - usual) for c in cols.values())
@@ -412,6 +422,8 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
     best_rank = rank(best)
     for _ in range(12):
         tries = [{**best, k: best[k] + d} for k in order for d in (2, -2) if 10 <= best[k] + d <= widest]
+        if best_rank[0] < READABLE_SCALE:  # not readable yet: any width for any one lane
+            tries += [{**best, k: c} for k in order for c in range(10, widest + 1, 2) if abs(c - best[k]) > 2]
         found = max(tries, key=rank, default=None)
         if found is None or rank(found) <= best_rank:
             break
@@ -454,7 +466,7 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
         return {"pos": at(item.cx, item.cy), "width": f"{(x1 - x0) / pt:.4f}", "height": f"{(y1 - y0) / pt:.4f}",
                 "fixedsize": "true"}
 
-    g.attr(layout="nop2")
+    g.attr(layout="nop2", pad="0.05")
     terminal = {"shape": "oval", "style": "filled", "fillcolor": HEADER_FILL, "penwidth": "1.2", "margin": "0"}
     by_key = {n.key: n for n in shown}
     lane_by_key = {lane.key: lane for lane in lanes}
@@ -605,8 +617,11 @@ def _step_label(node: Node, chart: Chart, lane: str | None, wrap: float = 1.0, c
     if detail:  # one line where it fits: every line of every box costs height on the page
         if cols is None:
             lines.append(html_text(text, width))
-        else:  # lines of about one length: 时限3个 / 工作日, not 时限3个工作 / 日
-            lines.append("<BR/>".join(escape_html(x) for x in wrap_even(clean(text), width)))
+        else:  # lines of about one length: 时限3个 / 工作日, not 时限3个工作 / 日; who and when
+            # each on lines of their own when they do not fit on one
+            joint = wrap_even(clean(text), width)
+            apart = [x for p in detail for x in wrap_even(clean(p), width)]
+            lines.append("<BR/>".join(escape_html(x) for x in (apart if len(joint) > 1 and len(apart) <= len(joint) else joint)))
     per_line = MARKS_PER_LINE + (wrap > 1) - (wrap < 1)
     if cols is not None and marks:  # as many as the lane's width holds
         one = max(_text_width(mark_text(r, None)) for r in node.risks) + 2

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 # sizes in pt (text is 10 pt: dot.TEXT_PT)
 LINE_H = 11.0  # a line of 10 pt text, as Graphviz measures the CJK fonts
 BOX_PAD_X = 6.0  # text to box edge, each side
-BOX_PAD_Y = 2.5
-LANE_PAD = 5.0  # box to lane edge
-GUTTER = 12.0  # between two lanes: room for arrows running down
+BOX_PAD_Y = 2.0
+LANE_PAD = 4.0  # box to lane edge
+GUTTER = 10.0  # between two lanes: room for arrows running down
 ITEM_GAP = 10.0  # between two boxes in one lane and row
-ROW_GAP = 12.5  # between two rows when no condition is written there
-LABEL_ROW_GAP = 20.0  # between two rows when a condition is written there
-TITLE_PAD = 3.0
+ROW_GAP = 11.0  # between two rows when no condition is written there
+LABEL_ROW_GAP = 18.0  # between two rows when a condition is written there
+TITLE_PAD = 2.0
 ARROW = 7.0  # arrowhead length (arrowsize 0.7)
 BEND = 30.0  # the cost of a bend, in pt of length
 SIDE = 50.0  # the cost of leaving or entering a box by its side
@@ -48,6 +48,7 @@ EMPTY_ROWS_TOLERATED = 2  # rows a lane may stand empty above its first step: it
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 _TAG = re.compile(r"<[^>]+>")
+_NONE: frozenset[str] = frozenset()
 
 
 def text_em(text: str) -> float:
@@ -171,23 +172,36 @@ def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], la
     for it in items:
         if it.anchor is None:
             cells.setdefault((it.lane, it.row), []).append(it)
+    beside: dict[str, list[Item]] = {}
+    for it in items:
+        if it.anchor is not None:
+            beside.setdefault(it.anchor, []).append(it)
     groups: dict[tuple[str, int], list[list[Item]]] = {}
     for cell, steps in cells.items():
         groups[cell] = []
         for s in steps:
-            left = [i for i in items if i.anchor == s.key and i.side < 0]
-            right = [i for i in items if i.anchor == s.key and i.side > 0]
+            left = [i for i in beside.get(s.key, ()) if i.side < 0]
+            right = [i for i in beside.get(s.key, ()) if i.side > 0]
             groups[cell].append([*left, s, *right])
 
+    cell_widths = {cell: sum(i.width for g in gs for i in g) + ITEM_GAP * (sum(len(g) for g in gs) - 1)
+                   for cell, gs in groups.items()}
+
     def cell_width(cell: tuple[str, int]) -> float:
-        members = [i for g in groups.get(cell, []) for i in g]
-        return sum(i.width for i in members) + ITEM_GAP * max(0, len(members) - 1)
+        return cell_widths.get(cell, 0.0)
 
     lane_keys = [k for k, _ in lanes]
     titles = dict(lanes)
-    widths = {k: max([cell_width((k, r)) for r in rows] + [titles[k][0] + 2 * TITLE_PAD]) for k in lane_keys}
-    first_row = {k: min(i.row for i in items if i.lane == k) for k in lane_keys}
-    last_row = {k: max(i.row for i in items if i.lane == k) for k in lane_keys}
+    widths = {k: titles[k][0] + 2 * TITLE_PAD for k in lane_keys}
+    first_row: dict[str, int] = {}
+    last_row: dict[str, int] = {}
+    row_height: dict[int, float] = {}
+    for (k, r), w in cell_widths.items():
+        widths[k] = max(widths[k], w)
+    for i in items:
+        first_row[i.lane] = min(first_row.get(i.lane, i.row), i.row)
+        last_row[i.lane] = max(last_row.get(i.lane, i.row), i.row)
+        row_height[i.row] = max(row_height.get(i.row, 0.0), i.height)
     late = {k: row_index[first_row[k]] > EMPTY_ROWS_TOLERATED for k in lane_keys}
 
     # vertical: the title band, then each row with a gap above it (taller where a condition is
@@ -195,7 +209,6 @@ def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], la
     top_title = max([titles[k][1] for k in lane_keys if not late[k]] or [0.0])
     y = LANE_PAD + TITLE_PAD * 2 + top_title
     row_top: dict[int, float] = {}
-    row_height = {r: max(i.height for i in items if i.row == r) for r in rows}
     for n, r in enumerate(rows):
         if n:
             gap = LABEL_ROW_GAP if rows[n - 1] in labelled_rows else ROW_GAP
@@ -266,13 +279,18 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
         for a, b in zip(members, members[1:], strict=False):
             xs.add(round((a.box[2] + b.box[0]) / 2, 2))
     ys: set[float] = {i.cy for i in items}
+    # a step can also be left or entered a quarter up or down its side (two arrows at one side)
+    port_ys = {i.key: (round(i.cy - (i.box[3] - i.box[1]) / 4, 2), round(i.cy + (i.box[3] - i.box[1]) / 4, 2))
+               for i in items if i.anchor is None and i.box[3] - i.box[1] >= 20}
+    for pair in port_ys.values():
+        ys.update(pair)
     for n, r in enumerate(rows):
         bottom = row_top[r] + row_height[r]
         below = row_top[rows[n + 1]] if n + 1 < len(rows) else p.height
         if n + 1 < len(rows):
             # tracks near the top of the gap: an arrow drops at least ROW_GAP - 6 pt into a box
             gap = below - bottom
-            ys.update(round(bottom + f, 2) for f in (2.5, 4.5))
+            ys.update(round(bottom + f, 2) for f in (2.0, 3.5))
             if gap >= 2 * ROW_GAP:
                 ys.add(round(bottom + gap / 2, 2))
         else:
@@ -282,16 +300,37 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
     # a track above each lane that begins late (between the arrows above and its title)
     for lane in p.lanes:
         ys.add(lane.box[1] - 3.0)
-    # lines closer than 3 pt are one line (else an arrow jogs by a hair between two of them)
+    # lines closer than 8 pt are one line (else an arrow jogs by a hair between two of them)
     xs_sorted = []
     for x in sorted(xs):
-        if not xs_sorted or x - xs_sorted[-1] >= 3.0:
+        if not xs_sorted or x - xs_sorted[-1] >= 8.0:
             xs_sorted.append(x)
     ys_sorted = sorted(ys)
 
     def snap(x: float, it: Item) -> float:
         near = min(xs_sorted, key=lambda v: abs(v - x))
         return near if it.box[0] + 4 < near < it.box[2] - 4 else x
+
+    # what blocks each line of the grid, once: the spans of the boxes and titles it passes through
+    across = {y: [(b[0], b[2]) for _k, b in obstacles if b[1] < y < b[3]] for y in ys_sorted}
+    down = {x: [(b[1], b[3]) for _k, b in obstacles if b[0] < x < b[2]] for x in xs_sorted}
+
+    def grid_free(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        if a[1] == b[1]:
+            lo, hi = (a[0], b[0]) if a[0] < b[0] else (b[0], a[0])
+            return not any(lo < x1 and hi > x0 for x0, x1 in across[a[1]])
+        lo, hi = (a[1], b[1]) if a[1] < b[1] else (b[1], a[1])
+        return not any(lo < y1 and hi > y0 for y0, y1 in down[a[0]])
+
+    neighbours: dict[tuple[float, float], list[tuple[tuple[float, float], int, float]]] = {}
+    for n, y in enumerate(ys_sorted):
+        for m, x in enumerate(xs_sorted):
+            out = []
+            for q, nd in (((xs_sorted[m - 1], y), 1) if m else (None, 1), ((xs_sorted[m + 1], y), 1) if m + 1 < len(xs_sorted) else (None, 1),
+                          ((x, ys_sorted[n - 1]), 0) if n else (None, 0), ((x, ys_sorted[n + 1]), 0) if n + 1 < len(ys_sorted) else (None, 0)):
+                if q is not None and grid_free((x, y), q):
+                    out.append((q, nd, abs(q[0] - x) + abs(q[1] - y)))
+            neighbours[(x, y)] = out
 
     used: dict[tuple[tuple[float, float], tuple[float, float]], set[str]] = {}  # segment → heads
     touched: dict[tuple[float, float], set[str]] = {}  # grid point → heads of the arrows through it
@@ -308,15 +347,17 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
         up = max((y for y in ys_sorted if y < y0 - 0.5), default=None)
         for x, extra in ((snap(it.cx, it), 0.0), *(((snap(px, it), 8.0) for px in port_xs.get(it.key, ())))):
             if down is not None:
-                res.append(((x, y1), (x, down), extra + (0.0 if out and not back else 40.0 + 200 * back)))
+                res.append(((x, y1), (x, down), extra + (0.0 if out and not back else 200.0)))
             if up is not None:
-                res.append(((x, y0), (x, up), extra + (0.0 if not out and not back else 40.0 + 200 * back)))
-        left = max((x for x in xs_sorted if x < x0 - 0.5), default=None)
-        right = min((x for x in xs_sorted if x > x1 + 0.5), default=None)
-        if left is not None:
-            res.append(((x0, it.cy), (left, it.cy), 0.0 if back else SIDE))
-        if right is not None:
-            res.append(((x1, it.cy), (right, it.cy), 0.0 if back else SIDE))
+                res.append(((x, y0), (x, up), extra + (0.0 if not out and not back else 200.0)))
+        left = max((x for x in xs_sorted if x < x0 - 3), default=None)  # clear of the box (grown by 1)
+        right = min((x for x in xs_sorted if x > x1 + 3), default=None)
+        room = 0.0 if out else ARROW + 1  # an arrowhead needs room before the box
+        for y, extra in ((it.cy, 0.0), *(((py, 8.0) for py in port_ys.get(it.key, ())))):
+            if left is not None and x0 - left >= room:
+                res.append(((x0, y), (left, y), extra + (0.0 if back else SIDE)))
+            if right is not None and right - x1 >= room:
+                res.append(((x1, y), (right, y), extra + (0.0 if back else SIDE)))
         return res
 
     def route(arrow: Arrow) -> list[tuple[float, float]]:
@@ -339,57 +380,58 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
             if free(port, off, ends):
                 shared = SHARED if touched.get(off, set()) - {h.key} else 0.0
                 start.append((cost + shared + abs(off[0] - port[0]) + abs(off[1] - port[1]), off, port))
-        # Dijkstra over the grid of tracks, state = (point, direction)
-        xi = {x: n for n, x in enumerate(xs_sorted)}
-        yi = {y: n for n, y in enumerate(ys_sorted)}
+        # A* over the grid of tracks, state = (point, direction); never shorter than the way to
+        # the head's box, so the first way found at least as cheap as anything left is the best
+        hx0, hy0, hx1, hy1 = h.box
+
+        def rest(pt: tuple[float, float]) -> float:
+            return max(hx0 - pt[0], 0.0, pt[0] - hx1) + max(hy0 - pt[1], 0.0, pt[1] - hy1)
+
         heap: list = []
         counter = itertools.count()
         best: dict = {}
+        parent: dict = {}
         for cost, off, port in start:
-            d = (0 if off[0] == port[0] else 1)  # 0 vertical, 1 horizontal
-            heapq.heappush(heap, (cost, next(counter), off, d, (port, off)))
+            d = 0 if off[0] == port[0] else 1  # 0 vertical, 1 horizontal
+            heapq.heappush(heap, (cost + rest(off), cost, next(counter), off, d, ("start", port)))
         found = None
         while heap:
-            cost, _, pt, d, path = heapq.heappop(heap)
-            if best.get((pt, d), 1e18) <= cost:
+            f, cost, _, pt, d, came = heapq.heappop(heap)
+            if found is not None and f >= found[0]:
+                break
+            if (pt, d) in best:
                 continue
             best[(pt, d)] = cost
+            parent[(pt, d)] = came
             if pt in targets:
                 port, tcost = targets[pt]
                 # the last leg must run straight into the port
                 total = cost + tcost + abs(pt[0] - port[0]) + abs(pt[1] - port[1]) \
                     + (BEND if (0 if pt[0] == port[0] else 1) != d else 0)
                 if found is None or total < found[0]:
-                    found = (total, path + (port,))
-            if found is not None and cost > found[0]:
-                break
-            x, y = pt
-            nbrs = []
-            n = xi.get(x)
-            m = yi.get(y)
-            if n is None or m is None:
-                continue
-            if n > 0:
-                nbrs.append(((xs_sorted[n - 1], y), 1))
-            if n + 1 < len(xs_sorted):
-                nbrs.append(((xs_sorted[n + 1], y), 1))
-            if m > 0:
-                nbrs.append(((x, ys_sorted[m - 1]), 0))
-            if m + 1 < len(ys_sorted):
-                nbrs.append(((x, ys_sorted[m + 1]), 0))
-            for q, nd in nbrs:
-                if not free(pt, q, set()):
+                    found = (total, (pt, d), port)
+            for q, nd, length in neighbours.get(pt, ()):
+                if (q, nd) in best:
                     continue
-                step = abs(q[0] - x) + abs(q[1] - y) + (BEND if nd != d else 0)
-                seg = (min(pt, q), max(pt, q))
-                if used.get(seg, set()) - {h.key}:
+                step = length + (BEND if nd != d else 0)
+                seg = (pt, q) if pt < q else (q, pt)
+                if used.get(seg, _NONE) - {h.key}:
                     step += SHARED
-                if touched.get(q, set()) - {h.key}:
+                if touched.get(q, _NONE) - {h.key}:
                     step += SHARED / 2
-                heapq.heappush(heap, (cost + step, next(counter), q, nd, path + (q,)))
+                heapq.heappush(heap, (cost + step + rest(q), cost + step, next(counter), q, nd, (pt, d)))
         if found is None:  # no way round: straight from centre to centre (should not happen)
             return [(t.cx, t.box[3]), (h.cx, h.box[1])]
-        return _simplify(list(found[1]))
+        _total, state, port = found
+        points = [port]
+        while True:
+            points.append(state[0])
+            came = parent[state]
+            if came[0] == "start":
+                points.append(came[1])
+                break
+            state = came
+        return _simplify(points[::-1])
 
     order = sorted(p.arrows, key=lambda a: (p.items[a.tail].row > p.items[a.head].row, ))
     for arrow in order:
