@@ -13,6 +13,7 @@ same workbook always gives the same DOT text.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -383,6 +384,10 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
             known[n.key, cols] = text, layout.label_size(text, TEXT_PT)
         return known[n.key, cols]
 
+    @functools.lru_cache(maxsize=None)
+    def title(body: str, cols: int) -> str:
+        return f"<B>{html_text(body, cols)}</B>"
+
     def boxes(cols: dict[str, int]) -> tuple[dict[str, str], list[layout.Item], dict[str, str]]:
         labels = {n.key: label(n, cols[lane_of[n.key]])[0] for n in shown}
         items = []
@@ -395,7 +400,7 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
             w = layout.text_em(text) * TEXT_PT
             size = (max(40.0, w + 20), 22.0) if key in (START_KEY, END_KEY) else (max(26.0, w + 8),) * 2
             items.append(layout.Item(key, *size, lane_of[anchor], row_of[anchor], anchor, side))
-        titles = {lane.key: f"<B>{html_text(lane.body, min(NAME_WIDTH, max(cols[lane.key], 10)))}</B>" for lane in lanes}
+        titles = {lane.key: title(lane.body, min(NAME_WIDTH, cols[lane.key])) for lane in lanes}
         return labels, items, titles
 
     # the width of the boxes' lines, lane by lane: whichever prints the chart largest on a sheet
@@ -409,7 +414,15 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
     usual = int(NAME_WIDTH * wrap)
     widest = 60 if len(lanes) <= 2 else int(LINE_WIDTH * WIDE)
 
+    ranked: dict[tuple[int, ...], tuple[float, int]] = {}
+
     def rank(cols: dict[str, int]) -> tuple[float, int]:
+        key = tuple(cols[k] for k in order)
+        if key not in ranked:
+            ranked[key] = measure(cols)
+        return ranked[key]
+
+    def measure(cols: dict[str, int]) -> tuple[float, int]:
         _labels, items, titles = boxes(cols)
         w, h = layout.extent(items, [(k, layout.label_size(titles[k], TEXT_PT)) for k in order], labelled)
         # (the outer gutters are drawn only where an arrow runs there: half of them counted)
@@ -422,7 +435,7 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
     best_rank = rank(best)
     for _ in range(12):
         tries = [{**best, k: best[k] + d} for k in order for d in (2, -2) if 10 <= best[k] + d <= widest]
-        if best_rank[0] < READABLE_SCALE:  # not readable yet: any width for any one lane
+        if best_rank[0] < READABLE_SCALE and len(order) <= 6:  # not readable yet: any width for any one lane
             tries += [{**best, k: c} for k in order for c in range(10, widest + 1, 2) if abs(c - best[k]) > 2]
         found = max(tries, key=rank, default=None)
         if found is None or rank(found) <= best_rank:

@@ -133,7 +133,7 @@ def lane_order(lanes: list[str], first: str, edges: list[tuple[str, str]]) -> li
     """The lanes in the order that makes the arrows shortest (sum of columns crossed), the
     lane of the first step first; ties keep the order the flow reaches them."""
     rest = [x for x in lanes if x != first]
-    if len(rest) > 7:  # too many to try every order
+    if len(rest) > 5:  # too many to try every order (and too wide for a page anyway)
         return [first, *rest] if first in lanes else lanes
     best, best_cost = None, None
     for perm in itertools.permutations(rest):
