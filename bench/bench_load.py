@@ -96,12 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     result = load(path)  # warm-up: imports, and a sanity check of the file
     wb = result.workbook
     if wb is None:
-        print(f"{path}: not readable: {[f.message for f in result.findings]}", file=sys.stderr)
+        print(f"{path}: not readable: {[f.message for f in result.problems]}", file=sys.stderr)
         return 2
     steps = sum(len(f.steps) for f in wb.flows)
     print(f"{path} ({path.stat().st_size / 1e6:.1f} MB): posts {len(wb.posts):,}, powers {len(wb.powers):,}, "
           f"risks {len(wb.risks):,}, measures {len(wb.measures):,}, flows {len(wb.flows):,}, steps {steps:,}; "
-          f"{len(result.findings)} findings on reading")
+          f"{len(result.problems)} findings on reading")
     cells = raw_read(path)
 
     if args.profile:

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     result = load(path)
     wb = result.workbook
     if wb is None:
-        print(f"{path}: not readable: {[f.message for f in result.findings]}", file=sys.stderr)
+        print(f"{path}: not readable: {[f.message for f in result.problems]}", file=sys.stderr)
         return 2
     n_risks = len(wb.risks)
     steps = sum(len(f.steps) for f in wb.flows)

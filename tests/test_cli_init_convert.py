@@ -18,6 +18,7 @@ from lianfang.io.xlsx_reader import read_xlsx
 from lianfang.io.xlsx_writer import write_xlsx
 from lianfang.io.yaml_reader import read_yaml
 from lianfang.io.yaml_writer import dump_yaml
+from lianfang.rules.reading import reader_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +56,7 @@ def test_init_blank_xlsx(runner, app, tmp_path):
     result = _run(runner, app, "init", target)
     assert result.exit_code == 0
     assert "已新建" in result.stderr and result.stdout == ""
-    assert _unit_gaps(read_xlsx(target).findings)
+    assert _unit_gaps(reader_findings(read_xlsx(target).problems))
     assert "填表说明" in openpyxl.load_workbook(target).sheetnames
 
 
@@ -64,7 +65,7 @@ def test_init_blank_yaml_is_the_commented_template(runner, app, tmp_path):
     assert _run(runner, app, "init", target).exit_code == 0
     text = target.read_text(encoding="utf-8")
     assert "  name:" in text and "# 必填。" in text and "#   - {id: GW-01" in text
-    assert _unit_gaps(read_yaml(target).findings)
+    assert _unit_gaps(reader_findings(read_yaml(target).problems))
 
 
 @pytest.mark.parametrize("name", ["ex.xlsx", "ex.yaml"])
@@ -72,7 +73,7 @@ def test_init_example_reads_back_without_any_finding(runner, app, tmp_path, name
     target = tmp_path / name
     assert _run(runner, app, "init", target, "--example").exit_code == 0
     result = read_xlsx(target) if name.endswith(".xlsx") else read_yaml(target)
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert result.workbook.to_data() == example_workbook().to_data()
     if name.endswith(".yaml"):
         assert target.read_bytes() == example_text()
@@ -110,7 +111,7 @@ def test_init_refuses_an_existing_file_without_force(runner, app, tmp_path):
     assert "已存在" in result.stderr and "--force" in result.stderr
     assert target.read_bytes() == b"someone's work"
     assert _run(runner, app, "init", target, "--force").exit_code == 0
-    assert _unit_gaps(read_xlsx(target).findings)
+    assert _unit_gaps(reader_findings(read_xlsx(target).problems))
 
 
 def test_init_refuses_a_folder(runner, app, tmp_path):
@@ -146,7 +147,7 @@ def test_convert_between_formats_keeps_the_model(runner, app, tmp_path, example_
     assert result.exit_code == 0, result.stderr
     assert f"已写出 {target}" in result.stderr and result.stdout == ""
     back = read_xlsx(target) if out == "xlsx" else read_yaml(target)
-    assert back.findings == []
+    assert reader_findings(back.problems) == []
     assert back.workbook.to_data() == example_workbook().to_data()
     if out == "yaml":
         assert target.read_bytes() == example_text()
@@ -198,7 +199,7 @@ def test_convert_writes_what_could_be_read_to_a_file(runner, app, tmp_path):
     assert f"{src}:" in result.stderr and " LF104 " in result.stderr
     assert "读取时有 1 个错误" in result.stderr
     back = read_xlsx(target)
-    assert flatten(back.findings, "code", "object", "field") == [("LF103", "FX-01", "level")]
+    assert flatten(reader_findings(back.problems), "code", "object", "field") == [("LF103", "FX-01", "level")]
 
 
 def test_convert_an_unreadable_file_writes_nothing(runner, app, tmp_path):
@@ -253,7 +254,7 @@ def test_convert_refuses_an_existing_output_without_force(runner, app, tmp_path,
     assert result.exit_code == 2 and "已存在" in result.stderr
     assert target.read_bytes() == b"keep"
     assert _run(runner, app, "convert", example_yaml, target, "--force").exit_code == 0
-    assert read_xlsx(target).findings == []
+    assert reader_findings(read_xlsx(target).problems) == []
 
 
 def test_convert_refuses_to_write_its_input_even_with_force(runner, app, example_yaml):

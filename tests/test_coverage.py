@@ -14,6 +14,7 @@ from lianfang.coverage import compute_coverage, percent
 from lianfang.io.reader import read_workbook
 from lianfang.model.vocab import Phase, RiskLevel
 from lianfang.model.workbook import RiskPoint, Workbook
+from lianfang.rules.reading import reader_findings
 
 GOLDEN = Path(__file__).parent / "golden" / "reports"
 INPUT = GOLDEN / "input"
@@ -274,7 +275,7 @@ def test_a_risk_point_with_an_unreadable_id_is_named_by_its_row(tmp_path):
     ws["A3"] = "风险 一"  # not an ID: LF105, the record keeps None
     book.save(path)
     result = read_workbook(path)
-    assert any(f.code == "LF105" for f in result.findings)
+    assert any(f.code == "LF105" for f in reader_findings(result.problems))
     cov = compute_coverage(result.workbook)
     assert cov.total.risks == 3
     labels = [rc.label for rc in cov.rows]

@@ -16,6 +16,7 @@ from lianfang.findings import flatten
 from lianfang.io.reader import read_workbook
 from lianfang.io.xlsx_reader import read_xlsx
 from lianfang.io.yaml_reader import read_yaml
+from lianfang.rules.reading import reader_findings
 
 UNITS = Path(__file__).resolve().parent.parent / "examples" / "units"
 YAMLS = sorted(UNITS.glob("*.yaml"))
@@ -33,8 +34,8 @@ def test_xlsx_twin_is_in_sync_with_the_yaml(path):
     twin = path.with_suffix(".xlsx")
     from_yaml = read_yaml(path)
     from_xlsx = read_xlsx(twin)
-    assert flatten(from_yaml.findings, "code", "message") == []
-    assert flatten(from_xlsx.findings, "code", "message") == []
+    assert flatten(reader_findings(from_yaml.problems), "code", "message") == []
+    assert flatten(reader_findings(from_xlsx.problems), "code", "message") == []
     assert from_xlsx.workbook.to_data() == from_yaml.workbook.to_data(), (
         f"{twin.name} is out of date: lianfang convert {path} {twin} --force"
     )
@@ -71,7 +72,7 @@ def test_there_is_an_xls_twin():
 @pytest.mark.parametrize("path", XLSS, ids=[p.stem for p in XLSS])
 def test_xls_twin_is_in_sync_with_the_yaml(path):
     from_xls = read_workbook(path)
-    assert flatten(from_xls.findings, "code", "message") == []
+    assert flatten(reader_findings(from_xls.problems), "code", "message") == []
     assert from_xls.workbook.to_data() == read_yaml(path.with_suffix(".yaml")).workbook.to_data(), (
         f"{path.name} is out of date: soffice --headless --convert-to xls --outdir {path.parent} {path.with_suffix('.xlsx')}"
     )

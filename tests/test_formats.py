@@ -24,6 +24,7 @@ from lianfang.io.xlsx_writer import workbook_to_xlsx_bytes
 from lianfang.io.yaml_reader import read_yaml
 from lianfang.io.yaml_writer import dump_yaml
 from lianfang.model.vocab import MeasureStatus, Phase, RiskLevel
+from lianfang.rules.reading import reader_findings
 from xlsx_helpers import Sheet, base_sheets, write_xlsx
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
@@ -31,7 +32,7 @@ WHERE = ("code", "sheet", "row", "column", "cell", "object", "field")
 
 
 def codes(result) -> list[str]:
-    return [f.code for f in result.findings]
+    return [f.code for f in reader_findings(result.problems)]
 
 
 def with_sheet(name: str, sheet) -> dict:
@@ -52,7 +53,7 @@ def submission():
 def test_xls_and_ods_read_with_the_tolerance_of_xlsx(submission, suffix):
     """Title row, merged 岗位编号, full-width IDs, aliases and note rows: as from the .xlsx."""
     result = read_workbook(FIXTURES / f"submission.{suffix}")
-    assert result.findings == [] and submission.findings == []
+    assert reader_findings(result.problems) == [] and reader_findings(submission.problems) == []
     assert result.workbook.to_data() == submission.workbook.to_data()
     risks = result.workbook.risks
     assert [r.id for r in risks] == ["FX-01", "FX-02", "FX-03", "FX-04", "FX-05"]
@@ -76,24 +77,24 @@ def test_renamed_and_upper_case_files_are_read(tmp_path, name):
     source = FIXTURES / ("submission.ods" if name.lower().endswith(".ods") else "submission.xls")
     shutil.copy(source, tmp_path / name)
     result = read_workbook(tmp_path / name)
-    assert result.findings == [] and len(result.workbook.risks) == 5
+    assert reader_findings(result.problems) == [] and len(result.workbook.risks) == 5
 
 
 def test_an_xlsx_named_xls_is_read_as_what_it_is(tmp_path):
     shutil.copy(FIXTURES / "submission.xlsx", tmp_path / "unit.xls")
-    assert read_workbook(tmp_path / "unit.xls").findings == []
+    assert reader_findings(read_workbook(tmp_path / "unit.xls").problems) == []
 
 
 def test_an_et_that_cannot_be_read_says_how_to_save_it(tmp_path):
     (tmp_path / "unit.et").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(2000))
-    (f,) = read_workbook(tmp_path / "unit.et").findings
+    (f,) = reader_findings(read_workbook(tmp_path / "unit.et").problems)
     assert f.code == "LF100" and "WPS" in f.message and "另存为" in f.message and ".xlsx" in f.message
 
 
 @pytest.mark.parametrize(("name", "words"), [("data.csv", "lianfang init"), ("book.xlsb", "另存为"), ("u.numbers", "导出为")])
 def test_spreadsheet_like_files_are_lf100_with_what_to_do(tmp_path, name, words):
     (tmp_path / name).write_bytes(b"a,b\n")
-    (f,) = read_workbook(tmp_path / name).findings
+    (f,) = reader_findings(read_workbook(tmp_path / name).problems)
     assert f.code == "LF100" and words in f.message
 
 
@@ -127,7 +128,7 @@ def test_an_ods_whose_repeated_cells_span_a_huge_range_is_refused():
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", content)
-    (f,) = read_xlsx("bomb.ods", data=buffer.getvalue()).findings
+    (f,) = reader_findings(read_xlsx("bomb.ods", data=buffer.getvalue()).problems)
     assert f.code == "LF100" and "风险点" in f.message and "超过" in f.message
 
 
@@ -136,7 +137,7 @@ def test_an_ods_with_a_dtd_is_refused():
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
-    (f,) = read_xlsx("dtd.ods", data=buffer.getvalue()).findings
+    (f,) = reader_findings(read_xlsx("dtd.ods", data=buffer.getvalue()).problems)
     assert f.code == "LF100" and "DTD" in f.message
 
 
@@ -163,7 +164,7 @@ def test_full_width_ids_in_the_id_column_and_in_references(tmp_path):
     sheets["防控措施"][1][1] = "FX‐01"  # U+2010 hyphen
     sheets["防控措施"][1][0] = "ＣＳ－０１"
     result = read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert (result.workbook.risks[0].id, result.workbook.risks[0].power) == ("FX-01", "QL-01")
     assert (result.workbook.measures[0].id, result.workbook.measures[0].risk) == ("CS-01", "FX-01")
 
@@ -177,7 +178,7 @@ def test_full_width_ids_in_the_id_column_and_in_references(tmp_path):
 def test_lf105_says_what_is_wrong_with_this_id(tmp_path, written, words):
     sheets = base_sheets()
     sheets["风险点"][1][0] = written
-    (f,) = [f for f in read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).findings if f.code == "LF105"]
+    (f,) = [f for f in reader_findings(read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).problems) if f.code == "LF105"]
     assert words in f.message and f.location.describe() == "风险点!A2"
 
 
@@ -186,7 +187,7 @@ def test_lf105_says_which_dates_are_accepted(tmp_path, written, words):
     sheets = base_sheets()
     sheets["岗位"][0].append("任职起始")
     sheets["岗位"][1].append(written)
-    (f,) = read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).findings
+    (f,) = reader_findings(read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).problems)
     assert f.code == "LF105" and words in f.message
 
 
@@ -195,7 +196,7 @@ def test_note_rows_under_a_table_are_skipped_quietly_and_not_converted(tmp_path)
     sheets["风险点"] += [[None] * 6, ["注：1. 风险等级由党委会集体研究确定。"], ["填表说明：每个风险点至少一条措施"]]
     sheets["防控措施"].append(["说明", None, None, None, None])
     result = read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets))
-    assert result.findings == [] and len(result.workbook.risks) == 2 and len(result.workbook.measures) == 2
+    assert reader_findings(result.problems) == [] and len(result.workbook.risks) == 2 and len(result.workbook.measures) == 2
     assert "注" not in dump_yaml(result.workbook)
 
 
@@ -204,7 +205,7 @@ def test_a_note_like_row_with_data_is_a_record(tmp_path):
     sheets = base_sheets()
     sheets["风险点"].insert(2, ["注意事项", None, "GW-02", "业务流程", "x", "高"])
     result = read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets))
-    assert [(f.code, f.location.describe()) for f in result.findings] == [("LF105", "风险点!A3")]
+    assert [(f.code, f.location.describe()) for f in reader_findings(result.problems)] == [("LF105", "风险点!A3")]
 
 
 # -- nothing dropped silently -----------------------------------------------------------------------
@@ -217,16 +218,16 @@ def test_text_under_an_empty_header_cell_is_lf106(tmp_path):
     sheets["风险点"][2][6] = "补充说明"
     sheets["风险点"][1][7] = "另一条"
     result = read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets))
-    assert flatten(result.findings, "code", "cell") == [("LF106", "H2")]
-    assert "G–H 列没有表头" in result.findings[0].message and "2 个单元格" in result.findings[0].message
+    assert flatten(reader_findings(result.problems), "code", "cell") == [("LF106", "H2")]
+    assert "G–H 列没有表头" in reader_findings(result.problems)[0].message and "2 个单元格" in reader_findings(result.problems)[0].message
 
 
 def test_unit_sheet_values_outside_a_and_b_are_lf106(tmp_path):
     sheets = base_sheets()
     sheets["单位信息"][3].append("旧代码 CH01")
     result = read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets))
-    assert flatten(result.findings, "code", "cell") == [("LF106", "C4")]
-    assert "C 列" in result.findings[0].message
+    assert flatten(reader_findings(result.problems), "code", "cell") == [("LF106", "C4")]
+    assert "C 列" in reader_findings(result.problems)[0].message
 
 
 @pytest.mark.parametrize(("name", "meant"), [
@@ -236,14 +237,14 @@ def test_unit_sheet_values_outside_a_and_b_are_lf106(tmp_path):
 def test_a_look_alike_sheet_is_lf106_naming_the_sheet_it_was_meant_to_be(tmp_path, name, meant):
     sheets = base_sheets()
     sheets[name] = [["x"]]
-    (f,) = read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).findings
+    (f,) = reader_findings(read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).problems)
     assert (f.code, f.location.sheet) == ("LF106", name) and f"「{meant}」" in f.message
 
 
 def test_a_missing_sheet_names_its_look_alike(tmp_path):
     sheets = base_sheets()
     sheets["风险表"] = sheets.pop("风险点")
-    found = read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).findings
+    found = reader_findings(read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).problems)
     assert sorted(flatten(found, "code", "sheet")) == [("LF101", "风险点"), ("LF106", "风险表")]
     (lf101,) = [f for f in found if f.code == "LF101"]
     assert "「风险表」" in lf101.message
@@ -251,7 +252,7 @@ def test_a_missing_sheet_names_its_look_alike(tmp_path):
 
 def test_other_sheet_names_are_still_ignored_quietly(tmp_path):
     sheets = {**base_sheets(), "填表说明": [["x"]], "选项": [["高"]], "notes": [["x"]], "Sheet1": [["x"]]}
-    assert read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).findings == []
+    assert reader_findings(read_xlsx(write_xlsx(tmp_path / "u.xlsx", sheets)).problems) == []
 
 
 # -- a malformed ID never becomes "None" ------------------------------------------------------------
@@ -320,7 +321,7 @@ def test_ods_merges_are_read_from_content_xml():
 def test_a_yaml_key_that_looks_like_a_table_is_named():
     text = ("unit: {name: 单位, code: T, year: 2026, status: 草稿, criteria: {高: a, 中: b, 低: c}}\n"
             "posts: []\npowers: []\n风险点（修订）: []\nmeasures: []\nunits: []\n")
-    found = read_yaml("u.yaml", data=text.encode()).findings
+    found = reader_findings(read_yaml("u.yaml", data=text.encode()).problems)
     messages = {(f.code, f.location.line): f.message for f in found}
     assert "是否应为「risks」（风险点）" in messages[("LF106", 4)]
     assert "「风险点（修订）」，是否就是它" in messages[("LF101", 1)]

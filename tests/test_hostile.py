@@ -28,6 +28,7 @@ from hostile import (
     small_xlsx,
 )
 from lianfang.io.reader import read_workbook
+from lianfang.rules.reading import reader_findings
 
 
 def check_clean_exit(result: subprocess.CompletedProcess[bytes]) -> str:
@@ -113,7 +114,7 @@ def test_bom_yaml_reads_like_plain_utf8(name, tmp_path):
     (tmp_path / "plain.yaml").write_text(SMALL_YAML, encoding="utf-8")
     path = CASES_BY_NAME[name].build(tmp_path)
     plain, bom = read_workbook(tmp_path / "plain.yaml"), read_workbook(path)
-    assert bom.findings == plain.findings == []
+    assert reader_findings(bom.problems) == reader_findings(plain.problems) == []
     assert bom.workbook.to_data() == plain.workbook.to_data()
 
 
@@ -178,7 +179,7 @@ def test_control_characters_survive_conversion(tmp_path):
     as_yaml = run_lianfang("convert", src.name, "out.yaml", cwd=tmp_path)
     check_clean_exit(as_yaml)
     back = read_workbook(tmp_path / "out.yaml")
-    assert [f.code for f in back.findings] == []
+    assert [f.code for f in reader_findings(back.problems)] == []
     described = {r.id: r.description for r in back.workbook.risks}
     original = {r.id: r.description for r in read_workbook(src).workbook.risks}
     assert described == original
@@ -190,7 +191,7 @@ def test_control_characters_survive_conversion(tmp_path):
         xml = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
     assert not any(bytes([c]) in xml for c in range(32) if c not in (9, 10, 13))
     again = read_workbook(tmp_path / "out.xlsx")
-    assert "LF100" not in [f.code for f in again.findings]
+    assert "LF100" not in [f.code for f in reader_findings(again.problems)]
     kept = {r.id: r.description for r in again.workbook.risks}
     # control characters are escaped (_x0001_), so they survive; only U+FFFE, which no XML can
     # carry in any form, is dropped

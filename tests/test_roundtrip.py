@@ -51,6 +51,7 @@ from lianfang.model.workbook import (
     Workbook,
     format_next,
 )
+from lianfang.rules.reading import reader_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "units").glob("*.yaml"))
@@ -65,7 +66,7 @@ def _yaml(wb: Workbook) -> ReadResult:
 
 
 def _clean(result: ReadResult) -> Workbook:
-    assert flatten(result.findings, "code", "message", "sheet", "cell", "line") == []
+    assert flatten(reader_findings(result.problems), "code", "message", "sheet", "cell", "line") == []
     return result.workbook
 
 
@@ -104,7 +105,7 @@ def test_bundled_example_round_trips():
 
 def _only_unit_gaps(result: ReadResult) -> None:
     # nothing structural (LF100–LF102, LF104–LF107): only the unit's name and code to fill in
-    assert flatten(result.findings, "code", "field") == [("LF103", "name"), ("LF103", "code")]
+    assert flatten(reader_findings(result.problems), "code", "field") == [("LF103", "name"), ("LF103", "code")]
 
 
 def test_blank_xlsx_reads_back_with_only_the_unit_values_to_fill_in():

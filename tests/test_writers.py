@@ -35,6 +35,7 @@ from lianfang.io.yaml_reader import read_yaml
 from lianfang.io.yaml_writer import SCHEMA_COMMENT, dump_yaml, dump_yaml_template, write_yaml
 from lianfang.model.vocab import FoundBy, RiskCategory, RiskLevel
 from lianfang.model.workbook import Measure, Post, RiskPoint, Step, Workbook
+from lianfang.rules.reading import reader_findings
 
 INJECTIONS = [
     "=HYPERLINK(\"http://evil.example\",\"点我\")",
@@ -89,7 +90,7 @@ def test_injected_text_is_written_as_a_string_and_reads_back(text):
     assert (cell.value, cell.data_type) == (text, "s")
     assert cell.quotePrefix is text.startswith(("=", "+", "-", "@"))  # stays text when edited in Excel
     result = read_xlsx("x.xlsx", data=data)
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert result.workbook.risks[0].description == text
 
 
@@ -268,7 +269,7 @@ def test_write_xlsx_refuses_an_existing_file_without_force(tmp_path):
         write_xlsx(_example(), target, force=False)
     assert target.read_bytes() == b"keep me"
     write_xlsx(_example(), target, force=True)
-    assert read_xlsx(target).findings == []
+    assert reader_findings(read_xlsx(target).problems) == []
 
 
 def test_list_items_holding_a_separator_are_reported():

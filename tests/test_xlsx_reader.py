@@ -27,6 +27,7 @@ from lianfang.io.xlsx_reader import read_xlsx
 from lianfang.model.source import Origin, Source
 from lianfang.model.vocab import FoundBy, Phase, PostTier, RiskCategory, RiskLevel
 from lianfang.model.workbook import Workbook
+from lianfang.rules.reading import reader_findings
 from xlsx_helpers import (
     MEASURES_ROWS,
     POSTS_ROWS,
@@ -46,7 +47,7 @@ def read(tmp_path: Path, sheets, name: str = "unit.xlsx"):
 
 
 def where(result) -> list[tuple]:
-    return flatten(result.findings, *WHERE)
+    return flatten(reader_findings(result.problems), *WHERE)
 
 
 def with_sheet(name: str, sheet) -> dict:
@@ -60,7 +61,7 @@ def with_sheet(name: str, sheet) -> dict:
 
 def test_valid_workbook_reads_without_findings(tmp_path):
     result = read(tmp_path, base_sheets())
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     wb = result.workbook
     assert result.unit_code == "CHYY"
     assert (wb.unit.name, wb.unit.year, wb.unit.criteria.high) == ("巢湖市第一人民医院", 2026, "可能导致违法犯罪")
@@ -103,7 +104,7 @@ def test_read_workbook_dispatches_xlsx_and_xlsm(tmp_path):
     (tmp_path / "a.xlsm").write_bytes((tmp_path / "a.xlsx").read_bytes())
     for name in ("a.xlsx", "a.xlsm"):
         result = read_workbook(tmp_path / name)
-        assert result.findings == [] and result.unit_code == "CHYY"
+        assert reader_findings(result.problems) == [] and result.unit_code == "CHYY"
 
 
 # -- tolerance: headers --
@@ -127,7 +128,7 @@ def test_header_after_row_10_is_not_found(tmp_path):
 def test_header_in_row_10_is_found(tmp_path):
     rows = [["说明"]] * 9 + RISKS_ROWS
     result = read(tmp_path, with_sheet("风险点", rows))
-    assert result.findings == [] and result.workbook.risks[0].loc("id").describe() == "风险点!A11"
+    assert reader_findings(result.problems) == [] and result.workbook.risks[0].loc("id").describe() == "风险点!A11"
 
 
 def test_serial_number_and_note_columns(tmp_path):
@@ -136,7 +137,7 @@ def test_serial_number_and_note_columns(tmp_path):
             [2, *RISKS_ROWS[2], None],
             [3], [4]]  # a template numbered ahead: 序号 alone is a blank row
     result = read(tmp_path, with_sheet("风险点", rows))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert [(r.id, r.note) for r in result.workbook.risks] == [("FX-01", "已整改"), ("FX-02", None)]
     assert result.workbook.risks[0].loc("note").column == "H"
 
@@ -144,14 +145,14 @@ def test_serial_number_and_note_columns(tmp_path):
 def test_headers_with_white_space_and_line_breaks(tmp_path):
     header = [" 风险点\n编号 ", "职权\r\n编号", "岗位　编号", "风险 类别", "\t风险描述", "风险\n等级"]
     result = read(tmp_path, with_sheet("风险点", [header, *RISKS_ROWS[1:]]))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert [r.level for r in result.workbook.risks] == [RiskLevel.HIGH, RiskLevel.MEDIUM]
 
 
 def test_required_markers_stacked(tmp_path):
     header = ["*风险点编号", "职权编号(必填)", "*岗位编号（必填）＊", "风险类别*", "＊风险描述＊", "*风险等级（必填）"]
     result = read(tmp_path, with_sheet("风险点", [header, *RISKS_ROWS[1:]]))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert result.workbook.risks[1].post == "GW-03"
 
 
@@ -159,7 +160,7 @@ def test_columns_in_any_order(tmp_path):
     order = [5, 3, 0, 4, 2, 1]
     rows = [[row[i] for i in order] for row in RISKS_ROWS]
     result = read(tmp_path, with_sheet("风险点", rows))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     reference = read(tmp_path, base_sheets(), "ref.xlsx").workbook
     assert result.workbook.to_data() == reference.to_data()
     assert result.workbook.risks[0].loc("id") == Location(sheet="风险点", row=2, column="C")
@@ -173,7 +174,7 @@ def test_english_sheet_names_headers_and_labels(tmp_path):
              ["FX-01", "QL-01", "GW-02", "process", "采购中收受回扣", "high", "自己找、专家评"]]
     sheets = {"unit": unit, "Posts": POSTS_ROWS, "powers": POWERS_ROWS, "risks": risks, " measures ": MEASURES_ROWS[:2]}
     result = read(tmp_path, sheets)
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     wb = result.workbook
     assert (wb.unit.code, wb.unit.criteria.medium) == ("CHYY", "b")
     assert wb.risks[0].found_by == [FoundBy.SELF, FoundBy.EXPERT] and wb.risks[0].level is RiskLevel.HIGH
@@ -184,7 +185,7 @@ def test_english_sheet_names_headers_and_labels(tmp_path):
 def test_unknown_sheets_are_ignored_silently(tmp_path):
     sheets = {"填表说明": [["请按说明填写"]], **base_sheets(), "选项": [["高", "中", "低"]], "我的笔记": [["随手记"]]}
     result = read(tmp_path, sheets)
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert set(result.workbook.origin.sheets.values()) == {"单位信息", "岗位", "职权目录", "风险点", "防控措施"}
 
 
@@ -198,7 +199,7 @@ def test_vertical_merges_fill_down(tmp_path):
             ["FX-03", None, None, "制度机制", "制度不健全", "低"],
             ["FX-04", "QL-02", "GW-03", "外部环境", "供应商围猎", "高"]]
     result = read(tmp_path, with_sheet("风险点", Sheet(rows, merges=["B2:B4", "C2:C3"])))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert [(r.power, r.post) for r in result.workbook.risks] == [
         ("QL-01", "GW-02"), ("QL-01", "GW-02"), ("QL-01", None), ("QL-02", "GW-03")]
     # the filled value keeps the location of the row it was filled into
@@ -216,13 +217,13 @@ def test_merges_do_not_copy_across_columns_or_from_the_title(tmp_path):
 def test_merge_below_the_data_does_not_make_rows(tmp_path):
     rows = [RISKS_ROWS[0], RISKS_ROWS[1]]
     result = read(tmp_path, with_sheet("风险点", Sheet(rows, merges=["C2:C1000"])))
-    assert result.findings == [] and len(result.workbook.risks) == 1
+    assert reader_findings(result.problems) == [] and len(result.workbook.risks) == 1
 
 
 def test_blank_rows_are_skipped(tmp_path):
     rows = [RISKS_ROWS[0], [], RISKS_ROWS[1], [" ", "　", None, "\n", "\t"], [], RISKS_ROWS[2]]
     result = read(tmp_path, with_sheet("风险点", rows))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert [r.loc().row for r in result.workbook.risks] == [3, 6]
 
 
@@ -234,7 +235,7 @@ def test_white_space_cell_in_a_kept_row_is_empty(tmp_path):
 
 def test_sheet_that_does_not_start_at_a1(tmp_path):
     result = read(tmp_path, with_sheet("风险点", Sheet(RISKS_ROWS, start="C4")))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     risk = result.workbook.risks[1]
     assert (risk.loc("id").describe(), risk.loc("level").describe()) == ("风险点!C6", "风险点!H6")
 
@@ -259,7 +260,7 @@ def test_excel_date_cells(tmp_path):
     sheets = with_sheet("岗位", posts_with([None, date(2012, 7, 1)], [None, datetime(2013, 3, 1, 8, 30)]))
     sheets["单位信息"] = UNIT_ROWS + [["确认日期", date(2026, 9, 10)]]
     result = read(tmp_path, sheets)
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert [p.since for p in result.workbook.posts] == [date(2012, 7, 1), date(2013, 3, 1)]
     assert result.workbook.unit.confirmed_on == date(2026, 9, 10)
 
@@ -270,25 +271,25 @@ def test_east_asian_date_formats(tmp_path, number_format):
     """Custom 年月日 formats and the East-Asian built-ins (ids 27–36, 50–58, unknown to openpyxl)."""
     sheets = with_sheet("岗位", Sheet(posts_with([None, date(2012, 7, 1)]), formats={"F2": number_format}))
     result = read(tmp_path, sheets)
-    assert result.findings == [] and result.workbook.posts[0].since == date(2012, 7, 1)
+    assert reader_findings(result.problems) == [] and result.workbook.posts[0].since == date(2012, 7, 1)
 
 
 def test_date_typed_as_a_plain_number_is_an_excel_serial(tmp_path):
     result = read(tmp_path, with_sheet("岗位", posts_with([None, 41091])))
-    assert result.findings == [] and result.workbook.posts[0].since == date(2012, 7, 1)
+    assert reader_findings(result.problems) == [] and result.workbook.posts[0].since == date(2012, 7, 1)
 
 
 @pytest.mark.parametrize("text", ["2012-07-01", "2012/7/1", "2012.7.1", "2012年7月1日", " 2012-7-1 "])
 def test_text_dates_in_every_spelling(tmp_path, text):
     result = read(tmp_path, with_sheet("岗位", posts_with([None, text])))
-    assert result.findings == [] and result.workbook.posts[0].since == date(2012, 7, 1)
+    assert reader_findings(result.problems) == [] and result.workbook.posts[0].since == date(2012, 7, 1)
 
 
 def test_due_is_a_date_or_free_text(tmp_path):
     header = [*MEASURES_ROWS[0], "完成时限"]
     rows = [header, [*MEASURES_ROWS[1], date(2026, 12, 31)], [*MEASURES_ROWS[2], "每季度"]]
     result = read(tmp_path, with_sheet("防控措施", rows))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert [m.due for m in result.workbook.measures] == [date(2026, 12, 31), "每季度"]
 
 
@@ -324,7 +325,7 @@ def test_every_list_separator(tmp_path, sep):
                                             (True, True), (False, False)])
 def test_booleans(tmp_path, cell, expected):
     result = read(tmp_path, with_sheet("岗位", posts_with([None, None, cell])))
-    assert result.findings == [] and result.workbook.posts[0].key is expected
+    assert reader_findings(result.problems) == [] and result.workbook.posts[0].key is expected
 
 
 def test_enum_spellings_with_suffixes_and_aliases(tmp_path):
@@ -339,7 +340,7 @@ def test_enum_spellings_with_suffixes_and_aliases(tmp_path):
 
 def test_unit_sheet_without_header_row(tmp_path):
     result = read(tmp_path, with_sheet("单位信息", UNIT_ROWS[1:]))
-    assert result.findings == [] and result.workbook.unit.code == "CHYY"
+    assert reader_findings(result.problems) == [] and result.workbook.unit.code == "CHYY"
     assert result.workbook.unit.loc("code") == Location(sheet="单位信息", row=2, column="B")
 
 
@@ -347,14 +348,14 @@ def test_unit_sheet_with_title_markers_and_serial_column(tmp_path):
     rows = [["单位基本信息"], [], ["序号", "*项目", "内容"]]
     rows += [[i, f"{label}（必填）" if i % 2 else label, value] for i, (label, value) in enumerate(UNIT_ROWS[1:], 1)]
     result = read(tmp_path, with_sheet("单位信息", rows))
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert result.workbook.unit.year == 2026
     assert result.workbook.unit.loc("year") == Location(sheet="单位信息", row=7, column="C")
 
 
 def test_unit_label_without_value_is_a_heading(tmp_path):
     rows = UNIT_ROWS[:6] + [["风险等级划分标准"]] + UNIT_ROWS[6:]
-    assert read(tmp_path, with_sheet("单位信息", rows)).findings == []
+    assert reader_findings(read(tmp_path, with_sheet("单位信息", rows)).problems) == []
 
 
 # -- steps --
@@ -368,7 +369,7 @@ def test_steps_attach_to_their_flow(tmp_path):
              ["LC-01", "2", "集体审议", "药事委员会", "3(同意)、1（不同意）"],
              ["LC-01", "3", "签订合同", "院办", None]]
     result = read(tmp_path, base_sheets() | {"流程": flows, "流程环节": steps})
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     lc1, lc2 = result.workbook.flows
     assert [s.id for s in lc1.steps] == ["1", "2", "3"] and [s.id for s in lc2.steps] == ["1"]
     assert lc1.steps[1].transitions == [("3", "同意"), ("1", "不同意")]
@@ -426,7 +427,7 @@ RISKS_PART = 4  # 风险点 is the fourth sheet of base_sheets()
 def only_lf100(result) -> str:
     assert result.workbook is None
     assert where(result) == [("LF100", None, None, None, None, None, None)]
-    return result.findings[0].message
+    return reader_findings(result.problems)[0].message
 
 
 @pytest.mark.parametrize("make, words", [
@@ -526,7 +527,7 @@ def test_styled_empty_far_cell_is_not_data(tmp_path):
     wb["风险点"]["XFD1048576"].border = Border(left=Side(style="thin"))
     wb.save(path)
     assert b'r="XFD1048576"' in sheet_part(path.read_bytes(), RISKS_PART)
-    assert read_xlsx(path).findings == []
+    assert reader_findings(read_xlsx(path).problems) == []
 
 
 def test_cells_without_references_are_counted_where_they_land(tmp_path, monkeypatch):
@@ -536,7 +537,7 @@ def test_cells_without_references_are_counted_where_they_land(tmp_path, monkeypa
     xml = re.sub(rb'<row r="[0-9]+"', b"<row", xml)
     implied = replace_part(data, f"xl/worksheets/sheet{RISKS_PART}.xml", xml)
     result = read_xlsx("x.xlsx", data=implied)
-    assert result.findings == [] and [r.id for r in result.workbook.risks] == ["FX-01", "FX-02"]
+    assert reader_findings(result.problems) == [] and [r.id for r in result.workbook.risks] == ["FX-01", "FX-02"]
     assert result.workbook.risks[1].loc("level").describe() == "风险点!F3"
     monkeypatch.setattr(zip_guard, "MAX_SHEET_CELLS", 12)  # 3 rows × 6 columns is over 12
     assert "单元格" in only_lf100(read_xlsx("x.xlsx", data=implied))
@@ -548,7 +549,7 @@ def test_lf100_rows_over_the_cap(tmp_path, monkeypatch):
     message = only_lf100(read(tmp_path, with_sheet("风险点", rows)))
     assert "风险点" in message and "12 行" in message and "LIANFANG_MAX_ROWS" in message
     monkeypatch.setenv("LIANFANG_MAX_ROWS", "13")
-    assert read(tmp_path, with_sheet("风险点", rows), "b.xlsx").findings == []
+    assert reader_findings(read(tmp_path, with_sheet("风险点", rows), "b.xlsx").problems) == []
 
 
 def test_row_cap_counts_exactly_in_the_scan(tmp_path, monkeypatch):
@@ -560,7 +561,7 @@ def test_row_cap_counts_exactly_in_the_scan(tmp_path, monkeypatch):
     wb["风险点"]["A150000"] = "FX-99"
     wb.save(path)
     # read: 150,000 rows are under the default cap (the lone ID lacks its other values)
-    assert {(f.code, f.location.row) for f in read_xlsx(path).findings} == {("LF103", 150000)}
+    assert {(f.code, f.location.row) for f in reader_findings(read_xlsx(path).problems)} == {("LF103", 150000)}
     monkeypatch.setenv("LIANFANG_MAX_ROWS", "100000")
     assert "100000 行" in only_lf100(read_xlsx(path))
 
@@ -597,7 +598,7 @@ def test_lf100_shared_strings_count_lie_in_any_letter_case(tmp_path, name):
     data = replace_part(valid_bytes(tmp_path), name, sst)
     assert "共享字符串" in only_lf100(read_xlsx("x.xlsx", data=data))
     harmless = replace_part(valid_bytes(tmp_path), "docProps/custom.xml", b"<!-- " + sst + b" -->")
-    assert read_xlsx("x.xlsx", data=harmless).findings == []
+    assert reader_findings(read_xlsx("x.xlsx", data=harmless).problems) == []
 
 
 def test_lf100_file_larger_than_the_limit(tmp_path, monkeypatch):
@@ -643,7 +644,7 @@ def test_lf103_empty_required_value(tmp_path):
     rows = [RISKS_ROWS[0], RISKS_ROWS[1], ["FX-02", "QL-02", "GW-03", "岗位职责", None, "中"]]
     result = read(tmp_path, with_sheet("风险点", rows))
     assert where(result) == [("LF103", "风险点", 3, "E", "E3", "FX-02", "description")]
-    assert "风险描述" in result.findings[0].message
+    assert "风险描述" in reader_findings(result.problems)[0].message
 
 
 def test_lf103_in_the_unit_sheet(tmp_path):
@@ -667,7 +668,7 @@ def test_lf104_value_not_among_the_choices(tmp_path):
     rows = [RISKS_ROWS[0], ["FX-01", "QL-01", "GW-02", "业务流程", "采购中收受回扣", "较高"]]
     result = read(tmp_path, with_sheet("风险点", rows))
     assert where(result) == [("LF104", "风险点", 2, "F", "F2", "FX-01", "level")]
-    assert "较高" in result.findings[0].message and "高、中、低" in result.findings[0].message
+    assert "较高" in reader_findings(result.problems)[0].message and "高、中、低" in reader_findings(result.problems)[0].message
 
 
 def test_lf105_malformed_values(tmp_path):
@@ -687,9 +688,9 @@ def test_lf105_malformed_values(tmp_path):
 def test_lf106_unknown_column_is_a_warning_and_dropped(tmp_path):
     rows = [[*RISKS_ROWS[0], "负责人"], [*RISKS_ROWS[1], "张三"], RISKS_ROWS[2]]
     result = read(tmp_path, with_sheet("风险点", [["风险点登记表"], *rows]))
-    assert flatten(result.findings, "code", "severity", "sheet", "row", "column", "cell", "object", "field") == [
+    assert flatten(reader_findings(result.problems), "code", "severity", "sheet", "row", "column", "cell", "object", "field") == [
         ("LF106", "warning", "风险点", 2, "G", "G2", None, None)]
-    assert "负责人" in result.findings[0].message
+    assert "负责人" in reader_findings(result.problems)[0].message
     assert "负责人" not in str(result.workbook.risks[0].model_dump())
 
 
@@ -702,7 +703,7 @@ def test_lf107_duplicate_id_names_both_places(tmp_path):
     rows = [RISKS_ROWS[0], RISKS_ROWS[1], RISKS_ROWS[2], ["FX-01", "QL-02", None, "业务流程", "重复", "低"]]
     result = read(tmp_path, with_sheet("风险点", rows))
     assert where(result) == [("LF107", "风险点", 4, "A", "A4", "FX-01", "id")]
-    assert "风险点!A2" in result.findings[0].message
+    assert "风险点!A2" in reader_findings(result.problems)[0].message
 
 
 def test_lf107_duplicate_step_in_one_flow(tmp_path):
@@ -711,7 +712,7 @@ def test_lf107_duplicate_step_in_one_flow(tmp_path):
              ["LC-02", "1", "受理", "院办"], ["LC-01", 1, "审批", "院长"]]
     result = read(tmp_path, base_sheets() | {"流程": flows, "流程环节": steps})
     assert where(result) == [("LF107", "流程环节", 4, "B", "B4", "LC-01/1", "id")]
-    assert "流程环节!B2" in result.findings[0].message
+    assert "流程环节!B2" in reader_findings(result.problems)[0].message
 
 
 def test_lf107_duplicate_column(tmp_path):
@@ -750,7 +751,7 @@ def test_layout_does_not_change_the_model(tmp_path, order, titles, blanks, descr
     for n, row in zip(blanks, risks[1:] + [None], strict=False):
         rows += [[]] * n + ([[row[i] for i in order]] if row else [])
     result = read(tmp_path, with_sheet("风险点", rows), f"p{titles}.xlsx")
-    assert result.findings == []
+    assert reader_findings(result.problems) == []
     assert result.workbook.risks[0].description == description.strip()
     assert [r.id for r in result.workbook.risks] == ["FX-01", "FX-02"]
 

@@ -7,6 +7,7 @@ import pytest
 from lianfang.findings import flatten
 from lianfang.io.yaml_reader import read_yaml
 from lianfang.model.vocab import RiskLevel, UnitStatus
+from lianfang.rules.reading import reader_findings
 
 GOOD = """\
 unit:
@@ -42,12 +43,12 @@ def pos(text, fragment, nth=1):
 
 
 def codes(result):
-    return flatten(result.findings, "code", "line", "col", "object", "field")
+    return flatten(reader_findings(result.problems), "code", "line", "col", "object", "field")
 
 
 def test_good_workbook_reads_without_findings(tmp_path):
     r = read_yaml(write(tmp_path, GOOD))
-    assert r.findings == []
+    assert reader_findings(r.problems) == []
     wb = r.workbook
     assert wb.unit.status is UnitStatus.SUBMITTED
     assert wb.unit.criteria.high == "涉及人财物"
@@ -59,14 +60,14 @@ def test_good_workbook_reads_without_findings(tmp_path):
 def test_chinese_keys_are_accepted(tmp_path):
     text = GOOD.replace("risks:", "风险点:").replace("description: 暗箱操作", "风险描述: 暗箱操作")
     r = read_yaml(write(tmp_path, text))
-    assert r.findings == []
+    assert reader_findings(r.problems) == []
     assert r.workbook.risks[0].description == "暗箱操作"
 
 
 def test_unquoted_numeric_ids_keep_their_text(tmp_path):
     text = GOOD.replace("id: FX-01", "id: 007").replace("risk: FX-01", "risk: 007")
     r = read_yaml(write(tmp_path, text))
-    assert r.findings == []
+    assert reader_findings(r.problems) == []
     assert r.workbook.risks[0].id == "007"
 
 
@@ -92,8 +93,8 @@ def test_missing_required_key_is_lf103_at_the_row(tmp_path):
 def test_missing_top_level_key_is_lf101(tmp_path):
     text = GOOD.split("measures:")[0]
     r = read_yaml(write(tmp_path, text))
-    assert flatten(r.findings, "code", "line") == [("LF101", 1)]
-    assert "measures" in r.findings[0].message
+    assert flatten(reader_findings(r.problems), "code", "line") == [("LF101", 1)]
+    assert "measures" in reader_findings(r.problems)[0].message
 
 
 def test_duplicate_ids_name_both_places(tmp_path):
@@ -101,20 +102,20 @@ def test_duplicate_ids_name_both_places(tmp_path):
     r = read_yaml(write(tmp_path, text))
     assert codes(r) == [("LF107", *pos(text, "CS-01", 2), "CS-01", "id")]
     first = pos(text, "CS-01")
-    assert f"{first[0]}:{first[1]}" in r.findings[0].message
+    assert f"{first[0]}:{first[1]}" in reader_findings(r.problems)[0].message
 
 
 def test_duplicate_keys_are_reported_and_first_kept(tmp_path):
     text = GOOD.replace("code: CHYY", "code: CHYY\n  code: OTHER")
     r = read_yaml(write(tmp_path, text))
-    assert flatten(r.findings, "code", "line") == [("LF107", pos(text, "code: OTHER")[0])]
+    assert flatten(reader_findings(r.problems), "code", "line") == [("LF107", pos(text, "code: OTHER")[0])]
     assert r.workbook.unit.code == "CHYY"
 
 
 def test_python_tags_are_never_honoured(tmp_path):
     text = GOOD.replace("description: 暗箱操作", "description: !!python/object/apply:os.system ['touch pwned']")
     r = read_yaml(write(tmp_path, text))
-    assert flatten(r.findings, "code", "line", "col") == [("LF105", *pos(text, "!!python"))]
+    assert flatten(reader_findings(r.problems), "code", "line", "col") == [("LF105", *pos(text, "!!python"))]
     assert not (tmp_path / "pwned").exists()
     assert r.workbook.risks[0].description is None
 
@@ -149,21 +150,21 @@ def test_steps_nest_under_flows_and_keep_conditions(tmp_path):
 def test_unreadable_files_are_lf100(tmp_path, text, fragment):
     r = read_yaml(write(tmp_path, text))
     assert r.workbook is None
-    assert [f.code for f in r.findings] == ["LF100"]
-    assert fragment in r.findings[0].message
+    assert [f.code for f in reader_findings(r.problems)] == ["LF100"]
+    assert fragment in reader_findings(r.problems)[0].message
 
 
 def test_bom_and_utf16_are_read(tmp_path):
-    assert read_yaml(write(tmp_path, "\ufeff" + GOOD)).findings == []
+    assert reader_findings(read_yaml(write(tmp_path, "\ufeff" + GOOD)).problems) == []
     r = read_yaml(write(tmp_path, GOOD, encoding="utf-16"))
-    assert r.findings == []
+    assert reader_findings(r.problems) == []
     assert r.workbook.unit.name == "巢湖市第一人民医院"
 
 
 def test_gbk_is_refused_naming_the_encoding(tmp_path):
     r = read_yaml(write(tmp_path, GOOD, encoding="gbk"))
-    assert [f.code for f in r.findings] == ["LF100"]
-    assert "UTF-8" in r.findings[0].message and "GBK" in r.findings[0].message
+    assert [f.code for f in reader_findings(r.problems)] == ["LF100"]
+    assert "UTF-8" in reader_findings(r.problems)[0].message and "GBK" in reader_findings(r.problems)[0].message
 
 
 @pytest.mark.slow
@@ -175,7 +176,7 @@ def test_alias_bomb_stops_with_lf100(tmp_path):
     lines.append("unit: {name: x, code: X, year: 2026, status: 草稿, criteria: {高: a, 中: b, 低: c}}")
     lines.append("posts: [{id: GW-1, name: x, department: y, tier: 中层岗位, holders: *a8}]")
     r = read_yaml(write(tmp_path, "\n".join(lines) + "\n"))
-    assert [f.code for f in r.findings][-1] == "LF100"
+    assert [f.code for f in reader_findings(r.problems)][-1] == "LF100"
     assert r.workbook is None
 
 
@@ -184,4 +185,4 @@ def test_english_messages(tmp_path):
 
     set_lang("en")
     r = read_yaml(write(tmp_path, GOOD.replace("level: 高}", "level: 较高}")))
-    assert r.findings[0].message.startswith("风险等级 (level): '较高' is not one of")
+    assert reader_findings(r.problems)[0].message.startswith("风险等级 (level): '较高' is not one of")

@@ -233,3 +233,7 @@ def main() -> None:
         sys.stderr.write(tr("lianfang 内部错误：{e}（设置 LIANFANG_DEBUG=1 可查看详情）\n",
                             "lianfang internal error: {e} (set LIANFANG_DEBUG=1 for details)\n", e=e))
         sys.exit(EXIT_ERROR)
+    finally:
+        from lianfang.speed import exit_without_collection
+
+        exit_without_collection()

@@ -12,10 +12,10 @@ from lianfang.cli.common import EXIT_FINDINGS, EXIT_OK, ForceOption, LangOption,
 from lianfang.findings import Finding, Severity
 from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, check_output
-from lianfang.io.build import ReadResult
 from lianfang.io.format import SHEET_ORDER
 from lianfang.io.reader import WORKBOOK_SUFFIXES, YAML_SUFFIXES, read_workbook
 from lianfang.io.yaml_writer import dump_yaml, write_text
+from lianfang.rules.reading import reader_findings
 
 STDOUT = "-"
 
@@ -66,8 +66,9 @@ def convert(
             fail(str(e))
 
     result = read_workbook(source)
-    report_problems(result, source)
-    errors = sum(f.severity is Severity.ERROR for f in result.findings)
+    found = reader_findings(result.problems)
+    report_problems(found, source)
+    errors = sum(f.severity is Severity.ERROR for f in found)
     status = EXIT_FINDINGS if errors and not exit_zero else EXIT_OK
     if result.workbook is None:
         err().print(tr("{p} 无法读取，未写出输出", "{p} could not be read; nothing written", p=source), markup=False)
@@ -102,13 +103,13 @@ def describe_location(finding: Finding, source: Path) -> str:
     return where
 
 
-def report_problems(result: ReadResult, source: Path) -> None:
+def report_problems(findings: list[Finding], source: Path) -> None:
     """Each reading problem on one line of standard error: where, code, message."""
-    if not result.findings:
+    if not findings:
         return
     order = dict(SHEET_ORDER)
     console = err()
-    for f in sorted(result.findings, key=lambda f: f.sort_key(order)):
+    for f in sorted(findings, key=lambda f: f.sort_key(order)):
         console.print(f"{describe_location(f, source)} {f.code} {f.message}", markup=False, highlight=False)
 
 

@@ -47,8 +47,8 @@ def _read(path: Path):
         fail(tr("文件不存在：{p}", "no such file: {p}", p=path))
     result = read_workbook(path)
     if result.workbook is None:
-        reasons = "；".join(f.message for f in result.findings if f.code == "LF100") or \
-            "；".join(f.message for f in result.findings[:3])
+        reasons = "；".join(f.message for f in result.problems if f.code == "LF100") or \
+            "；".join(f.message for f in result.problems[:3])
         fail(tr("无法读取 {p}：{r}", "cannot read {p}: {r}", p=path, r=reasons or tr("不是工作簿", "not a workbook")))
     return result.workbook
 
@@ -82,7 +82,7 @@ def _git_external(args: list[str]) -> None:
     for label, f in ((f"a/{name}", old_file), (f"b/{new_name}", new_file)):
         result = read_workbook(f)
         if result.workbook is None:
-            reason = "；".join(x.message for x in result.findings[:3])
+            reason = "；".join(x.message for x in result.problems[:3])
             sys.stdout.write(tr("无法读取 {p}：{r}\n", "cannot read {p}: {r}\n", p=label, r=reason))
             return
         books.append(result.workbook)

@@ -30,6 +30,6 @@ def example_workbook() -> Workbook:
     from lianfang.io.yaml_reader import read_yaml
 
     result = read_yaml(EXAMPLE, data=example_text())
-    if result.workbook is None or result.findings:  # pragma: no cover - guarded by tests
-        raise RuntimeError(f"the bundled {EXAMPLE} does not read cleanly: {result.findings}")
+    if result.workbook is None or result.problems:  # pragma: no cover - guarded by tests
+        raise RuntimeError(f"the bundled {EXAMPLE} does not read cleanly: {result.problems}")
     return result.workbook

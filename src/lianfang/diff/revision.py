@@ -67,7 +67,7 @@ def read_git_version(path: Path, rev: str) -> Workbook:
 def _read(path: Path, label: str) -> Workbook:
     result = read_workbook(path)
     if result.workbook is None or result.workbook.unit is None:
-        reason = "；".join(f.message for f in result.findings[:2]) or tr("不是工作簿", "not a workbook")
+        reason = "；".join(f.message for f in result.problems[:2]) or tr("不是工作簿", "not a workbook")
         raise PreviousError(tr("无法读取上一版本 {p}：{r}", "cannot read the previous version {p}: {r}", p=label, r=reason))
     return result.workbook
 

@@ -443,13 +443,12 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font)
     reporter.start("charts", len(chart_jobs))
     try:
-        drawn, failed, unchanged, pages = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
+        drawn, failed, unchanged = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
                                                    workers=jobs, on_done=lambda _o: reporter.advance("charts"))
-        printed: dict[tuple[int, str], str] = {}
-        printed_pages: list[str] = []
+        printed: dict[tuple[int, str], list[str]] = {}
         if "docx" in formats or "pdf" in formats or "xlsx" in formats:
             # Word and Excel embed rasters: PNG copies of the same charts (cached the same way)
-            printed, failed_png, _, printed_pages = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
+            printed, failed_png, _ = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
                                                      workers=jobs, fmt=charts_mod.ChartFormat.PNG)
             failed += [f for f in failed_png if (f.unit, f.flow_id) in drawn]
     except GraphvizMissing:
@@ -487,7 +486,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     except ReproducibilityError as e:
         raise BuildError(str(e)) from None
     digest = _digest(project, options, formats, templates, result.units, inputs, documents, appendix is not None, when)
-    files = sorted([*drawn.values(), *printed.values()]) + sorted([*pages, *printed_pages]) + attachments.written
+    files = sorted(p for pages in [*drawn.values(), *printed.values()] for p in pages) + attachments.written
     if digest is not None and manifest.fresh(digest, names):
         result.unchanged = True  # the same inputs made these very files: nothing to write
         outputs = dict(manifest.outputs)

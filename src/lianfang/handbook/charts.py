@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lianfang.findings import Finding
@@ -92,32 +92,32 @@ def draw(
     workers: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
     fmt: ChartFormat = ChartFormat.SVG,
-) -> tuple[dict[tuple[int, str], str], list[ChartSkip], int, list[str]]:
-    """Render into ``out_dir/flowcharts``: (unit, flow) → file (its first page), the failures, how
-    many were unchanged, and the further pages of charts split over pages (A4, as Word prints).
+) -> tuple[dict[tuple[int, str], list[str]], list[ChartSkip], int]:
+    """Render into ``out_dir/flowcharts``: (unit, flow) → its files, one a page in order (a chart
+    too long for one A4 page is split: ``…_internal.svg``, ``…_internal_p2.svg``…), the failures,
+    and how many were unchanged.
 
-    ``fmt`` PNG draws the raster copies the Word handbook embeds, beside the SVGs (same names).
+    ``fmt`` PNG draws the raster copies the Word and Excel handbooks embed, beside the SVGs (same
+    names, the same pages: the job keeps its chart and page size, so it is split the same way).
 
     Raises ``flowchart.render.GraphvizMissing`` without Graphviz, ``OutputError`` when the folder
     cannot be made.
     """
     if not jobs:
-        return {}, [], 0, []
-    render_jobs = [j.job if fmt is ChartFormat.SVG else Job(_with_suffix(j.job.name, fmt), j.job.source) for j in jobs]
+        return {}, [], 0
+    render_jobs = [j.job if fmt is ChartFormat.SVG else replace(j.job, name=_with_suffix(j.job.name, fmt)) for j in jobs]
     outcomes = render_all(render_jobs, out_dir / FOLDER, fmt, font or DEFAULT_FONT,
                           force=force, workers=workers, dot=find_dot(), on_done=on_done)
-    drawn: dict[tuple[int, str], str] = {}
+    drawn: dict[tuple[int, str], list[str]] = {}
     failed: list[ChartSkip] = []
-    pages: list[str] = []
     unchanged = 0
     for job, outcome in zip(jobs, outcomes, strict=True):
         if outcome.status in (Status.WRITTEN, Status.UNCHANGED):
-            drawn[(job.unit, job.flow_id)] = f"{FOLDER}/{outcome.job.name}"
-            pages += [f"{FOLDER}/{p.name}" for p in outcome.files[1:]]
+            drawn[(job.unit, job.flow_id)] = [f"{FOLDER}/{p.name}" for p in outcome.files]
             unchanged += outcome.status is Status.UNCHANGED
         else:
             failed.append(ChartSkip(job.unit, job.flow_id, outcome.message))
-    return drawn, failed, unchanged, pages
+    return drawn, failed, unchanged
 
 
 def _with_suffix(name: str, fmt: ChartFormat) -> str:

@@ -36,6 +36,7 @@ from lianfang.handbook.view import (
     StepRow,
     UnitInput,
     UnitView,
+    chart_pages,
     coverage_headers,
 )
 from lianfang.i18n import tr
@@ -168,8 +169,8 @@ def risk_rows(wb: Workbook) -> list[RiskRow]:
     return [risk_row(wb, r, i) for i, r in enumerate(_ordered_risks(wb), 1)]
 
 
-def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskRow],
-               print_charts: dict[str, str] | None = None) -> list[FlowView]:
+def flow_views(wb: Workbook, charts: dict[str, list[str]], rows_by_id: dict[str, RiskRow],
+               print_charts: dict[str, list[str]] | None = None) -> list[FlowView]:
     out = []
     for f in wb.flows:
         power = wb.powers_by_id.get(f.power) if f.power else None
@@ -197,13 +198,13 @@ def flow_views(wb: Workbook, charts: dict[str, str], rows_by_id: dict[str, RiskR
             id=text_of(f.id), name=name, heading=flow_heading(text_of(f.id), name, kind),
             time_limit=time_limit, guide=guide,
             kind=kind, power_id=text_of(f.power), power=text_of(power.name) if power else "",
-            image=charts.get(f.id) if f.id else None, external=external,
+            external=external,
             # a flow's empty 办理主体/办理依据 are filled from its power when printed (spec)
             subject=subject, basis=basis,
             materials=[text_of(m) for m in f.materials], supervision=[text_of(s) for s in f.supervision],
             place=text_of(f.place), phone=text_of(f.phone), fee=text_of(f.fee), steps=steps,
             risks=[rows_by_id[rid] for rid in risk_ids if rid in rows_by_id],
-            print_image=(print_charts or {}).get(f.id) if f.id else None,
+            pages=chart_pages(charts.get(f.id, []), (print_charts or {}).get(f.id, [])) if f.id else [],
         ))
     return out
 

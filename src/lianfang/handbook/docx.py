@@ -61,6 +61,13 @@ EMU_PER_INCH = 914400
 CHART_DPI = 200  # flowchart PNGs are rendered at this resolution (flowchart.render.PNG_DPI)
 # room kept above a chart for its heading and the power line (twips)
 CHART_RESERVE = 2000
+# a caption line above a page of a split chart: 黑体四号 on an exact line of its own, off the page's
+# grid (on the grid a 四号 line takes two grid lines, and the picture under it spilled to the next page)
+CAPTION_PPR = '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="120" w:line="400" w:lineRule="exact"/>'
+CAPTION_RESERVE = 800  # the caption (520 twips) and what the picture's own paragraph adds
+# a split chart's first page stays under its flow's headings only if it prints there at this share
+# of its size on a page of its own; smaller, it starts the next page (its text must stay readable)
+SHARED_PAGE_MIN = 0.9
 UNIT_HEADING_RESERVE = 900
 PART_HEADING_RESERVE = 1300
 
@@ -346,9 +353,7 @@ class Body:
                   f'<a:extLst><a:ext uri="{SVG_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{picture.svg_rid}"/>'
                   "</a:ext></a:extLst>")
         cx, cy = px_w * EMU_PER_INCH // CHART_DPI, px_h * EMU_PER_INCH // CHART_DPI
-        g = self.geometry
-        max_w, max_h = g.text_width * EMU_PER_TWIP, (g.text_height - reserve) * EMU_PER_TWIP
-        scale = min(1.0, max_w / cx, max_h / cy)
+        scale = self.picture_scale(px_w, px_h, reserve)
         cx, cy = int(cx * scale), int(cy * scale)
         name = f"chart{n}.png"
         self.out.append(
@@ -364,6 +369,14 @@ class Body:
             "</wp:inline></w:drawing></w:r></w:p>")
         self.fresh_page = False
         return True
+
+    def picture_scale(self, px_w: int, px_h: int, reserve: int = CHART_RESERVE) -> float:
+        """How much a picture of ``px_w`` × ``px_h`` pixels at CHART_DPI is shrunk to fit the text
+        area less ``reserve`` twips (never enlarged)."""
+        cx, cy = px_w * EMU_PER_INCH // CHART_DPI, px_h * EMU_PER_INCH // CHART_DPI
+        g = self.geometry
+        max_w, max_h = g.text_width * EMU_PER_TWIP, (g.text_height - reserve) * EMU_PER_TWIP
+        return min(1.0, max_w / cx, max_h / cy)
 
     def chart_landscape(self, path: Path) -> bool | None:
         """Whether a chart shows larger on a landscape page (None: no readable PNG)."""
@@ -711,15 +724,53 @@ def _chart_path(f: FlowView, out_dir: Path) -> Path | None:
     return out_dir / f.print_image if f.print_image else None
 
 
+def chart_pictures(body: Body, pages: list[tuple[str, Path, Path | None]], reserve: int) -> list[Path]:
+    """Every page of a chart, in order, each its own picture: (text, PNG, SVG twin) a page, ``text``
+    already clean — the picture's description, and the caption above it when there are several
+    pages (``…（第2/3页）``). Returns the PNGs that could not be read.
+
+    Every page after the first starts a page of its own, under its caption, and is scaled into the
+    whole text area, so no page is shrunk more than the paper forces. The first page shares its page
+    with what precedes it (``reserve``: the headings) — unless, being split, it would print there at
+    less than SHARED_PAGE_MIN of its size on a page of its own: then it starts the next page too.
+    """
+    unreadable = []
+    for n, (text, png, svg) in enumerate(pages, 1):
+        reserve_here = reserve if n == 1 else 0
+        if len(pages) > 1:
+            if n == 1 and _squeezed(body, png, reserve):
+                # the headings stay where they are, saying where the chart is
+                body.para(body.clean(tr("（流程图共{n}页，见下页起）", "(the chart: {n} pages, from the next page on)",
+                                        n=len(pages))), "LfNote")
+                reserve_here = 0
+            if n > 1 or reserve_here == 0:
+                body.page_break()
+            body.para(text, "LfTableTitle", ppr=CAPTION_PPR)
+            reserve_here += CAPTION_RESERVE
+        if not body.image(png, text, reserve_here, svg=svg):
+            unreadable.append(png)
+    return unreadable
+
+
+def _squeezed(body: Body, png: Path, reserve: int) -> bool:
+    """Whether a picture under ``reserve`` twips of headings prints smaller than SHARED_PAGE_MIN of
+    its size on a page of its own (under a caption)."""
+    size = png_size(png)
+    return size is not None and (body.picture_scale(*size, reserve + CAPTION_RESERVE)
+                                 < SHARED_PAGE_MIN * body.picture_scale(*size, CAPTION_RESERVE))
+
+
 def _flow(body: Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int = CHART_RESERVE) -> None:
-    """One flow: heading, power, chart, the applicant's guide, steps, and its risk points."""
-    chart = _chart_path(f, out_dir)
+    """One flow: heading, power, chart (every page of it), the applicant's guide, steps, and its risk points."""
     body.heading(3, clean(f.heading))
     body.para(clean(tr("职权：{i} {n}", "Power: {i} {n}", i=f.power_id, n=f.power)), "LfNote")
-    if chart is None:
+    if f.print_image is None:
         body.para(clean(tr("（流程图未绘制）", "(no chart drawn)")), "LfNote")
-    elif not body.image(chart, clean(f.name), reserve, svg=out_dir / f.image if f.image else None):
-        body.para(clean(tr("（流程图未能读取：{p}）", "(the chart could not be read: {p})", p=f.print_image)), "LfNote")
+    pages = [(clean(f.name + page.caption), out_dir / page.print_image, out_dir / page.image if page.image else None)
+             for page in f.pages if page.print_image]
+    for path in chart_pictures(body, pages, reserve):
+        body.para(clean(tr("（流程图未能读取：{p}）", "(the chart could not be read: {p})",
+                           p=path.relative_to(out_dir).as_posix())), "LfNote")
     if f.external:
         for label, value in ((tr("办理主体", "Handled by"), f.subject), (tr("办理依据", "Legal basis"), f.basis),
                              (tr("所需材料", "Materials"), "；".join(f.materials)), (tr("办理地点", "Place"), f.place),

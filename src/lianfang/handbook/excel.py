@@ -565,7 +565,7 @@ def _revisions(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
 
 
 def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
-    files = [f.image or "" for u in ctx.units for f in u.flows]
+    files = [page.image or "" for u in ctx.units for f in u.flows for page in f.pages]
     # a file path does not wrap (it has no spaces): the column is as wide as the longest one
     file_width = min(60, max([_units(p) for p in files] + [12]) + 2)
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("流程编号", "ID"), 10, True),
@@ -579,7 +579,9 @@ def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
             n += 1
             steps = "→".join(s.name for s in f.steps)
             risks = "、".join(r.risk_id for r in f.risks)
-            sheet.add_linked([n, u.name, f.id, f.name, f.kind, f.power_id, f.power, steps, risks, f.image or ""], f.image)
+            # every page of a split chart, a line each; the link opens the first
+            pages = "\n".join(page.image for page in f.pages if page.image)
+            sheet.add_linked([n, u.name, f.id, f.name, f.kind, f.power_id, f.power, steps, risks, pages], f.image)
     return sheet
 
 
@@ -608,7 +610,9 @@ def _pictures(ws: Worksheet, styles: _Styles, title: str, pictures: list[tuple[s
         scale = min(1.0, CHART_BOX[0] / w_pt, CHART_BOX[1] / h_pt)
         img.width, img.height = round(w_pt * scale * 96 / 72), round(h_pt * scale * 96 / 72)
         ws.add_image(img, f"A{sheet.row}")
-        for _ in range(max(1, math.ceil(h_pt * scale / CHART_ROW))):
+        # a row more than the picture needs: LibreOffice draws it a few points taller than its rows,
+        # and a picture as tall as the box hid the caption under it
+        for _ in range(math.ceil(h_pt * scale / CHART_ROW) + 1):
             sheet.fixed[sheet.row] = CHART_ROW
             sheet.row += 1
         if caption is not None:
@@ -621,10 +625,11 @@ def _pictures(ws: Worksheet, styles: _Styles, title: str, pictures: list[tuple[s
 
 
 def _charts(ws: Worksheet, styles: _Styles, ctx: HandbookContext, root: Path | None) -> _Sheet:
-    pictures = [(f"{u.name}　{f.heading}", root / f.print_image,
-                 tr("流程图文件：{f}", "chart file: {f}", f=f.image or f.print_image))
-                for u in ctx.units for f in u.flows
-                if root is not None and f.print_image and (root / f.print_image).is_file()]
+    """Every page of every chart in turn, one a portrait page, a split chart's pages captioned."""
+    pictures = [(f"{u.name}　{f.heading}{page.caption}", root / page.print_image,
+                 tr("流程图文件：{f}", "chart file: {f}", f=page.image or page.print_image))
+                for u in ctx.units for f in u.flows for page in f.pages
+                if root is not None and page.print_image and (root / page.print_image).is_file()]
     sheet = _pictures(ws, styles, ctx.title + " " + tr("流程图", "flowcharts"), pictures)
     if not pictures:
         sheet.add([tr("（没有绘制流程图）", "(no flowchart drawn)")], ["sign"])

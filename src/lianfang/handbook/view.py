@@ -147,6 +147,33 @@ class StepRow:
     risks: str
 
 
+@dataclass(frozen=True)
+class ChartPage:
+    """One page of a flow's chart. A chart too long for one A4 page at readable size is split
+    (``…_internal.svg``, ``…_internal_p2.svg``…, see docs/flowchart.md "Pages"); every format
+    shows every page, in order."""
+
+    number: int  # 1-based
+    count: int  # the chart's pages
+    image: str | None  # the SVG, relative to handbook.md
+    print_image: str | None = None  # the PNG for Word, PDF and Excel, relative to the output folder
+
+    @property
+    def caption(self) -> str:
+        """``（第2/3页）`` on a page of a split chart; "" when the chart is one page."""
+        if self.count < 2:
+            return ""
+        return tr("（第{n}/{c}页）", " (page {n} of {c})", n=self.number, c=self.count)
+
+
+def chart_pages(images: list[str], print_images: list[str]) -> list[ChartPage]:
+    """The pages of a chart from its SVG and PNG files, in order (either list may be short or empty:
+    a format not drawn, or drawn with fewer pages)."""
+    count = max(len(images), len(print_images))
+    return [ChartPage(n, count, images[n - 1] if n <= len(images) else None,
+                      print_images[n - 1] if n <= len(print_images) else None) for n in range(1, count + 1)]
+
+
 @dataclass
 class FlowView:
     id: str
@@ -154,7 +181,6 @@ class FlowView:
     kind: str
     power_id: str
     power: str
-    image: str | None  # relative to handbook.md
     external: bool
     subject: str
     basis: str
@@ -166,10 +192,20 @@ class FlowView:
     steps: list[StepRow]
     risks: list[RiskRow]  # the risk points marked on its steps
     heading: str = ""  # ``LC-01 医疗机构执业许可外部流程``: the kind named once
-    print_image: str | None = None  # the chart as PNG for Word, PDF and Excel, relative to the output folder
     time_limit: str = ""  # the power's 办理时限, promised to the applicant
     # the 办事指南 of an external flow, (label, text) in print order; empty for an internal flow
     guide: list[tuple[str, str]] = field(default_factory=list)
+    pages: list[ChartPage] = field(default_factory=list)  # the chart, one entry a page; empty when not drawn
+
+    @property
+    def image(self) -> str | None:
+        """The SVG of the chart's first page, relative to handbook.md (the file 流程清单 links)."""
+        return self.pages[0].image if self.pages else None
+
+    @property
+    def print_image(self) -> str | None:
+        """The PNG of the chart's first page, relative to the output folder."""
+        return self.pages[0].print_image if self.pages else None
 
 
 @dataclass
@@ -332,8 +368,9 @@ class UnitInput:
 
     workbook: Workbook
     path: str  # as shown to the user
-    charts: dict[str, str] = field(default_factory=dict)  # flow ID → image path, relative to handbook.md
-    print_charts: dict[str, str] = field(default_factory=dict)  # flow ID → PNG for Word/PDF/Excel, relative
+    # flow ID → the chart's SVG files, one a page, relative to handbook.md
+    charts: dict[str, list[str]] = field(default_factory=dict)
+    print_charts: dict[str, list[str]] = field(default_factory=dict)  # flow ID → its PNGs for Word/PDF/Excel
     attachments: dict[str, str] = field(default_factory=dict)  # institution ID → copy, relative
     revision: Any = None  # lianfang.diff.revision.RevisionView, when handbook.yaml names a previous version
 

@@ -3,9 +3,10 @@
 Both readers hand over the same shape (``RawTable`` of ``RawRow``), so LF103–LF105 and LF107 are
 decided here once, with the same messages for xlsx and YAML.
 
-A reader returns what it could not read as ``ReadProblem`` data (code, message, location); it
+A reader returns what it could not read as ``ReadProblem`` data (code, message, location); io
 never imports the rule catalogue. ``lianfang.rules.reading.reader_findings`` turns problems into
-findings with the rule's name and severity.
+findings with the rule's name and severity: the check pipeline (``rules.engine.run_rules``) does,
+and so do convert and the tests, which read without checking.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from lianfang.findings import NOWHERE, Finding, Location
+from lianfang.findings import NOWHERE, Location
 from lianfang.i18n import tr
 from lianfang.io.format import STEPS, UNIT, TableSpec
 from lianfang.io.values import Problem, as_text, coerce_column, is_blank, normalize_id
@@ -68,17 +69,8 @@ class ReadResult:
     """What reading a file gives: the model of what could be read, and every problem met."""
 
     workbook: Workbook | None
-    problems: list[ReadProblem] | list[Finding]
+    problems: list[ReadProblem]
     path: str | None = None
-
-    @property
-    def findings(self) -> list[Finding]:
-        """The problems as findings (the rule catalogue's names and severities). The check
-        pipeline asks ``rules.reading.reader_findings`` itself; this is for callers that only
-        read a file (convert, tests) and is the one place io reaches up, at call time."""
-        from lianfang.rules.reading import reader_findings
-
-        return reader_findings(self.problems)
 
     @property
     def unit_code(self) -> str | None:

@@ -8,7 +8,8 @@ warning, since the seed wants collective confirmation (集体定) before publica
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 from pathlib import Path
 
 from lianfang.errors import LianfangError
@@ -66,13 +67,14 @@ def _units(targets: list[Path]):
 
 
 def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | None, force: bool,
-            formats: tuple[ChartFormat, ...], fields: frozenset[str]) -> tuple[list[dict[str, dict[ChartFormat, Path]]], list[str]]:
+            formats: tuple[ChartFormat, ...], fields: frozenset[str]) -> tuple[list[dict[str, dict[ChartFormat, list[Path]]]], list[str]]:
     """The files of every external flow of each public workbook that can be drawn, drawn in one
     parallel batch per format into ``folder`` (the published ``flowcharts/``), each chart cached by
-    its DOT text: per unit, flow ID → format → file. A chart's 办事指南 shows the public ``guide.*``
-    fields only (a withheld phone is left out, not shown as not given)."""
+    its DOT text: per unit, flow ID → format → its files, one a page (A4, split as ``lianfang
+    flowchart`` splits a chart too long for one page). A chart's 办事指南 shows the public
+    ``guide.*`` fields only (a withheld phone is left out, not shown as not given)."""
     from lianfang.flowchart import DEFAULT_FONT, plan_workbook
-    from lianfang.flowchart.render import GraphvizMissing, Job, Status, find_dot, render_all
+    from lianfang.flowchart.render import GraphvizMissing, Status, find_dot, render_all
     from lianfang.model.vocab import FlowKind
 
     font = font or DEFAULT_FONT
@@ -86,11 +88,11 @@ def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | Non
                      r="；".join(f.message for f in r.findings)) for r in plan.refused]
         planned.append(plan)
     jobs = [job for plan in planned for job in plan.jobs]
-    out: list[dict[str, dict[ChartFormat, Path]]] = [{} for _ in units]
+    out: list[dict[str, dict[ChartFormat, list[Path]]]] = [{} for _ in units]
     if not jobs:
         return out, notes
     for fmt in formats:
-        fmt_jobs = [Job(Path(j.name).with_suffix(f".{fmt.value}").name, j.source) for j in jobs]
+        fmt_jobs = [replace(j, name=Path(j.name).with_suffix(f".{fmt.value}").name) for j in jobs]
         try:
             outcomes = iter(render_all(fmt_jobs, folder, fmt, font, force=force, dot=find_dot()))
         except GraphvizMissing:
@@ -99,7 +101,7 @@ def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | Non
             for chart in plan.charts:
                 outcome = next(outcomes)
                 if outcome.status in (Status.WRITTEN, Status.UNCHANGED):
-                    out[i].setdefault(chart.flow_id, {})[fmt] = outcome.path
+                    out[i].setdefault(chart.flow_id, {})[fmt] = list(outcome.files)
                 else:
                     notes.append(tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}", u=units[i][2],
                                     f=chart.flow_id, r=outcome.message))
@@ -151,9 +153,10 @@ def publish(targets: list[Path], out_dir: Path, formats: list[str], *, force: bo
         kinds = (ChartFormat.SVG, ChartFormat.PNG) if "docx" in formats else (ChartFormat.SVG,)
         drawn, result.notes = _charts(public, out_dir / "flowcharts", config.font if config else None, force, kinds, fields)
     for (pub, _findings, display), unit_drawn in zip(public, drawn, strict=True):
-        svgs = {f: strip_svg(files[ChartFormat.SVG].read_text(encoding="utf-8"))
+        svgs = {f: [strip_svg(p.read_text(encoding="utf-8")) for p in files[ChartFormat.SVG]]
                 for f, files in unit_drawn.items() if ChartFormat.SVG in files} if "html" in formats else {}
-        pictures = {f: (files[ChartFormat.PNG], files.get(ChartFormat.SVG))
+        pictures = {f: [(png, svg) for png, svg in zip_longest(files[ChartFormat.PNG], files.get(ChartFormat.SVG, []))
+                        if png is not None]
                     for f, files in unit_drawn.items() if ChartFormat.PNG in files}
         page = public_unit(pub, fields, svgs, labels, pictures)
         page.file_stem = unique_name(safe_name(page.code, "unit").lower(), used)

@@ -19,6 +19,7 @@ from lianfang.handbook.docx import (
     Cell,
     Cleaner,
     Col,
+    chart_pictures,
     finish_document,
     level_cell,
     new_body,
@@ -67,12 +68,11 @@ def _risks(body: Body, u: PublicUnit, fields: frozenset[str], clean: Cleaner) ->
 
 
 def _guide(body: Body, g: PublicGuide, clean: Cleaner, reserve: int) -> bool:
-    """One external flow: its heading, its chart on the same page, then its 办事指南 as a table.
-    False if the chart could not be read."""
+    """One external flow: its heading, its chart on the same page (a split chart: its first page,
+    then each further page on a page of its own, captioned ``（第2/3页）``), then its 办事指南 as a
+    table. False if a page of the chart could not be read."""
     body.heading(3, clean(g.title))
-    drawn = g.chart_png is None or body.image(
-        g.chart_png, clean(g.title + ("图" if g.title.endswith("流程") else tr("流程图", " (flowchart)"))),
-        reserve, svg=g.chart_svg_file)
+    drawn = not chart_pictures(body, [(clean(c.caption), c.png, c.svg_file) for c in g.charts if c.png], reserve)
     rows = [*g.rows, *([(tr("监督渠道", "Supervision"), "；".join(g.supervision))] if g.supervision else [])]
     if rows:
         body.table([Col(tr("项目", "Item"), 18, True), Col(tr("内容", "Content"), 82)],

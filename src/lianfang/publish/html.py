@@ -16,7 +16,7 @@ def _t() -> dict[str, str]:
         "risks": tr("廉政风险点及防控措施", "Integrity risk points and prevention measures"),
         "criteria": tr("风险等级划分标准", "Risk level criteria"), "risk_table": tr("岗位权力行使风险防控一览表", "Risk prevention table"),
         "owner": tr("责任人", "owner"), "due": tr("完成时限", "due"), "guides": tr("办事指南与外部流程图", "Service guides and external flowcharts"),
-        "supervision": tr("监督渠道", "Supervision channels"), "chart": tr("外部流程图", " (external flowchart)"),
+        "supervision": tr("监督渠道", "Supervision channels"),
         "no_supervision": tr("本单位未填写监督渠道。", "No supervision channel is given."),
         "units": tr("各单位公示", "Units"), "unit": tr("单位", "Unit"),
         "intro": tr("以下为各单位查找的廉政风险点、风险等级和“一对一”防控措施，以及对外办事的流程和监督渠道，接受单位内部和社会监督。",

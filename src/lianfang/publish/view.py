@@ -80,16 +80,25 @@ class PublicRisk:
 
 
 @dataclass
+class PublicChartPage:
+    """One page of an external flow's chart: a chart too long for one A4 page is split over pages
+    (docs/flowchart.md "Pages"), and every page is published, in order."""
+
+    caption: str  # 医疗机构执业许可外部流程图, with （第2/3页） on a page of a split chart
+    svg: str | None = None  # the page as inline SVG that lianfang made (the HTML page)
+    png: Path | None = None  # the page as PNG (the Word version embeds it) ...
+    svg_file: Path | None = None  # ... with this SVG as its vector twin
+
+
+@dataclass
 class PublicGuide:
-    """One external flow's 办事指南 and, when drawn, its chart (inline SVG that lianfang made)."""
+    """One external flow's 办事指南 and, when drawn, its chart (every page of it)."""
 
     id: str
     title: str
     rows: list[tuple[str, str]]
     supervision: list[str]
-    chart_svg: str | None = None
-    chart_png: Path | None = None  # the chart as PNG (the Word version embeds it) ...
-    chart_svg_file: Path | None = None  # ... with this SVG as its vector twin
+    charts: list[PublicChartPage] = field(default_factory=list)
 
 
 @dataclass
@@ -112,10 +121,10 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, str], labels,
-                pictures: dict[str, tuple[Path, Path | None]] | None = None) -> PublicUnit:
-    """The page's rows from a public workbook; ``charts`` maps an external flow's ID to its SVG text,
-    ``pictures`` to its PNG and SVG files."""
+def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, list[str]], labels,
+                pictures: dict[str, list[tuple[Path, Path | None]]] | None = None) -> PublicUnit:
+    """The page's rows from a public workbook; ``charts`` maps an external flow's ID to its chart's
+    SVG text, ``pictures`` to its PNG and SVG files: one entry a page, in order."""
     posts, powers = pub.posts_by_id, pub.powers_by_id
     by_risk = pub.measures_by_risk
     risks = []
@@ -157,12 +166,12 @@ def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, str], l
         rows = [(labels[label], "、".join(value) if isinstance(value, list) else str(value))
                 for key, label, value in values if key in fields and value]
         lines = list(f.supervision) if "guide.supervision" in fields else []
-        picture = (pictures or {}).get(f.id) if "guide.chart" in fields else None
         supervision += [s for s in lines if s not in supervision]
-        guides.append(PublicGuide(
-            id=f.id, title=f.name or (power.name if power else f.id), rows=rows, supervision=lines,
-            chart_svg=charts.get(f.id) if "guide.chart" in fields else None,
-            chart_png=picture[0] if picture else None, chart_svg_file=picture[1] if picture else None))
+        title = f.name or (power.name if power else f.id)
+        svgs = charts.get(f.id, []) if "guide.chart" in fields else []
+        files = (pictures or {}).get(f.id, []) if "guide.chart" in fields else []
+        guides.append(PublicGuide(id=f.id, title=title, rows=rows, supervision=lines,
+                                  charts=_chart_pages(title, svgs, files)))
     unit = pub.unit
     crit = unit.criteria
     criteria = [(lv, text) for lv, text in (("高", crit.high), ("中", crit.medium), ("低", crit.low)) if text]
@@ -171,6 +180,18 @@ def public_unit(pub: Workbook, fields: frozenset[str], charts: dict[str, str], l
         confirmed=unit.status in (UnitStatus.CONFIRMED, UnitStatus.PUBLISHED),
         criteria=criteria, risks=risks, guides=guides, supervision=supervision,
     )
+
+
+def _chart_pages(title: str, svgs: list[str], files: list[tuple[Path, Path | None]]) -> list[PublicChartPage]:
+    """The pages of a flow's chart, captioned ``…流程图（第2/3页）`` when there are several."""
+    from lianfang.handbook.view import chart_pages
+
+    name = title + ("图" if title.endswith("流程") else tr("外部流程图", " (external flowchart)"))
+    return [PublicChartPage(caption=name + page.caption,
+                            svg=svgs[page.number - 1] if page.number <= len(svgs) else None,
+                            png=files[page.number - 1][0] if page.number <= len(files) else None,
+                            svg_file=files[page.number - 1][1] if page.number <= len(files) else None)
+            for page in chart_pages(svgs, [str(png) for png, _svg in files])]
 
 
 RISK_COLUMNS = (("department", "部门", "Department"), ("post", "岗位", "Post"), ("power", "职权", "Power"),

@@ -2,12 +2,17 @@
 
 A rule is a small class with a stable ``code``, a dotted-free ``name``, a default ``severity``,
 a docstring that documents it (with a passing and a failing example) and a ``check`` generator.
-Rules LF100–LF107 are found while reading a file; their ``check`` yields nothing and the readers
-emit them through ``Rule.finding``.
+Rules LF100–LF107 and LF206 are found while reading a file; their ``check`` yields nothing, the
+readers report ``ReadProblem`` data and ``rules.reading.reader_findings`` makes the findings.
+
+The registry imports the catalogue's modules (``CATALOGUE``) the first time it is asked for a
+rule, not when the package is imported: ``lianfang convert`` (git textconv, once per file) needs
+only the reading rules, and the whole catalogue costs a few milliseconds of its start-up.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -91,13 +96,27 @@ class DuplicateRuleError(LianfangError, ValueError):
     pass
 
 
-class Registry:
-    """All rules by code; refuses a second rule with a code already taken."""
+# the modules of the catalogue, each a part of lianfang.rules registering its rules
+CATALOGUE = ("coverage", "flows", "quality", "reading", "references")
 
-    def __init__(self) -> None:
+
+class Registry:
+    """All rules by code; refuses a second rule with a code already taken. ``modules`` (of
+    lianfang.rules) are imported, registering their rules, when a rule is first asked for."""
+
+    def __init__(self, modules: tuple[str, ...] = ()) -> None:
         self._rules: dict[str, type[Rule]] = {}
+        self._modules = modules
+
+    def _complete(self) -> None:
+        if self._modules:
+            for name in self._modules:
+                importlib.import_module(f"lianfang.rules.{name}")
+            self._modules = ()  # only now: another thread asking meanwhile imports them too (and waits)
 
     def register(self, rule: type[Rule]) -> type[Rule]:
+        if not rule.__module__.startswith("lianfang.rules."):
+            self._complete()  # a rule from elsewhere meets the whole catalogue
         if rule.code in self._rules:
             raise DuplicateRuleError(f"rule code {rule.code} is already registered")
         for attr in ("code", "name", "severity"):
@@ -107,6 +126,7 @@ class Registry:
         return rule
 
     def get(self, code: str) -> type[Rule] | None:
+        self._complete()
         return self._rules.get(code.upper())
 
     def check_options(self, options: dict[str, dict[str, Any]]) -> None:
@@ -131,13 +151,15 @@ class Registry:
                                         c=code, k=key))
 
     def __iter__(self):
+        self._complete()
         return iter(sorted(self._rules.values(), key=lambda r: r.code))
 
     def __len__(self) -> int:
+        self._complete()
         return len(self._rules)
 
 
-REGISTRY = Registry()
+REGISTRY = Registry(CATALOGUE)
 register = REGISTRY.register
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lianfang.findings import Finding, Severity
-from lianfang.rules.base import REGISTRY, Rule, register
+from lianfang.rules.base import Rule, register
 
 
 def reader_findings(problems: Iterable) -> list[Finding]:
     """What a reader could not read (``io.build.ReadProblem``) as findings of LF100–LF107 and
-    LF206; a finding passes through unchanged."""
-    get = REGISTRY.get
+    LF206, with the rule's name and default severity; a finding passes through unchanged.
+    The rules are this module's own (``READING``): no need to load the whole catalogue."""
+    get = READING.__getitem__
     out: list[Finding] = []
     for p in problems:
         if p.__class__ is Finding:
@@ -316,3 +317,8 @@ class UnknownFlow(Rule):
     fix_zh = "改为流程表中已有的流程编号，或在流程表中补充该流程。"
     fix_en = "Use a flow ID from 流程, or add the flow there."
     on_read = True
+
+
+# the rules a reader reports, by code
+READING: dict[str, type[Rule]] = {r.code: r for r in (UnreadableFile, MissingSheet, MissingColumn, MissingValue, BadEnum,
+                                                       BadFormat, UnknownColumn, DuplicateId, UnknownFlow)}
