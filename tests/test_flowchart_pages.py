@@ -319,6 +319,8 @@ def test_a_flow_too_long_for_a_page_is_split_with_connectors_and_readable_pages(
     assert names[0] == "x.svg" and names[1] == "x_p2.svg" and len(names) >= 3
     pages = [Drawn(data) for _n, data in files]
     assert all(p.print_pt() >= MIN_TEXT_PT - 1e-6 for p in pages)
+    # every page as clean as a whole chart: its connectors and conditions cover nothing
+    assert all(p.hidden_labels() == [] and p.arrows_through_titles() == [] for p in pages)
     texts = [data.decode() for _n, data in files]
     assert "①→" in texts[0] and "→①" in texts[1]  # the foot of page 1 and the top of page 2
     assert all(f"第{i}/{len(files)}页" in t for i, t in enumerate(texts, start=1))

@@ -376,6 +376,8 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
         extras.append((key, f"{connector(n)}→", tr("转 {c}：{s}（见其他页）", "to {c}: {s} (on another page)",
                                                    c=connector(n), s=_node_name(chart, target)), tail, 1))
 
+    outgoing_keys = set(outgoing.values())
+    foot = max(ranks[k] for k in keys) + 1  # the row of the connectors to later pages
     known: dict[tuple[str, int], tuple[str, tuple[float, float]]] = {}  # (step, width) → label, size
 
     def label(n: Node, cols: int) -> tuple[str, tuple[float, float]]:
@@ -399,7 +401,10 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
         for key, text, _tip, anchor, side in extras:
             w = layout.text_em(text) * TEXT_PT
             size = (max(40.0, w + 20), 22.0) if key in (START_KEY, END_KEY) else (max(26.0, w + 8),) * 2
-            items.append(layout.Item(key, *size, lane_of[anchor], row_of[anchor], anchor, side))
+            if key in outgoing_keys:  # at the foot of the page, below the step it leaves
+                items.append(layout.Item(key, *size, lane_of[anchor], foot))
+            else:
+                items.append(layout.Item(key, *size, lane_of[anchor], row_of[anchor], anchor, side))
         titles = {lane.key: title(lane.body, min(NAME_WIDTH, cols[lane.key])) for lane in lanes}
         return labels, items, titles
 
