@@ -35,6 +35,7 @@ from lianfang.flowchart.dot import (
     wrap,
 )
 from lianfang.flowchart.graph import build_chart
+from lianfang.flowchart.layout import lane_order, text_em
 from lianfang.flowchart.render import ChartFormat, render
 from lianfang.i18n import set_lang
 from lianfang.io.reader import read_workbook
@@ -291,6 +292,30 @@ def test_wrap_counts_chinese_as_two_columns_and_hangs_closing_punctuation():
     assert wrap("hello world again", 11) == ["hello world", "again"]
     assert wrap("第一行\n第二行", 40) == ["第一行", "第二行"]
     assert wrap("", 10) == [""]
+
+
+def test_wrap_keeps_numbers_whole_and_breaks_chinese_text_anywhere_but_inside_them():
+    assert wrap("时限每季度首月10日前", 15) == ["时限每季度首月", "10日前"]  # not 首月1 / 0日前
+    # a space in Chinese text is no Latin word break: 主任 · 时限… is not cut at its space
+    assert wrap("主任\u00a0· 时限每年5月", 14)[0] == "主任\u00a0· 时限每"
+    assert wrap("ab12345", 4) == ["ab12", "345"]  # a run longer than a line is still cut
+
+
+def test_lane_order_keeps_the_first_lane_first_and_makes_arrows_short():
+    # a → b → a → c → a: a first (it has the first step); b and c cost the same, so in the order reached
+    assert lane_order(["a", "b", "c"], "a", [("a", "b"), ("b", "a"), ("a", "c"), ("c", "a")]) == ["a", "b", "c"]
+    # c is reached from b only: b between a and c, whatever the order of first appearance
+    assert lane_order(["a", "c", "b"], "a", [("a", "b"), ("b", "c")]) == ["a", "b", "c"]
+    # ties keep the order the flow reaches the lanes
+    assert lane_order(["a", "c", "b"], "a", [("a", "b"), ("a", "c")]) == ["a", "c", "b"]
+
+
+def test_text_widths_are_estimated_never_under_what_graphviz_measures():
+    # measured with the default CJK font at 10 pt (dot -Tplain): 10 Chinese characters 98 pt,
+    # 1234567890 bold 61 pt, ▲FX-03 高 47 pt
+    assert text_em("一二三四五六七八九十") * 10 >= 98
+    assert text_em("1234567890") * 10 >= 61
+    assert text_em("▲FX-03 高") * 10 >= 47
 
 
 def test_clean_drops_what_xml_cannot_hold():
