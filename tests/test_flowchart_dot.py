@@ -103,7 +103,7 @@ def test_lanes_are_columns_titled_with_the_body(internal_dot):
     # (its bounds), each step inside its lane, no invisible anchors
     assert "layout=nop2" in internal_dot and "style=invis" not in internal_dot
     bounds = [tuple(map(float, b.split(","))) for b in re.findall(r'bb="([^"]+)"', internal_dot)]
-    assert len(bounds) == 3 and all(a[2] < b[0] for a, b in zip(bounds, bounds[1:]))
+    assert len(bounds) == 3 and all(a[2] < b[0] for a, b in zip(bounds, bounds[1:], strict=False))
     lanes = re.split(r"subgraph cluster_lane\d+", internal_dot)[1:]
     for box, lane in zip(bounds, lanes, strict=True):
         for x, y in re.findall(r'\ts\d+ \[.*pos="([\d.]+),([\d.]+)"', lane.split("}")[0]):
@@ -299,6 +299,14 @@ def test_wrap_keeps_numbers_whole_and_breaks_chinese_text_anywhere_but_inside_th
     # a space in Chinese text is no Latin word break: 主任 · 时限… is not cut at its space
     assert wrap("主任\u00a0· 时限每年5月", 14)[0] == "主任\u00a0· 时限每"
     assert wrap("ab12345", 4) == ["ab12", "345"]  # a run longer than a line is still cut
+
+
+def test_wrap_never_ends_a_line_with_an_opening_bracket():
+    # CHYY LC-05's 科室负责人审核（1000元以下审批） was drawn 科室负责人审核（ / 1000元以下审批）
+    assert wrap("科室负责人审核（1000元以下审批）", 16) == ["科室负责人审核", "（1000元以下审批）"]
+    assert wrap("现场审查（2名以上承办人员）", 10) == ["现场审查", "（2名以上", "承办人员）"]
+    assert wrap("依据《医疗机构》", 6) == ["依据", "《医疗", "机构》"]
+    assert wrap("（（（（", 4) == ["（（", "（（"]  # nothing but brackets: still cut
 
 
 def test_lane_order_keeps_the_first_lane_first_and_makes_arrows_short():

@@ -77,6 +77,7 @@ def clean(text: str | None) -> str:
 
 # never at the start of a line (禁则)
 _CLOSING = frozenset("，。、；：！？）》」』】〕,.;:!?)]}%·\u00a0")
+_OPENING = frozenset("（《「『【〔“‘([{")  # never the last character of a line: it goes with what it opens
 
 
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -91,7 +92,8 @@ def wrap(text: str, width: int) -> list[str]:
 
     Breaks at the last space when a line of Latin text overflows, anywhere in Chinese text (so
     ``4. 注册前6个月内…`` does not leave ``4.`` alone on a line); closing punctuation hangs at the
-    end of a line rather than starting the next one, and a no-break space holds.
+    end of a line rather than starting the next one, an opening bracket moves to the next line
+    rather than ending one (``审核（`` / ``1000元…``), and a no-break space holds.
     """
     lines: list[str] = []
     for para in text.split("\n"):
@@ -111,6 +113,10 @@ def wrap(text: str, width: int) -> list[str]:
                 else:
                     lines.append(line.rstrip())
                     line = ""
+                head = lines[-1]
+                opened = len(head) - len(head.rstrip("".join(_OPENING)))
+                if 0 < opened < len(head):
+                    lines[-1], line = head[:-opened], head[-opened:] + line
                 line = line.lstrip() if not line else line
                 used = sum(_width(c) for c in line)
                 if ch == " " and not line:
@@ -253,7 +259,6 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
     ends = [n for n in shown if n.end]
     ranks = step_ranks(chart)
     last_end = max(ends, key=lambda n: ranks[n.key]).key if ends else None  # the deepest (first of equals)
-    by_key = {n.key: n for n in shown}
 
     # arrows that leave or enter this page
     outgoing: dict[str, str] = {}  # target step → connector node key on this page
@@ -386,7 +391,7 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
             known[n.key, cols] = text, layout.label_size(text, TEXT_PT)
         return known[n.key, cols]
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def title(body: str, cols: int) -> str:
         return f"<B>{html_text(body, cols)}</B>"
 

@@ -196,7 +196,7 @@ def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], la
     first_row: dict[str, int] = {}
     last_row: dict[str, int] = {}
     row_height: dict[int, float] = {}
-    for (k, r), w in cell_widths.items():
+    for (k, _r), w in cell_widths.items():
         widths[k] = max(widths[k], w)
     for i in items:
         first_row[i.lane] = min(first_row.get(i.lane, i.row), i.row)
@@ -345,7 +345,7 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
         res = []
         down = min((y for y in ys_sorted if y > y1 + 0.5), default=None)
         up = max((y for y in ys_sorted if y < y0 - 0.5), default=None)
-        for x, extra in ((snap(it.cx, it), 0.0), *(((snap(px, it), 8.0) for px in port_xs.get(it.key, ())))):
+        for x, extra in ((snap(it.cx, it), 0.0), *((snap(px, it), 8.0) for px in port_xs.get(it.key, ()))):
             if down is not None:
                 res.append(((x, y1), (x, down), extra + (0.0 if out and not back else 200.0)))
             if up is not None:
@@ -353,7 +353,7 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
         left = max((x for x in xs_sorted if x < x0 - 3), default=None)  # clear of the box (grown by 1)
         right = min((x for x in xs_sorted if x > x1 + 3), default=None)
         room = 0.0 if out else ARROW + 1  # an arrowhead needs room before the box
-        for y, extra in ((it.cy, 0.0), *(((py, 8.0) for py in port_ys.get(it.key, ())))):
+        for y, extra in ((it.cy, 0.0), *((py, 8.0) for py in port_ys.get(it.key, ()))):
             if left is not None and x0 - left >= room:
                 res.append(((x0, y), (left, y), extra + (0.0 if back else SIDE)))
             if right is not None and right - x1 >= room:
