@@ -35,6 +35,7 @@ from lianfang.flowchart.dot import (
     wrap,
 )
 from lianfang.flowchart.graph import build_chart
+from lianfang.flowchart.layout import lane_order, text_em
 from lianfang.flowchart.render import ChartFormat, render
 from lianfang.i18n import set_lang
 from lianfang.io.reader import read_workbook
@@ -98,8 +99,16 @@ def statement(dot: str, key: str) -> str:
 def test_lanes_are_columns_titled_with_the_body(internal_dot):
     assert re.findall(r"subgraph (cluster_lane\d+)", internal_dot) == ["cluster_lane1", "cluster_lane2", "cluster_lane3"]
     assert re.findall(r"label=<<B>([^<]+)</B>> labeljust=c labelloc=t", internal_dot) == ["政务窗口", "医政科", "局领导"]
-    # one invisible anchor per lane in the top row, so every column starts under its title
-    assert re.search(r"\{\s*rank=min\s+lane1\s+lane2\s+lane3\s*\}", internal_dot)
+    # placed by lianfang (flowchart.layout), every position fixed: each lane a column of its own
+    # (its bounds), each step inside its lane, no invisible anchors
+    assert "layout=nop2" in internal_dot and "style=invis" not in internal_dot
+    bounds = [tuple(map(float, b.split(","))) for b in re.findall(r'bb="([^"]+)"', internal_dot)]
+    assert len(bounds) == 3 and all(a[2] < b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+    lanes = re.split(r"subgraph cluster_lane\d+", internal_dot)[1:]
+    for box, lane in zip(bounds, lanes, strict=True):
+        for x, y in re.findall(r'\ts\d+ \[.*pos="([\d.]+),([\d.]+)"', lane.split("}")[0]):
+            assert box[0] < float(x) < box[2] and box[1] < float(y) < box[3]
+    assert all("fixedsize=true" in statement(internal_dot, f"s{i}") for i in range(1, 6))
 
 
 def test_step_boxes_show_name_time_limit_and_marks_with_their_levels(internal_dot):
@@ -149,8 +158,12 @@ def test_start_and_end_are_visible_beside_the_first_and_last_step(internal_dot):
     assert 'start [label="开始"' in internal_dot and 'end [label="结束"' in internal_dot
     assert re.search(r"start -> s1 \[", internal_dot) and re.search(r"s4 -> end \[", internal_dot)
     assert re.search(r"s5 -> end \[", internal_dot)
-    assert re.search(r"\{\s*rank=same\s+start\s+s1\s*\}", internal_dot)
-    assert re.search(r"\{\s*rank=same\s+s4\s+end\s*\}", internal_dot)
+    def pos(key: str) -> tuple[float, float]:
+        x, y = re.search(r'pos="([\d.]+),([\d.]+)"', statement(internal_dot, key)).groups()
+        return float(x), float(y)
+
+    assert pos("start")[1] == pos("s1")[1] and pos("start")[0] < pos("s1")[0]  # beside, in its row
+    assert pos("end")[1] == pos("s4")[1] and pos("end")[0] > pos("s4")[0]
     assert "penwidth=2" in statement(internal_dot, "s1") and "penwidth=2" in statement(internal_dot, "s5")
     assert "penwidth" not in statement(internal_dot, "s2")
 
@@ -158,13 +171,14 @@ def test_start_and_end_are_visible_beside_the_first_and_last_step(internal_dot):
 def test_branch_labels_and_the_loop_back_does_not_rank(internal_dot):
     assert re.search(r's2 -> s3 \[label="材料齐全"', internal_dot)
     assert re.search(r's3 -> s5 \[label="不同意"', internal_dot)
-    # the loop back s2 → s1 is laid out down from s1 with its arrowhead turned: it does not rank
+    # the loop back s2 → s1 is drawn from s2 to s1, dashed, on a way of its own
     back = next(line for line in internal_dot.splitlines() if "需补正" in line)
-    assert back.strip().startswith("s1 -> s2 [") and "dir=back" in back and "style=dashed" in back
-    assert sum("dir=back" in line for line in internal_dot.splitlines()) == 1
-    free = to_dot(chart_of(FIXTURE, "LC-01"), turn_loops=False, loop_label_at_start=True)
-    back = next(line for line in free.splitlines() if "需补正" in line)
-    assert back.strip().startswith("s2 -> s1 [") and "constraint=false" in back and 'taillabel="需补正"' in back
+    assert back.strip().startswith("s2 -> s1 [") and "style=dashed" in back and "dir=back" not in back
+    # rows come from the steps' ranks (graph.step_ranks), where loops do not count: s2 below s1
+    rows = {k: float(re.search(r'pos="[\d.]+,([\d.]+)"', statement(internal_dot, k)).group(1)) for k in ("s1", "s2", "s3")}
+    assert rows["s1"] > rows["s2"] > rows["s3"]  # (Graphviz's y grows upwards)
+    # the ways dot could lay loops out do not apply to a chart lianfang places itself
+    assert to_dot(chart_of(FIXTURE, "LC-01"), turn_loops=False, loop_label_at_start=True) == internal_dot
 
 
 def test_the_risk_table_is_not_in_the_chart(internal_dot, external_dot):
@@ -240,7 +254,7 @@ def test_font_is_used_everywhere(internal_dot):
 def test_fixed_words_follow_the_language():
     set_lang("en")
     dot = to_dot(chart_of(FIXTURE, "LC-01"))
-    assert "Start" in dot and "internal power-operation flowchart" in dot and "time limit 5个工作日" in dot
+    assert "Start" in dot and "internal power-operation flowchart" in dot and "time limit" in dot and "5个工作日" in dot
     assert "▲FX-02 high" in dot and "lane: 医政科" in dot
     assert "开始" not in dot
 
@@ -278,6 +292,38 @@ def test_wrap_counts_chinese_as_two_columns_and_hangs_closing_punctuation():
     assert wrap("hello world again", 11) == ["hello world", "again"]
     assert wrap("第一行\n第二行", 40) == ["第一行", "第二行"]
     assert wrap("", 10) == [""]
+
+
+def test_wrap_keeps_numbers_whole_and_breaks_chinese_text_anywhere_but_inside_them():
+    assert wrap("时限每季度首月10日前", 15) == ["时限每季度首月", "10日前"]  # not 首月1 / 0日前
+    # a space in Chinese text is no Latin word break: 主任 · 时限… is not cut at its space
+    assert wrap("主任\u00a0· 时限每年5月", 14)[0] == "主任\u00a0· 时限每"
+    assert wrap("ab12345", 4) == ["ab12", "345"]  # a run longer than a line is still cut
+
+
+def test_wrap_never_ends_a_line_with_an_opening_bracket():
+    # CHYY LC-05's 科室负责人审核（1000元以下审批） was drawn 科室负责人审核（ / 1000元以下审批）
+    assert wrap("科室负责人审核（1000元以下审批）", 16) == ["科室负责人审核", "（1000元以下审批）"]
+    assert wrap("现场审查（2名以上承办人员）", 10) == ["现场审查", "（2名以上", "承办人员）"]
+    assert wrap("依据《医疗机构》", 6) == ["依据", "《医疗", "机构》"]
+    assert wrap("（（（（", 4) == ["（（", "（（"]  # nothing but brackets: still cut
+
+
+def test_lane_order_keeps_the_first_lane_first_and_makes_arrows_short():
+    # a → b → a → c → a: a first (it has the first step); b and c cost the same, so in the order reached
+    assert lane_order(["a", "b", "c"], "a", [("a", "b"), ("b", "a"), ("a", "c"), ("c", "a")]) == ["a", "b", "c"]
+    # c is reached from b only: b between a and c, whatever the order of first appearance
+    assert lane_order(["a", "c", "b"], "a", [("a", "b"), ("b", "c")]) == ["a", "b", "c"]
+    # ties keep the order the flow reaches the lanes
+    assert lane_order(["a", "c", "b"], "a", [("a", "b"), ("a", "c")]) == ["a", "c", "b"]
+
+
+def test_text_widths_are_estimated_never_under_what_graphviz_measures():
+    # measured with the default CJK font at 10 pt (dot -Tplain): 10 Chinese characters 98 pt,
+    # 1234567890 bold 61 pt, ▲FX-03 高 47 pt
+    assert text_em("一二三四五六七八九十") * 10 >= 98
+    assert text_em("1234567890") * 10 >= 61
+    assert text_em("▲FX-03 高") * 10 >= 47
 
 
 def test_clean_drops_what_xml_cannot_hold():
@@ -359,4 +405,4 @@ def test_a_graph_with_hostile_text_is_one_graph(dot_program):
     assert len(re.findall(r"^digraph ", canon, re.M)) == 1
     assert len(re.findall(r"^\tsubgraph cluster", canon, re.M)) == 3  # the three lanes
     node_ids = set(re.findall(r"^\t+(\w+)\s+\[", canon, re.M)) - {"graph", "node", "edge", "subgraph"}
-    assert node_ids == {"start", "s1", "s2", "s3", "end", "lane1", "lane2", "lane3"}
+    assert node_ids == {"start", "s1", "s2", "s3", "end"}

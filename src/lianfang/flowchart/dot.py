@@ -13,6 +13,7 @@ same workbook always gives the same DOT text.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from lianfang import palette
+from lianfang.flowchart import layout
 from lianfang.flowchart.graph import Chart, Node, PanelRow, step_ranks
 from lianfang.i18n import tr
 from lianfang.model.vocab import FlowKind, RiskLevel
@@ -75,6 +77,10 @@ def clean(text: str | None) -> str:
 
 # never at the start of a line (禁则)
 _CLOSING = frozenset("，。、；：！？）》」』】〕,.;:!?)]}%·\u00a0")
+_OPENING = frozenset("（《「『【〔“‘([{")  # never the last character of a line: it goes with what it opens
+
+
+_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _width(ch: str) -> int:
@@ -86,7 +92,8 @@ def wrap(text: str, width: int) -> list[str]:
 
     Breaks at the last space when a line of Latin text overflows, anywhere in Chinese text (so
     ``4. 注册前6个月内…`` does not leave ``4.`` alone on a line); closing punctuation hangs at the
-    end of a line rather than starting the next one, and a no-break space holds.
+    end of a line rather than starting the next one, an opening bracket moves to the next line
+    rather than ending one (``审核（`` / ``1000元…``), and a no-break space holds.
     """
     lines: list[str] = []
     for para in text.split("\n"):
@@ -96,12 +103,20 @@ def wrap(text: str, width: int) -> list[str]:
             w = _width(ch)
             if used + w > width and line and ch not in _CLOSING:
                 cut = line.rfind(" ")
-                if ch != " " and cut > 0 and _width(ch) == 1:  # Latin text: at the last space
+                if ch != " " and cut > 0 and _width(ch) == 1 and all(_width(c) == 1 for c in line[cut + 1:]):
+                    # Latin text: at the last space
                     lines.append(line[:cut])
                     line = line[cut + 1:]
+                elif ch.isascii() and ch.isalnum() and 0 < (run := len(line) - len(line.rstrip(_ALNUM))) < len(line):
+                    lines.append(line[:-run])  # a number or a word stays whole: 10日 not 1 / 0日
+                    line = line[-run:]
                 else:
                     lines.append(line.rstrip())
                     line = ""
+                head = lines[-1]
+                opened = len(head) - len(head.rstrip("".join(_OPENING)))
+                if 0 < opened < len(head):
+                    lines[-1], line = head[:-opened], head[-opened:] + line
                 line = line.lstrip() if not line else line
                 used = sum(_width(c) for c in line)
                 if ch == " " and not line:
@@ -244,7 +259,6 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
     ends = [n for n in shown if n.end]
     ranks = step_ranks(chart)
     last_end = max(ends, key=lambda n: ranks[n.key]).key if ends else None  # the deepest (first of equals)
-    by_key = {n.key: n for n in shown}
 
     # arrows that leave or enter this page
     outgoing: dict[str, str] = {}  # target step → connector node key on this page
@@ -278,34 +292,12 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
 
     lanes = [lane for lane in chart.lanes if any(k in keys for k in lane.nodes)]
     if lanes:
-        top_rank = min(ranks[k] for k in keys)
-        top_lines = max(_step_label(by_key[k], chart, lane_of_body(chart, k), wrap).count("<BR/>") + 1
-                        for k in keys if ranks[k] == top_rank)
-        top_height = f"{max(0.3, (top_lines * LINE_PT + 6) / 72):.2f}"
-        # Lanes are columns under a row of titles: each column starts in the top row (an invisible
-        # anchor there), its title above it, where no arrow runs; the steps below.
-        for lane in lanes:
-            with g.subgraph(name=f"cluster_{lane.key}") as c:
-                c.attr(label=_html(f"<B>{html_text(lane.body, NAME_WIDTH)}</B>"), labelloc="t", labeljust="c",
-                       style="filled", fillcolor=LANE_FILL, color=LANE_BORDER, margin="4",
-                       tooltip=plain(tr("泳道：{b}", "lane: {b}", b=clean(lane.body))))
-                # an invisible anchor in the top row: every column starts there, under its title
-                # as tall as the top row's box, so that every column's top (and title) is level
-                c.node(lane.key, label="", shape="box", style="invis", width="0.01", height=top_height, fixedsize="true")
-                terminals(c, lane.key)
-                for key in lane.nodes:
-                    if key in keys:
-                        _step(c, by_key[key], chart, lane.body, wrap)
-        with g.subgraph() as row:
-            row.attr(rank="min")
-            for lane in lanes:
-                row.node(lane.key)
-        for a, b in zip(lanes, lanes[1:], strict=False):
-            g.edge(a.key, b.key, style="invis")
-    else:
-        terminals(g, None)
-        for node in shown:
-            _step(g, node, chart, None, wrap)
+        # a chart in lanes is placed by lianfang (flowchart.layout), every position fixed
+        _swimlanes(g, chart, font, part, shown, lanes, wrap, incoming, outgoing, last_end if last_end else None)
+        return g.source
+    terminals(g, None)
+    for node in shown:
+        _step(g, node, chart, None, wrap)
 
     # 开始 beside the first step and 结束 beside the last end step, not above and below them:
     # two rows less on the page
@@ -348,6 +340,200 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
     if chart.panel is not None and (part is None or part.index == 1):
         _panel_beside(g, chart, shown, min(wrap, 1.0))
     return g.source
+
+
+PAGE_SHAPE = (481.0, 728.0)  # A4's printable area (A3's is the same shape), pt
+READABLE_SCALE = 0.8  # 10 pt text printed at 8 pt (pages.MIN_TEXT_PT)
+
+
+def _title_size(chart: Chart, part: Part | None) -> tuple[float, float]:
+    """About how much room the chart's title takes (its width, its height), pt."""
+    name = chart.flow_name if part is None else f"{chart.flow_name}（第{part.index}/{part.count}页）"
+    head = layout.text_em(clean(name)) * TITLE_PT
+    sub = layout.text_em("".join(layout.label_lines(_title(chart, part))[1:])) * TEXT_PT
+    return max(head, sub), TITLE_PT * 1.2 + layout.LINE_H  # as Graphviz sets the two lines
+
+
+def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, shown: list[Node],
+               lanes: list, wrap: float, incoming: dict[str, str], outgoing: dict[str, str],
+               last_end: str | None) -> None:
+    """The chart in lanes, placed by ``flowchart.layout`` and written with fixed positions:
+    boxes, lanes (clusters with their bounds), arrows (their paths) and conditions."""
+    keys = {n.key for n in shown}
+    ranks = step_ranks(chart)
+    first = chart.start.key
+    lane_of = {k: lane.key for lane in lanes for k in lane.nodes if k in keys}
+    body_of = {lane.key: lane.body for lane in lanes}
+    pt = 72.0
+
+    extras: list[tuple[str, str, str, str, int]] = []  # key, text, tooltip, beside which step, side
+    if first in keys:
+        extras.append((START_KEY, tr("开始", "Start"), tr("开始", "Start"), first, -1))
+    for target, key in incoming.items():
+        n = part.marks[target]
+        extras.append((key, f"→{connector(n)}", tr("接上页 {c}：{s}", "from another page {c}: {s}", c=connector(n),
+                                                   s=_node_name(chart, target)), target, -1))
+    if last_end is not None:
+        extras.append((END_KEY, tr("结束", "End"), tr("结束", "End"), last_end, 1))
+    for target, key in outgoing.items():
+        n = part.marks[target]
+        tail = _last_tail(chart, keys, target)
+        extras.append((key, f"{connector(n)}→", tr("转 {c}：{s}（见其他页）", "to {c}: {s} (on another page)",
+                                                   c=connector(n), s=_node_name(chart, target)), tail, 1))
+
+    outgoing_keys = set(outgoing.values())
+    foot = max(ranks[k] for k in keys) + 1  # the row of the connectors to later pages
+    known: dict[tuple[str, int], tuple[str, tuple[float, float]]] = {}  # (step, width) → label, size
+
+    def label(n: Node, cols: int) -> tuple[str, tuple[float, float]]:
+        if (n.key, cols) not in known:
+            text = _step_label(n, chart, body_of[lane_of[n.key]], wrap, cols)
+            known[n.key, cols] = text, layout.label_size(text, TEXT_PT)
+        return known[n.key, cols]
+
+    @functools.cache
+    def title(body: str, cols: int) -> str:
+        return f"<B>{html_text(body, cols)}</B>"
+
+    def boxes(cols: dict[str, int]) -> tuple[dict[str, str], list[layout.Item], dict[str, str]]:
+        labels = {n.key: label(n, cols[lane_of[n.key]])[0] for n in shown}
+        items = []
+        for n in shown:
+            w, h = label(n, cols[lane_of[n.key]])[1]
+            items.append(layout.Item(n.key, max(43.0, w + 2 * layout.BOX_PAD_X + 2), h + 2 * layout.BOX_PAD_Y,
+                                     lane_of[n.key], ranks[n.key]))
+        row_of = {i.key: i.row for i in items}
+        for key, text, _tip, anchor, side in extras:
+            w = layout.text_em(text) * TEXT_PT
+            size = (max(40.0, w + 20), 22.0) if key in (START_KEY, END_KEY) else (max(26.0, w + 8),) * 2
+            if key in outgoing_keys:  # at the foot of the page, below the step it leaves
+                items.append(layout.Item(key, *size, lane_of[anchor], foot))
+            else:
+                items.append(layout.Item(key, *size, lane_of[anchor], row_of[anchor], anchor, side))
+        titles = {lane.key: title(lane.body, min(NAME_WIDTH, cols[lane.key])) for lane in lanes}
+        return labels, items, titles
+
+    # the width of the boxes' lines, lane by lane: whichever prints the chart largest on a sheet
+    # of A-series paper (A4 and A3 have one shape), either way round; first one width for all
+    # lanes, then each lane a little wider or narrower while that helps
+    order = layout.lane_order([lane.key for lane in lanes], lane_of.get(first, lanes[0].key),
+                              [(lane_of[e.tail], lane_of[e.head]) for e in chart.edges
+                               if not e.back and e.tail in keys and e.head in keys])
+    title_w, title_h = _title_size(chart, part)
+    labelled = {e.tail for e in chart.edges if e.condition}
+    usual = int(NAME_WIDTH * wrap)
+    widest = 60 if len(lanes) <= 2 else int(LINE_WIDTH * WIDE)
+
+    ranked: dict[tuple[int, ...], tuple[float, int]] = {}
+
+    def rank(cols: dict[str, int]) -> tuple[float, int]:
+        key = tuple(cols[k] for k in order)
+        if key not in ranked:
+            ranked[key] = measure(cols)
+        return ranked[key]
+
+    def measure(cols: dict[str, int]) -> tuple[float, int]:
+        _labels, items, titles = boxes(cols)
+        w, h = layout.extent(items, [(k, layout.label_size(titles[k], TEXT_PT)) for k in order], labelled)
+        # (the outer gutters are drawn only where an arrow runs there: half of them counted)
+        w, h = max(w - layout.GUTTER, title_w) + 8, h + title_h + 8
+        scale = min(1.0, max(min(PAGE_SHAPE[0] / w, PAGE_SHAPE[1] / h), min(PAGE_SHAPE[1] / w, PAGE_SHAPE[0] / h)))
+        # printed largest (never enlarged); of equals, the lines nearest the usual width
+        return round(scale, 3), -sum(abs(c - usual) for c in cols.values())
+
+    best = max(({k: c for k in order} for c in range(10, widest + 1, 2)), key=rank)
+    best_rank = rank(best)
+    for _ in range(12):
+        tries = [{**best, k: best[k] + d} for k in order for d in (2, -2) if 10 <= best[k] + d <= widest]
+        if best_rank[0] < READABLE_SCALE and len(order) <= 6:  # not readable yet: any width for any one lane
+            tries += [{**best, k: c} for k in order for c in range(10, widest + 1, 2) if abs(c - best[k]) > 2]
+        found = max(tries, key=rank, default=None)
+        if found is None or rank(found) <= best_rank:
+            break
+        best, best_rank = found, rank(found)
+    labels, items, titles = boxes(best)
+
+    arrows: list[tuple[layout.Arrow, dict[str, str]]] = []
+    if first in keys:
+        arrows.append((layout.Arrow(START_KEY, first),
+                       {"tooltip": plain(f"{tr('开始', 'Start')} → {_node_name(chart, first)}")}))
+    for target, key in incoming.items():
+        arrows.append((layout.Arrow(key, target),
+                       {"tooltip": plain(f"{connector(part.marks[target])} → {_node_name(chart, target)}")}))
+    for e in chart.edges:
+        if e.tail not in keys or (e.head not in keys and e.head not in outgoing):
+            continue
+        head = e.head if e.head in keys else outgoing[e.head]
+        attrs = {"tooltip": plain(_edge_title(chart, e.tail, e.head, e.condition))}
+        if e.head not in keys:
+            attrs["tooltip"] = plain(f"{_node_name(chart, e.tail)} → {connector(part.marks[e.head])} {_node_name(chart, e.head)}")
+        if e.condition:
+            attrs["label"] = plain(e.condition)
+        if e.back and e.head in keys:
+            attrs.update(style="dashed", color=MUTED, fontcolor=MUTED)
+        arrows.append((layout.Arrow(e.tail, head, clean(e.condition) or None, e.back and e.head in keys), attrs))
+    for n in shown:
+        if n.end and last_end is not None:
+            arrows.append((layout.Arrow(n.key, END_KEY),
+                           {"tooltip": plain(f"{_node_name(chart, n.key)} → {tr('结束', 'End')}")}))
+
+    placed = layout.place(items, [(k, layout.label_size(titles[k], TEXT_PT)) for k in order],
+                          [a for a, _ in arrows])
+    height = placed.height
+
+    def at(x: float, y: float) -> str:
+        return f"{x:.1f},{height - y:.1f}"
+
+    def size(item: layout.Item) -> dict[str, str]:
+        x0, y0, x1, y1 = item.box
+        return {"pos": at(item.cx, item.cy), "width": f"{(x1 - x0) / pt:.4f}", "height": f"{(y1 - y0) / pt:.4f}",
+                "fixedsize": "true"}
+
+    g.attr(layout="nop2", pad="0.05")
+    terminal = {"shape": "oval", "style": "filled", "fillcolor": HEADER_FILL, "penwidth": "1.2", "margin": "0"}
+    by_key = {n.key: n for n in shown}
+    lane_by_key = {lane.key: lane for lane in lanes}
+    for lb in placed.lanes:
+        lane = lane_by_key[lb.key]
+        x0, y0, x1, y1 = lb.box
+        with g.subgraph(name=f"cluster_{lane.key}") as c:
+            c.attr(label=_html(titles[lane.key]), labelloc="t", labeljust="c", style="filled", fillcolor=LANE_FILL,
+                   color=LANE_BORDER, bb=f"{x0:.1f},{height - y1:.1f},{x1:.1f},{height - y0:.1f}",
+                   tooltip=plain(tr("泳道：{b}", "lane: {b}", b=clean(lane.body))))
+            for item in placed.items.values():
+                if item.lane != lane.key:
+                    continue
+                if item.key in by_key:
+                    node = by_key[item.key]
+                    attrs = {"tooltip": plain(_step_title(node))}
+                    if node.level is not None:
+                        attrs["fillcolor"] = LEVEL_FILL[node.level]
+                    if node.start or node.end:
+                        attrs["penwidth"] = "2"
+                    c.node(item.key, label=_html(labels[item.key]), **attrs, **size(item))
+                    continue
+                key, text, tip, _anchor, _side = next(x for x in extras if x[0] == item.key)
+                if key in (START_KEY, END_KEY):
+                    c.node(key, label=plain(text), tooltip=plain(tip), **terminal, **size(item))
+                else:
+                    c.node(key, label=plain(text), tooltip=plain(tip), shape="circle", margin="0", **size(item))
+    for arrow, attrs in arrows:
+        pts = arrow.points
+        # the line stops an arrowhead short of the box; "e," is where the head's tip touches it
+        (ax, ay), (bx, by) = pts[-2], pts[-1]
+        length = abs(bx - ax) + abs(by - ay)
+        k = min(layout.ARROW, length * 0.5) / length if length else 0.0
+        end = (bx - (bx - ax) * k, by - (by - ay) * k)
+        line = [*pts[:-1], end]
+        spline = [line[0]]
+        for a, b in zip(line, line[1:], strict=False):
+            spline += [(a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3),
+                       (a[0] + 2 * (b[0] - a[0]) / 3, a[1] + 2 * (b[1] - a[1]) / 3), b]
+        attrs = dict(attrs)
+        attrs["pos"] = f"e,{at(bx, by)} " + " ".join(at(x, y) for x, y in spline)
+        if arrow.label_at is not None:
+            attrs["lp"] = at(*arrow.label_at)
+        g.edge(arrow.tail, arrow.head, **attrs)
 
 
 def _panel_beside(g: graphviz.Digraph, chart: Chart, shown: list[Node], wrap: float = 1.0) -> None:
@@ -418,24 +604,29 @@ def mark_text(risk_id: str, level: RiskLevel | None) -> str:
     return f"▲{risk_id} {level_word(level)}"
 
 
-def _step(g: graphviz.Digraph, node: Node, chart: Chart, lane: str | None, wrap: float = 1.0) -> None:
+def _step(g: graphviz.Digraph, node: Node, chart: Chart, lane: str | None, wrap: float = 1.0,
+          cols: int | None = None, **extra: str) -> None:
     attrs = {"tooltip": plain(_step_title(node))}
     if node.level is not None:
         attrs["fillcolor"] = LEVEL_FILL[node.level]
     if node.start or node.end:
         attrs["penwidth"] = "2"
-    g.node(node.key, label=_html(_step_label(node, chart, lane, wrap)), **attrs)
+    g.node(node.key, label=_html(_step_label(node, chart, lane, wrap, cols)), **attrs, **extra)
 
 
-def _step_label(node: Node, chart: Chart, lane: str | None, wrap: float = 1.0) -> str:
-    lines = ["<B>" + "<BR/>".join(escape_html(x) for x in wrap_even(clean(node.name), int(NAME_WIDTH * wrap))) + "</B>"]
+def _step_label(node: Node, chart: Chart, lane: str | None, wrap: float = 1.0, cols: int | None = None) -> str:
+    """A box's text: the step's name in bold, who (where the lane does not say it) and when on
+    one line where it fits, the risk marks. ``cols`` caps the width of every line (display
+    columns), so that many lanes fit a page side by side."""
+    name_width = int(NAME_WIDTH * wrap) if cols is None else cols
+    width = int(LINE_WIDTH * wrap) if cols is None else cols
+    lines = ["<B>" + "<BR/>".join(escape_html(x) for x in wrap_even(clean(node.name), name_width)) + "</B>"]
     detail = []
     role = role_on_box(node.actor, lane)
     if role:
         detail.append(role)
     if node.time_limit:
         detail.append(tr("时限{t}", "time limit {t}", t=clean(node.time_limit)))
-    width = int(LINE_WIDTH * wrap)
     text = "\u00a0· ".join(detail)  # the dot stays with what precedes it
     marks: list[str] = []
     if node.risks:
@@ -443,12 +634,21 @@ def _step_label(node: Node, chart: Chart, lane: str | None, wrap: float = 1.0) -
         marks = [f'<FONT COLOR="{LEVEL_INK[levels[r]] if levels.get(r) else INK}">{escape_html(mark_text(r, levels.get(r)))}</FONT>'
                  for r in node.risks]
         shown = "  ".join(mark_text(r, levels.get(r)) for r in node.risks)
-        if wrap >= WIDE and text and _text_width(f"{text}  {shown}") <= width:
+        if (wrap >= WIDE or cols is not None) and text and _text_width(f"{text}  {shown}") <= width:
             # the wide drawing of a long flow: who, when and the marks on one line
             return "<BR/>".join([*lines, escape_html(text) + "  " + "  ".join(marks)])
     if detail:  # one line where it fits: every line of every box costs height on the page
-        lines.append(html_text(text, width))
+        if cols is None:
+            lines.append(html_text(text, width))
+        else:  # lines of about one length: 时限3个 / 工作日, not 时限3个工作 / 日; who and when
+            # each on lines of their own when they do not fit on one
+            joint = wrap_even(clean(text), width)
+            apart = [x for p in detail for x in wrap_even(clean(p), width)]
+            lines.append("<BR/>".join(escape_html(x) for x in (apart if len(joint) > 1 and len(apart) <= len(joint) else joint)))
     per_line = MARKS_PER_LINE + (wrap > 1) - (wrap < 1)
+    if cols is not None and marks:  # as many as the lane's width holds
+        one = max(_text_width(mark_text(r, None)) for r in node.risks) + 2
+        per_line = max(1, min(per_line, (max(cols, width) + 2) // one))
     lines += ["  ".join(marks[i:i + per_line]) for i in range(0, len(marks), per_line)]
     return "<BR/>".join(lines)
 

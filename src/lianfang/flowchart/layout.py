@@ -1,0 +1,515 @@
+"""Swimlane charts laid out by lianfang: rows are the steps' ranks, columns the lanes.
+
+``dot`` lays clusters out well enough for two or three lanes, but with more it spends the page
+on them: an edge label is a node of its own (a four-way branch widens the chart by four labels),
+each cluster adds margins, and a lane's title must be held above its first step by an invisible
+anchor that makes every lane as tall as the chart. So an internal chart is placed here, as plain
+geometry, and handed to Graphviz with every position fixed (``layout=nop2``):
+
+- one row per rank of ``graph.step_ranks`` (a step below every step it follows; steps that do not
+  depend on each other share a row), as tall as its tallest box, rows close together;
+- one column per lane, as wide as its widest row; a lane starts just above its first step and
+  ends below its last, so no lane is taller than its steps need; its title is at its top;
+- arrows are drawn orthogonally in the free space between rows and between lanes (a shortest way
+  with few bends, through no box and no lane title), and each condition is put beside its arrow
+  where it covers no box, no title and no other condition.
+
+Everything is computed from the text and the chart, with text widths estimated as Graphviz
+measures the CJK fonts (a Chinese character 1 em, other characters at most 0.62 em), so the DOT
+source needs no Graphviz to be written and is the same on every machine. Coordinates here run
+downwards (y grows down the page); ``flowchart.dot`` turns them for Graphviz.
+"""
+
+from __future__ import annotations
+
+import heapq
+import html
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# sizes in pt (text is 10 pt: dot.TEXT_PT)
+LINE_H = 11.0  # a line of 10 pt text, as Graphviz measures the CJK fonts
+BOX_PAD_X = 6.0  # text to box edge, each side
+BOX_PAD_Y = 2.0
+LANE_PAD = 4.0  # box to lane edge
+GUTTER = 10.0  # between two lanes: room for arrows running down
+ITEM_GAP = 10.0  # between two boxes in one lane and row
+ROW_GAP = 11.0  # between two rows when no condition is written there
+LABEL_ROW_GAP = 18.0  # between two rows when a condition is written there
+TITLE_PAD = 2.0
+ARROW = 7.0  # arrowhead length (arrowsize 0.7)
+BEND = 30.0  # the cost of a bend, in pt of length
+SIDE = 50.0  # the cost of leaving or entering a box by its side
+SHARED = 40.0  # the cost of running along another arrow
+EMPTY_ROWS_TOLERATED = 2  # rows a lane may stand empty above its first step: it then starts at the top
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+_TAG = re.compile(r"<[^>]+>")
+_NONE: frozenset[str] = frozenset()
+
+
+def text_em(text: str) -> float:
+    """Width of ``text`` in em, as Graphviz measures it (a little more, never less)."""
+    total = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WFA":  # ambiguous (▲, ①) as wide: more, never less
+            total += 1.0
+        elif ch == " " or ch == "\u00a0":
+            total += 0.3
+        else:
+            total += 0.62
+    return total
+
+
+def label_lines(label: str) -> list[str]:
+    """The lines of an HTML-like label as shown (tags removed, entities decoded)."""
+    return [html.unescape(_TAG.sub("", line)) for line in label.split("<BR/>")]
+
+
+def label_size(label: str, size: float = 10.0) -> tuple[float, float]:
+    lines = label_lines(label)
+    return max(text_em(line) for line in lines) * size, len(lines) * LINE_H
+
+
+@dataclass
+class Item:
+    """A box to place: a step, or 开始/结束/a connector beside a step."""
+
+    key: str
+    width: float
+    height: float
+    lane: str
+    row: int
+    anchor: str | None = None  # the step it stands beside
+    side: int = 0  # -1 left of the anchor, +1 right
+    box: Box = (0.0, 0.0, 0.0, 0.0)
+
+    @property
+    def cx(self) -> float:
+        return round((self.box[0] + self.box[2]) / 2, 2)
+
+    @property
+    def cy(self) -> float:
+        return round((self.box[1] + self.box[3]) / 2, 2)
+
+
+@dataclass
+class Arrow:
+    tail: str
+    head: str
+    label: str | None = None  # the condition, one line
+    back: bool = False  # a loop back: it leaves and enters by the sides, round the boxes between
+    points: list[tuple[float, float]] = field(default_factory=list)
+    label_at: tuple[float, float] | None = None  # the label's centre
+
+
+@dataclass
+class LaneBox:
+    key: str
+    title_size: tuple[float, float]
+    box: Box = (0.0, 0.0, 0.0, 0.0)
+
+    @property
+    def title_box(self) -> Box:
+        x0, y0, x1, _ = self.box
+        w, h = self.title_size
+        cx = (x0 + x1) / 2
+        return cx - w / 2, y0 + TITLE_PAD, cx + w / 2, y0 + TITLE_PAD + h
+
+
+@dataclass
+class Placed:
+    items: dict[str, Item]
+    lanes: list[LaneBox]
+    arrows: list[Arrow]
+    width: float
+    height: float
+
+
+def lane_order(lanes: list[str], first: str, edges: list[tuple[str, str]]) -> list[str]:
+    """The lanes in the order that makes the arrows shortest (sum of columns crossed), the
+    lane of the first step first; ties keep the order the flow reaches them."""
+    rest = [x for x in lanes if x != first]
+    if len(rest) > 5:  # too many to try every order (and too wide for a page anyway)
+        return [first, *rest] if first in lanes else lanes
+    best, best_cost = None, None
+    for perm in itertools.permutations(rest):
+        order = [first, *perm] if first in lanes else list(perm)
+        col = {k: i for i, k in enumerate(order)}
+        cost = sum(abs(col[a] - col[b]) for a, b in edges if a in col and b in col)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = order, cost
+    return best or lanes
+
+
+def extent(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], labelled: set[str]) -> tuple[float, float]:
+    """The size ``place`` gives these boxes (``labelled``: the steps whose arrows carry a
+    condition), without drawing the arrows."""
+    _, width, height, *_ = _arrange(items, lanes, {i.row for i in items if i.key in labelled})
+    return width, height
+
+
+def place(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], arrows: list[Arrow]) -> Placed:
+    """Place ``items`` in rows and lane columns, then route ``arrows`` between them."""
+    by_key = {i.key: i for i in items}
+    labelled_rows = {by_key[a.tail].row for a in arrows if a.label}
+    lane_boxes, width, height, rows, row_top, row_height = _arrange(items, lanes, labelled_rows)
+    placed = Placed(by_key, lane_boxes, arrows, width, height)
+    _route(placed, rows, row_top, row_height)
+    _place_labels(placed)
+    return placed
+
+
+def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], labelled_rows: set[int]):
+    rows = sorted({i.row for i in items})
+    row_index = {r: n for n, r in enumerate(rows)}
+
+    # what stands in each lane and row, left to right: a step with its companions beside it
+    cells: dict[tuple[str, int], list[Item]] = {}
+    for it in items:
+        if it.anchor is None:
+            cells.setdefault((it.lane, it.row), []).append(it)
+    beside: dict[str, list[Item]] = {}
+    for it in items:
+        if it.anchor is not None:
+            beside.setdefault(it.anchor, []).append(it)
+    groups: dict[tuple[str, int], list[list[Item]]] = {}
+    for cell, steps in cells.items():
+        groups[cell] = []
+        for s in steps:
+            left = [i for i in beside.get(s.key, ()) if i.side < 0]
+            right = [i for i in beside.get(s.key, ()) if i.side > 0]
+            groups[cell].append([*left, s, *right])
+
+    cell_widths = {cell: sum(i.width for g in gs for i in g) + ITEM_GAP * (sum(len(g) for g in gs) - 1)
+                   for cell, gs in groups.items()}
+
+    def cell_width(cell: tuple[str, int]) -> float:
+        return cell_widths.get(cell, 0.0)
+
+    lane_keys = [k for k, _ in lanes]
+    titles = dict(lanes)
+    widths = {k: titles[k][0] + 2 * TITLE_PAD for k in lane_keys}
+    first_row: dict[str, int] = {}
+    last_row: dict[str, int] = {}
+    row_height: dict[int, float] = {}
+    for (k, _r), w in cell_widths.items():
+        widths[k] = max(widths[k], w)
+    for i in items:
+        first_row[i.lane] = min(first_row.get(i.lane, i.row), i.row)
+        last_row[i.lane] = max(last_row.get(i.lane, i.row), i.row)
+        row_height[i.row] = max(row_height.get(i.row, 0.0), i.height)
+    late = {k: row_index[first_row[k]] > EMPTY_ROWS_TOLERATED for k in lane_keys}
+
+    # vertical: the title band, then each row with a gap above it (taller where a condition is
+    # written, and where a lane begins: its title)
+    top_title = max([titles[k][1] for k in lane_keys if not late[k]] or [0.0])
+    y = LANE_PAD + TITLE_PAD * 2 + top_title
+    row_top: dict[int, float] = {}
+    for n, r in enumerate(rows):
+        if n:
+            gap = LABEL_ROW_GAP if rows[n - 1] in labelled_rows else ROW_GAP
+            starting = [titles[k][1] for k in lane_keys if late[k] and first_row[k] == r]
+            if starting:
+                gap += max(starting) + 2 * TITLE_PAD
+            y += gap
+        row_top[r] = y
+        y += row_height[r]
+    height = y + LANE_PAD
+
+    # horizontal: lanes side by side, each row's boxes centred in its lane
+    x = GUTTER
+    lane_boxes: list[LaneBox] = []
+    for k in lane_keys:
+        x0, x1 = x, x + widths[k] + 2 * LANE_PAD
+        top = LANE_PAD if not late[k] else row_top[first_row[k]] - titles[k][1] - 2 * TITLE_PAD - LANE_PAD
+        bottom = row_top[last_row[k]] + row_height[last_row[k]] + LANE_PAD
+        lane_boxes.append(LaneBox(k, titles[k], (x0, top, x1, bottom)))
+        for r in rows:
+            members = [i for g in groups.get((k, r), []) for i in g]
+            if not members:
+                continue
+            cx = (x0 + x1) / 2
+            left = cx - cell_width((k, r)) / 2
+            mid = row_top[r] + row_height[r] / 2
+            for it in members:
+                it.box = tuple(round(v, 1) for v in (left, mid - it.height / 2, left + it.width, mid + it.height / 2))
+                left += it.width + ITEM_GAP
+        x = x1 + GUTTER
+    return lane_boxes, x, height, rows, row_top, row_height
+
+
+# -- routing ---------------------------------------------------------------------------------------
+
+def _crosses(a: tuple[float, float], b: tuple[float, float], box: Box) -> bool:
+    """Whether the axis-parallel segment a-b enters the inside of ``box``."""
+    x0, y0, x1, y1 = box
+    if abs(a[1] - b[1]) < 0.01:  # horizontal
+        lo, hi = sorted((a[0], b[0]))
+        return y0 < a[1] < y1 and lo < x1 and hi > x0
+    lo, hi = sorted((a[1], b[1]))
+    return x0 < a[0] < x1 and lo < y1 and hi > y0
+
+
+def _grow(box: Box, by: float) -> Box:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
+
+
+def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: dict[int, float]) -> None:
+    items = list(p.items.values())
+    obstacles = [(i.key, _grow(i.box, 1.0)) for i in items] + [("", _grow(lane.title_box, 2.0)) for lane in p.lanes]
+    xs: set[float] = {i.cx for i in items}
+    port_xs = {i.key: (round(i.cx - (i.box[2] - i.box[0]) / 4, 2), round(i.cx + (i.box[2] - i.box[0]) / 4, 2))
+               for i in items if i.anchor is None}
+    for pair in port_xs.values():
+        xs.update(pair)
+    for a, b in zip(p.lanes, p.lanes[1:], strict=False):
+        xs.add(round((a.box[2] + b.box[0]) / 2, 2))
+    if p.lanes:
+        xs.add(p.lanes[0].box[0] - GUTTER / 2)
+        xs.add(p.lanes[-1].box[2] + GUTTER / 2)
+    by_cell: dict[tuple[str, int], list[Item]] = {}
+    for i in items:
+        by_cell.setdefault((i.lane, i.row), []).append(i)
+    for members in by_cell.values():
+        members.sort(key=lambda i: i.box[0])
+        for a, b in zip(members, members[1:], strict=False):
+            xs.add(round((a.box[2] + b.box[0]) / 2, 2))
+    ys: set[float] = {i.cy for i in items}
+    # a step can also be left or entered a quarter up or down its side (two arrows at one side)
+    port_ys = {i.key: (round(i.cy - (i.box[3] - i.box[1]) / 4, 2), round(i.cy + (i.box[3] - i.box[1]) / 4, 2))
+               for i in items if i.anchor is None and i.box[3] - i.box[1] >= 20}
+    for pair in port_ys.values():
+        ys.update(pair)
+    for n, r in enumerate(rows):
+        bottom = row_top[r] + row_height[r]
+        below = row_top[rows[n + 1]] if n + 1 < len(rows) else p.height
+        if n + 1 < len(rows):
+            # tracks near the top of the gap: an arrow drops at least ROW_GAP - 6 pt into a box
+            gap = below - bottom
+            ys.update(round(bottom + f, 2) for f in (2.0, 3.5))
+            if gap >= 2 * ROW_GAP:
+                ys.add(round(bottom + gap / 2, 2))
+        else:
+            ys.add(bottom + 5.0)
+        if n == 0:
+            ys.add(row_top[r] - 5.0)
+    # a track above each lane that begins late (between the arrows above and its title)
+    for lane in p.lanes:
+        ys.add(lane.box[1] - 3.0)
+    # lines closer than 8 pt are one line (else an arrow jogs by a hair between two of them)
+    xs_sorted = []
+    for x in sorted(xs):
+        if not xs_sorted or x - xs_sorted[-1] >= 8.0:
+            xs_sorted.append(x)
+    ys_sorted = sorted(ys)
+
+    def snap(x: float, it: Item) -> float:
+        near = min(xs_sorted, key=lambda v: abs(v - x))
+        return near if it.box[0] + 4 < near < it.box[2] - 4 else x
+
+    # what blocks each line of the grid, once: the spans of the boxes and titles it passes through
+    across = {y: [(b[0], b[2]) for _k, b in obstacles if b[1] < y < b[3]] for y in ys_sorted}
+    down = {x: [(b[1], b[3]) for _k, b in obstacles if b[0] < x < b[2]] for x in xs_sorted}
+
+    def grid_free(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        if a[1] == b[1]:
+            lo, hi = (a[0], b[0]) if a[0] < b[0] else (b[0], a[0])
+            return not any(lo < x1 and hi > x0 for x0, x1 in across[a[1]])
+        lo, hi = (a[1], b[1]) if a[1] < b[1] else (b[1], a[1])
+        return not any(lo < y1 and hi > y0 for y0, y1 in down[a[0]])
+
+    neighbours: dict[tuple[float, float], list[tuple[tuple[float, float], int, float]]] = {}
+    for n, y in enumerate(ys_sorted):
+        for m, x in enumerate(xs_sorted):
+            out = []
+            for q, nd in (((xs_sorted[m - 1], y), 1) if m else (None, 1), ((xs_sorted[m + 1], y), 1) if m + 1 < len(xs_sorted) else (None, 1),
+                          ((x, ys_sorted[n - 1]), 0) if n else (None, 0), ((x, ys_sorted[n + 1]), 0) if n + 1 < len(ys_sorted) else (None, 0)):
+                if q is not None and grid_free((x, y), q):
+                    out.append((q, nd, abs(q[0] - x) + abs(q[1] - y)))
+            neighbours[(x, y)] = out
+
+    used: dict[tuple[tuple[float, float], tuple[float, float]], set[str]] = {}  # segment → heads
+    touched: dict[tuple[float, float], set[str]] = {}  # grid point → heads of the arrows through it
+
+    def free(a, b, ends: set[str]) -> bool:
+        return not any(_crosses(a, b, box) for key, box in obstacles if key not in ends or not key)
+
+    def ports(it: Item, out: bool, back: bool) -> list[tuple[tuple[float, float], tuple[float, float], float]]:
+        """(port on the box, first point off it, cost): out of a box's foot and into its top
+        first (its middle, then a quarter from either side), its sides last."""
+        x0, y0, x1, y1 = it.box
+        res = []
+        down = min((y for y in ys_sorted if y > y1 + 0.5), default=None)
+        up = max((y for y in ys_sorted if y < y0 - 0.5), default=None)
+        for x, extra in ((snap(it.cx, it), 0.0), *((snap(px, it), 8.0) for px in port_xs.get(it.key, ()))):
+            if down is not None:
+                res.append(((x, y1), (x, down), extra + (0.0 if out and not back else 200.0)))
+            if up is not None:
+                res.append(((x, y0), (x, up), extra + (0.0 if not out and not back else 200.0)))
+        left = max((x for x in xs_sorted if x < x0 - 3), default=None)  # clear of the box (grown by 1)
+        right = min((x for x in xs_sorted if x > x1 + 3), default=None)
+        room = 0.0 if out else ARROW + 1  # an arrowhead needs room before the box
+        for y, extra in ((it.cy, 0.0), *((py, 8.0) for py in port_ys.get(it.key, ()))):
+            if left is not None and x0 - left >= room:
+                res.append(((x0, y), (left, y), extra + (0.0 if back else SIDE)))
+            if right is not None and right - x1 >= room:
+                res.append(((x1, y), (right, y), extra + (0.0 if back else SIDE)))
+        return res
+
+    def route(arrow: Arrow) -> list[tuple[float, float]]:
+        t, h = p.items[arrow.tail], p.items[arrow.head]
+        ends = {t.key, h.key}
+        # direct: side by side in one row (开始 → step), or one above the other in one column
+        if abs(t.cy - h.cy) < 0.5:
+            if t.box[2] <= h.box[0] and free((t.box[2], t.cy), (h.box[0], h.cy), ends):
+                return [(t.box[2], t.cy), (h.box[0], h.cy)]
+            if h.box[2] <= t.box[0] and free((t.box[0], t.cy), (h.box[2], h.cy), ends):
+                return [(t.box[0], t.cy), (h.box[2], h.cy)]
+        if abs(t.cx - h.cx) < 0.5 and t.box[3] <= h.box[1] and free((t.cx, t.box[3]), (h.cx, h.box[1]), ends):
+            return [(t.cx, t.box[3]), (h.cx, h.box[1])]
+        targets = {}
+        for port, off, cost in ports(h, False, arrow.back):
+            if free(off, port, ends):
+                targets[off] = (port, cost + (SHARED if touched.get(port, set()) - {h.key} else 0.0))
+        start = []
+        for port, off, cost in ports(t, True, arrow.back):
+            if free(port, off, ends):
+                shared = SHARED if touched.get(off, set()) - {h.key} else 0.0
+                start.append((cost + shared + abs(off[0] - port[0]) + abs(off[1] - port[1]), off, port))
+        # A* over the grid of tracks, state = (point, direction); never shorter than the way to
+        # the head's box, so the first way found at least as cheap as anything left is the best
+        hx0, hy0, hx1, hy1 = h.box
+
+        def rest(pt: tuple[float, float]) -> float:
+            return max(hx0 - pt[0], 0.0, pt[0] - hx1) + max(hy0 - pt[1], 0.0, pt[1] - hy1)
+
+        heap: list = []
+        counter = itertools.count()
+        best: dict = {}
+        parent: dict = {}
+        for cost, off, port in start:
+            d = 0 if off[0] == port[0] else 1  # 0 vertical, 1 horizontal
+            heapq.heappush(heap, (cost + rest(off), cost, next(counter), off, d, ("start", port)))
+        found = None
+        while heap:
+            f, cost, _, pt, d, came = heapq.heappop(heap)
+            if found is not None and f >= found[0]:
+                break
+            if (pt, d) in best:
+                continue
+            best[(pt, d)] = cost
+            parent[(pt, d)] = came
+            if pt in targets:
+                port, tcost = targets[pt]
+                # the last leg must run straight into the port
+                total = cost + tcost + abs(pt[0] - port[0]) + abs(pt[1] - port[1]) \
+                    + (BEND if (0 if pt[0] == port[0] else 1) != d else 0)
+                if found is None or total < found[0]:
+                    found = (total, (pt, d), port)
+            for q, nd, length in neighbours.get(pt, ()):
+                if (q, nd) in best:
+                    continue
+                step = length + (BEND if nd != d else 0)
+                seg = (pt, q) if pt < q else (q, pt)
+                if used.get(seg, _NONE) - {h.key}:
+                    step += SHARED
+                if touched.get(q, _NONE) - {h.key}:
+                    step += SHARED / 2
+                heapq.heappush(heap, (cost + step + rest(q), cost + step, next(counter), q, nd, (pt, d)))
+        if found is None:  # no way round: straight from centre to centre (should not happen)
+            return [(t.cx, t.box[3]), (h.cx, h.box[1])]
+        _total, state, port = found
+        points = [port]
+        while True:
+            points.append(state[0])
+            came = parent[state]
+            if came[0] == "start":
+                points.append(came[1])
+                break
+            state = came
+        return _simplify(points[::-1])
+
+    order = sorted(p.arrows, key=lambda a: (p.items[a.tail].row > p.items[a.head].row, ))
+    for arrow in order:
+        arrow.points = route(arrow)
+        for a, b in zip(arrow.points, arrow.points[1:], strict=False):
+            for seg in _unit_segments(a, b, xs_sorted, ys_sorted):
+                used.setdefault(seg, set()).add(arrow.head)
+                for q in seg:
+                    touched.setdefault(q, set()).add(arrow.head)
+
+
+def _unit_segments(a, b, xs: list[float], ys: list[float]):
+    """The grid steps that the segment a-b runs along."""
+    if abs(a[1] - b[1]) < 0.01:
+        lo, hi = sorted((a[0], b[0]))
+        line = [x for x in xs if lo - 0.01 <= x <= hi + 0.01]
+        return [((p, a[1]), (q, a[1])) for p, q in zip(line, line[1:], strict=False)]
+    lo, hi = sorted((a[1], b[1]))
+    line = [y for y in ys if lo - 0.01 <= y <= hi + 0.01]
+    return [((a[0], p), (a[0], q)) for p, q in zip(line, line[1:], strict=False)]
+
+
+def _straight(a, b, c) -> bool:
+    return (abs(a[0] - b[0]) < 0.01 and abs(b[0] - c[0]) < 0.01) or (abs(a[1] - b[1]) < 0.01 and abs(b[1] - c[1]) < 0.01)
+
+
+def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for pt in points:
+        if out and pt == out[-1]:
+            continue
+        if len(out) >= 2:
+            a, b = out[-2], out[-1]
+            if _straight(a, b, pt):
+                out[-1] = pt
+                continue
+        out.append(pt)
+    return out
+
+
+# -- conditions ------------------------------------------------------------------------------------
+
+def _place_labels(p: Placed) -> None:
+    hard = [_grow(i.box, 2.0) for i in p.items.values()] + [_grow(lane.title_box, 1.0) for lane in p.lanes]
+    lines = [(a, b) for arrow in p.arrows for a, b in zip(arrow.points, arrow.points[1:], strict=False)]
+    taken: list[Box] = []
+
+    def overlaps(box: Box, boxes: list[Box]) -> bool:
+        return any(box[0] < b[2] and box[2] > b[0] and box[1] < b[3] and box[3] > b[1] for b in boxes)
+
+    def hits_line(box: Box) -> int:
+        return sum(1 for a, b in lines if _crosses(a, b, box))
+
+    for arrow in p.arrows:
+        if not arrow.label:
+            continue
+        w, h = text_em(arrow.label) * 10.0 + 2, LINE_H
+        candidates: list[Box] = []
+        pts = arrow.points
+        for a, b in zip(pts, pts[1:], strict=False):
+            if abs(a[0] - b[0]) < 0.01:  # vertical: beside it, from its start on
+                sign = 1 if b[1] > a[1] else -1
+                length = abs(b[1] - a[1])
+                for k in range(max(1, int((length - h) // 6) + 1)):
+                    yc = a[1] + sign * (h / 2 + 2 + 6 * k)
+                    for x0 in (a[0] + 3, a[0] - 3 - w):
+                        candidates.append((x0, yc - h / 2, x0 + w, yc + h / 2))
+            else:  # horizontal: above it, then below, from its start on
+                sign = 1 if b[0] > a[0] else -1
+                length = abs(b[0] - a[0])
+                for k in range(max(1, int((length - w) // 10) + 1)):
+                    xc = a[0] + sign * (w / 2 + 4 + 10 * k)
+                    for y0 in (a[1] - 1 - h, a[1] + 1):
+                        candidates.append((xc - w / 2, y0, xc + w / 2, y0 + h))
+        ok = [c for c in candidates if not overlaps(c, hard) and not overlaps(c, taken)
+              and c[0] >= 0 and c[2] <= p.width and c[1] >= 0 and c[3] <= p.height]
+        if not ok:
+            ok = [c for c in candidates if not overlaps(c, hard)] or candidates
+        best = min(ok, key=lambda c: (hits_line(c), ok.index(c)))
+        taken.append(best)
+        arrow.label_at = ((best[0] + best[2]) / 2, (best[1] + best[3]) / 2)
