@@ -38,9 +38,9 @@ def _count_dot_runs(monkeypatch) -> dict[str, int]:
         runs[fmt.value] = runs.get(fmt.value, 0) + 1
         return original(source, fmt, dot, scale)
 
-    def counted_batch(sources, dot, dpi):
+    def counted_batch(pages, dot):
         runs["png batches"] += 1
-        out = original_batch(sources, dot, dpi)
+        out = original_batch(pages, dot)
         runs["png in batches"] += len(out or [])
         return out
 
@@ -203,11 +203,28 @@ def test_a_broken_template_stops_a_build_whose_word_handbook_is_rendered_aside(t
 
 def test_pngs_drawn_in_one_run_are_those_drawn_alone():
     dot = render.find_dot()
-    sources = [f'digraph "g{n}" {{ a{n} -> b{n} [label="{"长" * n}"] }}' for n in range(1, 5)]
-    together = render.render_pngs(sources, dot, "150.00")
-    assert together == [render.render(s, ChartFormat.PNG, dot, 0.75) for s in sources]
+    sources = [f'digraph "g{n}" {{ a{n} -> b{n} [label="{"长" * n}"] }}\n' for n in range(1, 5)]
+    scales = [0.75, 1.0, 0.5, 0.83]
+    together = render.render_pngs([(s, render._dpi(k)) for s, k in zip(sources, scales, strict=True)], dot)
+    assert together == [render.render(s, ChartFormat.PNG, dot, k) for s, k in zip(sources, scales, strict=True)]
+    # charts laid out by lianfang (every position given) and by dot, each kind in runs of its own
+    from lianfang.handbook import charts as handbook_charts
+    from lianfang.io.reader import read_workbook
+
+    wb = read_workbook(EXAMPLES / "units" / "chwsj.yaml").workbook
+    jobs, _ = handbook_charts.plan([(wb, [], "chwsj.yaml")])
+    pages = [(source, render._dpi(scale)) for j in jobs[:8] for source, scale in render.png_pages(j.job, dot)]
+    assert len({"layout=nop2" in source for source, _ in pages}) == 2  # both kinds are there
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        drawn = render._batched_rasters(pool, [j.job for j in jobs[:8]], dot)
+    assert set(drawn) == set(pages)
+    assert all(drawn[(source, dpi)] == render.render(source, ChartFormat.PNG, dot, float(dpi) / int(render.PNG_DPI))
+               for source, dpi in pages)
     # a run that fails gives nothing: each is then drawn alone and reports its own error
-    assert render.render_pngs([sources[0], "digraph {"], dot, "150.00") is None
+    assert render.render_pngs([(sources[0], "150.00"), ("digraph { a -> }", "150.00")], dot) is None
+    assert render.render_pngs([(sources[0], "150.00"), ("digraph { a } // no closing brace last", "150.00")], dot) is None
 
 
 def test_a_png_says_its_resolution():
@@ -247,3 +264,17 @@ def test_pictures_stored_by_the_reproducible_zip():
     with zipfile.ZipFile(io.BytesIO(normalise_zip(buffer.getvalue(), when))) as z:
         assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
         assert z.read("docProps/core.xml") == b"<dcterms:modified>2026-01-01T00:00:00Z</dcterms:modified>"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_broken_markdown_template_writes_nothing(tmp_path: Path, jobs: int):
+    from lianfang.handbook.build import BuildError
+
+    project = _project(tmp_path)
+    templates = tmp_path / "mine"
+    templates.mkdir()
+    (templates / "cover.md.j2").write_text("{% if %}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="cover.md.j2"):
+        build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=jobs, templates=templates))
+    out = project / "build" / "handbook"
+    assert not any((out / name).exists() for name in ("handbook.md", "handbook.xlsx", "handbook.docx"))

@@ -14,9 +14,9 @@ without ``--force`` (unless it already holds exactly the bytes lianfang would wr
 adopted, which is how a lost cache heals).
 
 ``dot`` runs as a subprocess, several at once (threads: the work is in the child processes): one
-per SVG drawing (drawing many in one run changes their ids), eight pages a run for PNGs (a run's
-start-up costs as much as rasterising a third of a chart; each PNG is byte-identical to one drawn
-alone). The pages chosen for a job are remembered in the process, so the PNG copies of a chart are
+per SVG drawing (drawing many in one run changes their ids), eight pages a run for PNGs, each at
+its own dpi (a run's start-up costs as much as rasterising a third of a chart; each PNG is
+byte-identical to one drawn alone). The pages chosen for a job are remembered in the process, so the PNG copies of a chart are
 drawn from the SVG's pages without searching again. A PNG carries its resolution (pHYs).
 """
 
@@ -181,19 +181,31 @@ def _split_pngs(data: bytes) -> list[bytes]:
     return out
 
 
-def render_pngs(sources: list[str], dot: str, dpi: str) -> list[bytes] | None:
-    """The PNGs of several drawings (at ``dpi``) from one run of ``dot``, which draws
+def _with_dpi(source: str, dpi: str) -> str | None:
+    """``source`` with its root graph's ``dpi`` set (what ``-Gdpi`` does for a run), or None when
+    its last line is not the graph's closing brace."""
+    end = source.rstrip().rfind("}")
+    if end < 0 or source[end + 1:].strip():
+        return None
+    return f"{source[:end]}\tdpi={dpi}\n{source[end:]}"
+
+
+def render_pngs(pages: list[tuple[str, str]], dot: str) -> list[bytes] | None:
+    """The PNGs of several drawings ((DOT source, dpi) each) from one run of ``dot``, which draws
     each graph of its input in turn exactly as it would alone; None when that run fails (then
     each is drawn alone, so that its own error is reported)."""
+    sources = [_with_dpi(source, dpi) for source, dpi in pages]
+    if any(s is None for s in sources):
+        return None
     try:
-        p = subprocess.run([dot, "-Tpng", f"-Gdpi={dpi}"], input="\n".join(sources).encode("utf-8"),
+        p = subprocess.run([dot, "-Tpng"], input="\n".join(sources).encode("utf-8"),
                            capture_output=True, timeout=DOT_TIMEOUT, check=False)
         if p.returncode != 0:
             return None
         out = _split_pngs(p.stdout)
     except (OSError, subprocess.TimeoutExpired, ValueError, struct.error):
         return None
-    return out if len(out) == len(sources) else None
+    return out if len(out) == len(pages) else None
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -655,9 +667,12 @@ def _in_turn(pool: ThreadPoolExecutor, work, todo: list, rasters: dict, png_dot:
     rasters.clear()
 
 
+_LAYOUT = re.compile(r'\blayout="?(\w+)')
+
+
 def _batched_rasters(pool: ThreadPoolExecutor, jobs: list[Job], dot: str) -> dict[tuple[str, str], bytes]:
-    """The PNG of every page of ``jobs``, drawn PNG_BATCH at a time (pages of one scale together),
-    by (DOT source, dpi); a batch that fails is left out, its pages drawn one by one later."""
+    """The PNG of every page of ``jobs``, drawn PNG_BATCH at a time (each at its own dpi), by
+    (DOT source, dpi); a batch that fails is left out, its pages drawn one by one later."""
 
     def pages(job: Job) -> list[tuple[str, float]]:
         try:
@@ -665,16 +680,20 @@ def _batched_rasters(pool: ThreadPoolExecutor, jobs: list[Job], dot: str) -> dic
         except (RenderError, OSError):
             return []  # reported when the job itself is drawn
 
-    by_dpi: dict[str, list[str]] = {}
+    wanted: list[tuple[str, str]] = []
     for job_pages in pool.map(pages, jobs):
         for source, scale in job_pages:
-            group = by_dpi.setdefault(_dpi(scale), [])
-            if source not in group:
-                group.append(source)
-    batches = [(dpi, sources[k:k + PNG_BATCH]) for dpi, sources in by_dpi.items() if len(sources) > 1
-               for k in range(0, len(sources), PNG_BATCH)]
+            if (source, _dpi(scale)) not in wanted:
+                wanted.append((source, _dpi(scale)))
+    # a run keeps some state from graph to graph: one laid out by lianfang (layout=nop2, every
+    # position given) makes dot expect positions in the graphs after it, so each kind runs apart
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for page in wanted:
+        m = _LAYOUT.search(page[0])
+        kinds.setdefault(m.group(1) if m else "", []).append(page)
+    batches = [group[k:k + PNG_BATCH] for group in kinds.values() for k in range(0, len(group), PNG_BATCH)]
     out: dict[tuple[str, str], bytes] = {}
-    for (dpi, sources), pngs in zip(batches, pool.map(lambda b: render_pngs(b[1], dot, b[0]), batches), strict=True):
+    for batch, pngs in zip(batches, pool.map(lambda b: render_pngs(b, dot), batches), strict=True):
         if pngs is not None:
-            out.update({(source, dpi): png for source, png in zip(sources, pngs, strict=True)})
+            out.update(zip(batch, pngs, strict=True))
     return out
