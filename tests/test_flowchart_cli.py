@@ -470,5 +470,8 @@ def test_a_page_file_lianfang_did_not_write_is_kept_without_force(runner, app, w
 
 def test_unknown_page_stops_with_2(runner, app, work):
     result = run(runner, app, "units", "--page", "letter")
-    assert result.exit_code == 2 and "letter" in result.stderr
+    assert result.exit_code == 2 and "letter" in result.stderr and "a4、a3、none" in result.stderr
     assert not (work / "flowcharts").exists()
+    # the Word handbook's chart room is lianfang's own, not a paper to choose
+    result = run(runner, app, "units", "--page", "handbook")
+    assert result.exit_code == 2 and "handbook" in result.stderr and "a4、a3、none）" in result.stderr

@@ -207,6 +207,45 @@ def test_every_chart_is_embedded_and_fits_its_section(doc, built: Path):
         assert abs(shape.width / shape.height - image.px_width / image.px_height) < 0.01
 
 
+def test_every_example_chart_prints_at_8_pt_or_more_in_the_word_handbook(tmp_path: Path):
+    """Charts are drawn for the room a chart has in the Word handbook (GB/T 9704 text area less the
+    flow's headings), not for the A4 printable area, so Word need not shrink them below 8 pt: the
+    smallest text of each SVG twin, scaled to the picture's width on the page."""
+    result = build_handbook(BuildOptions(target=EXAMPLES / "handbook.yaml", output=tmp_path / "out", jobs=2,
+                                         formats=["docx"]))
+    assert result.built
+    z = zipfile.ZipFile(tmp_path / "out" / "handbook.docx")
+    xml = z.read("word/document.xml").decode()
+    rels = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', z.read("word/_rels/document.xml.rels").decode()))
+    printed = []
+    for m in re.finditer(r'<wp:extent cx="(\d+)" cy="\d+"/>(.*?)</w:drawing>', xml, re.S):
+        svg = re.search(r'svgBlip [^>]*r:embed="([^"]+)"', m.group(2))
+        text = z.read("word/" + rels[svg.group(1)]).decode()
+        fonts = [float(f) for f in re.findall(r'font-size="([\d.]+)"', text)]
+        view_width = float(re.search(r'viewBox="([-\d. ]+)"', text).group(1).split()[2])
+        if 'class="graph"' in text:  # Graphviz's: the flowcharts (the statistics charts are matplotlib's)
+            printed.append(int(m.group(1)) / 12700 / view_width * min(fonts))
+    assert len(printed) >= 40
+    assert min(printed) >= 7.95, sorted(printed)[:5]
+
+
+def test_the_handbook_page_is_the_word_handbooks_chart_room():
+    from lianfang.flowchart.pages import HANDBOOK_RESERVE, HANDBOOK_TEXT, MM, PageSize, areas, fit
+    from lianfang.handbook.docx import CHART_RESERVE
+    from lianfang.handbook.docx_reference import A4_H, A4_W, MARGINS
+
+    width = (A4_W - MARGINS["left"] - MARGINS["right"]) / 20
+    height = (A4_H - MARGINS["top"] - MARGINS["bottom"]) / 20
+    assert HANDBOOK_TEXT == pytest.approx((width, height), abs=1.0) and HANDBOOK_RESERVE == CHART_RESERVE / 20
+    (pw, ph), (lw, lh) = areas(PageSize.HANDBOOK)
+    assert (pw, ph) == pytest.approx((156 * MM, 225 * MM - 100), abs=0.5)
+    assert (lw, lh) == pytest.approx((225 * MM, 156 * MM - 100), abs=0.5)  # a landscape section
+    assert fit(pw, ph, PageSize.HANDBOOK).scale == 1.0 and fit(pw + 10, ph, PageSize.HANDBOOK).scale < 1.0
+    wide = fit(lw, lh, PageSize.HANDBOOK)
+    assert wide.landscape and wide.scale == 1.0
+    assert fit(pw, ph, PageSize.A4).scale == 1.0  # a chart drawn for the handbook prints whole on A4 too
+
+
 def test_footer_page_numbers_with_dashes(doc):
     footer = doc.sections[-1].footer._element
     assert any("PAGE" in (t.text or "") for t in footer.iter(f"{W}instrText"))

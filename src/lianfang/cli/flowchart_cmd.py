@@ -21,7 +21,8 @@ from lianfang.cli.common import (
 from lianfang.config import ConfigError, Settings, build_settings
 from lianfang.discover import DiscoveryError, display_path, find_workbooks, is_workbook_name
 from lianfang.findings import FileReport
-from lianfang.flowchart import DEFAULT_FONT, PageSize, WorkbookCharts, plan_workbook
+from lianfang.flowchart import DEFAULT_FONT, WorkbookCharts, plan_workbook
+from lianfang.flowchart.pages import CHOICES as PAGE_CHOICES
 from lianfang.flowchart.render import (
     ChartFormat,
     GraphvizMissing,
@@ -138,11 +139,10 @@ def flowchart(
     except ValueError:
         fail(tr("未知的输出格式「{f}」（可选：{c}）", "unknown format {f!r} (choose from {c})",
                 f=output_format, c="、".join(f.value for f in ChartFormat)))
-    try:
-        paper = PageSize(page.strip().lower())
-    except ValueError:
+    paper = next((p for p in PAGE_CHOICES if p.value == page.strip().lower()), None)
+    if paper is None:
         fail(tr("未知的纸张「{p}」（可选：{c}）", "unknown paper {p!r} (choose from {c})",
-                p=page, c="、".join(p.value for p in PageSize)))
+                p=page, c="、".join(p.value for p in PAGE_CHOICES)))
     font = font.strip()
     if not font or any(c in '\\"<>' or ord(c) < 32 for c in font):
         fail(tr("--font 应为字体名称，可用逗号分隔多个（不能为空，不能含 \\ \" < >）",

@@ -25,9 +25,29 @@ class PageSize(StrEnum):
     A4 = "a4"
     A3 = "a3"
     NONE = "none"  # the chart's own size, never split
+    # a chart's room on an A4 page of the Word handbooks (handbook.docx, 公示.docx): the GB/T 9704
+    # text area less the flow's headings. Charts made for the A4 printable area printed there at
+    # 0.74-0.92 of their size (7.1-7.5 pt); lianfang's own outputs use it, it is no --page choice
+    HANDBOOK = "handbook"
 
 
-PAPER = {PageSize.A4: (210 * MM, 297 * MM), PageSize.A3: (297 * MM, 420 * MM)}  # portrait, pt
+CHOICES = (PageSize.A4, PageSize.A3, PageSize.NONE)  # what --page offers
+PAPER = {PageSize.A4: (210 * MM, 297 * MM), PageSize.A3: (297 * MM, 420 * MM),
+         PageSize.HANDBOOK: (210 * MM, 297 * MM)}  # the sheet, portrait, pt
+# the Word handbook's page (handbook.docx_reference.MARGINS: 37/35/28/26 mm) less the room kept for
+# a flow's headings above its chart (handbook.docx.CHART_RESERVE, 2000 twips); a test holds them equal
+HANDBOOK_TEXT = (156 * MM, 225 * MM)  # portrait text area; a landscape section has 225 x 156 mm
+HANDBOOK_RESERVE = 2000 / 20  # pt
+
+
+def areas(page: PageSize) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The room for a chart, portrait and landscape, (width, height) in pt."""
+    if page is PageSize.HANDBOOK:
+        w, h = HANDBOOK_TEXT
+        return (w, h - HANDBOOK_RESERVE), (h, w - HANDBOOK_RESERVE)
+    pw, ph = PAPER[page]
+    aw, ah = pw - 2 * MARGIN, ph - 2 * MARGIN
+    return (aw, ah), (ah, aw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +69,9 @@ def fit(width: float, height: float, page: PageSize) -> Fit:
     if page is PageSize.NONE:
         return Fit(1.0, False, (width, height))
     pw, ph = PAPER[page]
-    aw, ah = pw - 2 * MARGIN, ph - 2 * MARGIN
+    (aw, ah), (lw, lh) = areas(page)
     upright = min(1.0, aw / width, ah / height)
-    turned = min(1.0, ah / width, aw / height)
+    turned = min(1.0, lw / width, lh / height)
     if turned > upright + 1e-9:
         return Fit(turned, True, (ph, pw))
     return Fit(upright, False, (pw, ph))

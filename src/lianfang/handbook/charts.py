@@ -66,7 +66,7 @@ def plan(units: list[tuple[Workbook, list[Finding], str]], font: str | None = No
     skipped: list[ChartSkip] = []
     owner: dict[str, int] = {}
     for i, (wb, findings, display) in enumerate(units):
-        planned = plan_workbook(wb, findings, display, ChartFormat.SVG, font or DEFAULT_FONT, page=PageSize.A4)
+        planned = plan_workbook(wb, findings, display, ChartFormat.SVG, font or DEFAULT_FONT, page=PageSize.HANDBOOK)
         for f in planned.findings:
             skipped.append(ChartSkip(i, None, f.message))
         for refusal in planned.refused:

@@ -73,7 +73,7 @@ def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | Non
     its DOT text: per unit, flow ID → format → its files, one a page (A4, split as ``lianfang
     flowchart`` splits a chart too long for one page). A chart's 办事指南 shows the public
     ``guide.*`` fields only (a withheld phone is left out, not shown as not given)."""
-    from lianfang.flowchart import DEFAULT_FONT, plan_workbook
+    from lianfang.flowchart import DEFAULT_FONT, PageSize, plan_workbook
     from lianfang.flowchart.render import GraphvizMissing, Status, find_dot, render_all
     from lianfang.model.vocab import FlowKind
 
@@ -82,8 +82,9 @@ def _charts(units: list[tuple[object, list, str]], folder: Path, font: str | Non
     notes: list[str] = []
     planned = []
     for pub, findings, display in units:
+        # drawn for the room a chart has in 公示.docx (the pages show the SVG at any size)
         plan = plan_workbook(pub, findings, display, ChartFormat.SVG, font, kinds={FlowKind.EXTERNAL},
-                             guide_fields=guide_fields)
+                             guide_fields=guide_fields, page=PageSize.HANDBOOK)
         notes += [tr("{u}：流程 {f} 未绘制：{r}", "{u}: flow {f} not drawn: {r}", u=display, f=r.flow_id,
                      r="；".join(f.message for f in r.findings)) for r in plan.refused]
         planned.append(plan)
