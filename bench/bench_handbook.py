@@ -30,6 +30,9 @@ Measured on 2 CPUs, one run each, back to back (load average 1.2–1.5 from othe
 
 With --units 20 (load 4–5; before the Markdown moved beside the Word handbook): cold 32.0 → 28.6 s
 (CPU 33.9 → 25.2 s), one unit changed 10.2 → 4.8 s (CPU 7.1 → 4.0 s).
+After merging main's own lane layout (main at 31d755b → this work, back to back, load 1.5–2.4):
+cold 61.85 → 34.18 s (CPU 76.6 → 50.3 s), warm 4.87 → 4.21 s, one unit changed 20.68 → 10.59 s;
+planning the 500 charts now costs 3.3 s in every build (6.7 ms a chart), warm ones too.
 Neither issue-11 target is met: rasterising 500 charts at 200 dpi is ~65 ms of CPU each (34 s, 17 s
 on two cores) and the Excel handbook (3.8 s) is on the one-unit path; see docs/handbook.md,
 "Speed and size".
