@@ -8,6 +8,7 @@ the same as ``lianfang validate`` gives for it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from lianfang.findings import Finding, Severity
@@ -98,13 +99,16 @@ def plan_workbook(wb: Workbook | None, findings: list[Finding], display: str, fm
                   font: str = DEFAULT_FONT, kinds: set[FlowKind] | None = None,
                   wanted: list[str] | None = None, unit: str | None = None,
                   page: PageSize = PageSize.A4, table: bool = False,
-                  guide_fields: frozenset[str] | None = None) -> WorkbookCharts:
+                  guide_fields: frozenset[str] | None = None,
+                  sources: Mapping[str, str] | None = None) -> WorkbookCharts:
     """The chart jobs of one checked workbook (nothing is rendered or written here).
 
     ``findings`` are the reader's and the rules' (``lianfang.report.check_workbook``): a flow is
     drawn when none of the findings scoped to it is an error, and refused with those findings
     otherwise, so the reasons are exactly what ``lianfang validate`` says. ``guide_fields``: the
-    办事指南 items external charts show (all when None; ``build_chart``).
+    办事指南 items external charts show (all when None; ``build_chart``). ``sources``: DOT sources
+    made earlier from the same workbook, findings and font, by file name (the handbook's plan
+    cache), used instead of making them again (``to_dot`` is nearly all of the time here).
     """
     out = WorkbookCharts(display, unit if unit is not None else (wb.code if wb is not None else None))
     if wb is None:
@@ -132,8 +136,9 @@ def plan_workbook(wb: Workbook | None, findings: list[Finding], display: str, fm
                 errors = scoped or [_no_code_finding(flow)]
             else:
                 out.charts.append(chart)
-                out.jobs.append(Job(chart_file_name(wb.code, chart.flow_id, chart.kind, fmt), to_dot(chart, font),
-                                    chart, font, page, table))
+                name = chart_file_name(wb.code, chart.flow_id, chart.kind, fmt)
+                source = sources.get(name) if sources is not None else None
+                out.jobs.append(Job(name, source if source is not None else to_dot(chart, font), chart, font, page, table))
                 continue
         out.refused.append(Refusal(flow.id, errors or scoped))
     return out

@@ -3,7 +3,8 @@
 The order is the issue's: validation first (every unit, with the settings of ``lianfang.toml``);
 an error stops the build unless it is forced, and a forced build carries the findings as an
 appendix. Reading and validation run in worker processes and are cached by content hash in the
-output folder; flowcharts are rendered in parallel and cached by the hash of their DOT text.
+output folder, and so is each unit's chart plan (the DOT sources); flowcharts are rendered in
+parallel and cached by the hash of their DOT text.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     charts: int = 0
     chart_hits: int = 0
+    plan_hits: int = 0  # units whose charts' DOT sources came from the plan cache
     notes: list[str] = field(default_factory=list)  # what could not be drawn or copied
     unchanged: bool = False  # the handbook files were already up to date: nothing written
     timings: dict[str, float] = field(default_factory=dict)
@@ -440,7 +442,11 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
 
     # 2. draw the flowcharts
     t0 = time.perf_counter()
-    chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font)
+    plans = charts_mod.PlanCache(out_dir, config.font)  # an unchanged unit is not laid out again
+    chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font,
+                                          cache=plans, keys=[u.key for u in usable])
+    result.timings["plan"] = time.perf_counter() - t0
+    result.plan_hits = plans.hits
     reporter.start("charts", len(chart_jobs))
     try:
         drawn, failed, unchanged = charts_mod.draw(chart_jobs, out_dir, font=config.font, force=options.force,
@@ -502,6 +508,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     _tidy(out_dir, manifest.files, files)
     manifest.save(digest or "", outputs, files)
     cache.prune()
+    plans.prune()
     result.timings["write"] = time.perf_counter() - t0
     result.timings["total"] = time.perf_counter() - t_start
     result.built = True
