@@ -591,9 +591,13 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
         excel = None
         if "xlsx" in formats and (texts is None or texts[2] is None):
             from lianfang.handbook.excel import render_excel
+            from lianfang.speed import gc_paused
 
             t0 = time.perf_counter()
-            excel = render_excel(ctx, font=config.font, when=when, root=out_dir)
+            # openpyxl makes hundreds of thousands of objects that all live until the file is
+            # saved; the collector's full passes over them (and the units' models) were ~15 % of it
+            with gc_paused():
+                excel = render_excel(ctx, font=config.font, when=when, root=out_dir)
             result.timings["write_xlsx"] = time.perf_counter() - t0
         if aside is not None:
             texts = aside.result()
