@@ -115,6 +115,15 @@ def test_a_damaged_plan_is_made_again(project: Path, tmp_path: Path, laid_out: l
     again = _build(project, tmp_path / "out")
     assert again.plan_hits == 0 and len(laid_out) == cold.charts
     assert _files(tmp_path / "out") == expected
+    # an entry that lacks a chart: that chart is laid out, and the entry made whole again
+    for path in (tmp_path / "out" / CACHE_DIR / "plans").glob("*.json"):
+        path.write_text('{"schema": 1, "sources": {}}', encoding="utf-8")
+    laid_out.clear()
+    _build(project, tmp_path / "out")
+    assert len(laid_out) == cold.charts
+    laid_out.clear()
+    _build(project, tmp_path / "out")
+    assert laid_out == []
 
 
 def test_builds_from_cached_plans_write_the_bytes_of_a_cold_build(project: Path, tmp_path: Path, laid_out: list[str]):

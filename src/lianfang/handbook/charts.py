@@ -26,6 +26,7 @@ from lianfang.io.atomic import OutputError, write_atomic
 from lianfang.model.workbook import Workbook
 
 FOLDER = "flowcharts"
+PLAN_SCHEMA = 1  # the plan cache's entries
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -117,9 +118,6 @@ class PlanCache:
                     path.unlink(missing_ok=True)
 
 
-PLAN_SCHEMA = 1
-
-
 def plan(units: list[tuple[Workbook, list[Finding], str]], font: str | None = None, *,
          cache: PlanCache | None = None, keys: list[str | None] | None = None) -> tuple[list[ChartJob], list[ChartSkip]]:
     """The chart of every drawable flow of every unit ((workbook, findings, display path) each).
@@ -135,7 +133,7 @@ def plan(units: list[tuple[Workbook, list[Finding], str]], font: str | None = No
         sources = cache.load(key) if cache is not None and key is not None else None
         planned = plan_workbook(wb, findings, display, ChartFormat.SVG, font or DEFAULT_FONT, page=PageSize.HANDBOOK,
                                 sources=sources)
-        if cache is not None and key is not None and sources is None:
+        if cache is not None and key is not None and (sources is None or any(j.name not in sources for j in planned.jobs)):
             cache.store(key, {job.name: job.source for job in planned.jobs})
         for f in planned.findings:
             skipped.append(ChartSkip(i, None, f.message))
