@@ -33,9 +33,14 @@ With --units 20 (load 4–5; before the Markdown moved beside the Word handbook)
 After merging main's own lane layout (main at 31d755b → this work, back to back, load 1.5–2.4):
 cold 61.85 → 34.18 s (CPU 76.6 → 50.3 s), warm 4.87 → 4.21 s, one unit changed 20.68 → 10.59 s;
 planning the 500 charts now costs 3.3 s in every build (6.7 ms a chart), warm ones too.
+With each unit's chart plan cached and the Excel cells written faster (a80024c → this work, two
+runs back to back in turn, load 1.7–2.6 with another helper rendering charts):
+cold 43.3 / 42.5 → 32.9 / 40.5 s (0.76 / 0.95), warm 4.09 / 4.07 → 0.90 / 0.90 s (0.22),
+one unit changed 8.12 / 10.99 → 5.90 / 5.74 s (0.73 / 0.52); planning in a warm build 3.4 → 0.06 s;
+Excel 6.8 → 3.9 s cold, 3.3–6.3 → 3.8 s one unit changed.
 Neither issue-11 target is met: rasterising 500 charts at 200 dpi is ~65 ms of CPU each (34 s, 17 s
-on two cores) and the Excel handbook (3.8 s) is on the one-unit path; see docs/handbook.md,
-"Speed and size".
+on two cores), and the Excel handbook (3.8 s) with Word and Markdown beside it (~3 s) is on the
+one-unit path; see docs/handbook.md, "Speed and size".
 """
 
 from __future__ import annotations
