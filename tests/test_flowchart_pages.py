@@ -270,6 +270,22 @@ def test_the_lead_s_examples_are_drawn_cleanly(dot):
         assert layout.arrows_along_borders() == [] and layout.labels_nearer_other_arrows() == []
 
 
+def test_a_condition_with_no_room_for_one_line_is_set_in_two(dot):
+    """Stretched CHYY LC-05: beside the middle arrow of 财务审核's fork there is no room for
+    1000元以下 in one line that stands clear of the other arrows; in two lines there is. Where one
+    line has room (10万元以上或预算外 on the first copy) it stays one line."""
+    path = ROOT / "examples" / "units" / "chyy.yaml"
+    wb = read_workbook(path).workbook
+    chart = build_chart(wb, stretch(wb.flows_by_id["LC-05"], 15))
+    source = to_dot(chart)
+    assert 'label="1000元\\n以下"' in source
+    assert 'label="10万元以上或预算外"' in source and 'label="10万元以上\\n或预算外"' in source
+    layout = read_layout(drawings(Job("x.svg", source, chart, DEFAULT_FONT, PageSize.A4), dot)[0].svg)
+    lines = [text for _e, text, _b in layout.labels]
+    assert "1000元" in lines and "以下" in lines
+    assert layout.labels_nearer_other_arrows() == [] and layout.hidden_labels() == []
+
+
 LANE = ('<g class="cluster"><title>cluster_l</title><polygon fill="#eee" stroke="#aaa" '
         'points="0,0 100,0 100,60 0,60 0,0"/><text text-anchor="middle" x="50" y="12" font-size="10">院领导</text></g>')
 

@@ -533,6 +533,7 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
         attrs["pos"] = f"e,{at(bx, by)} " + " ".join(at(x, y) for x, y in spline)
         if arrow.label_at is not None:
             attrs["lp"] = at(*arrow.label_at)
+            attrs["label"] = plain(arrow.label_text or arrow.label)  # in two lines where one did not fit
         g.edge(arrow.tail, arrow.head, **attrs)
 
 

@@ -109,11 +109,12 @@ class Arrow:
     back: bool = False  # a loop back: it leaves and enters by the sides, round the boxes between
     points: list[tuple[float, float]] = field(default_factory=list)
     label_at: tuple[float, float] | None = None  # the label's centre
+    label_text: str | None = None  # the label as drawn: one line, or two ("\n") where one does not fit
 
     @property
     def label_box(self) -> Box:
         assert self.label and self.label_at
-        w, h = text_em(self.label) * 10.0 + 2, LINE_H
+        w, h = _label_size(self.label_text or self.label)
         x, y = self.label_at
         return x - w / 2, y - h / 2, x + w / 2, y + h / 2
 
@@ -549,7 +550,35 @@ def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 # -- conditions ------------------------------------------------------------------------------------
 
-LABEL_CLEAR = 4.0  # pt a condition stands nearer to its own arrow than to any other
+LABEL_CLEAR = 8.0  # pt a condition stands nearer to its own arrow than to any other, where it can
+CROWDED = 3.0  # pt: a condition nearer than this to another stands against it
+TWO_LINES_FROM = 6  # characters: a condition this long may be set in two lines where one does not fit
+_WORD = re.compile(r"以[上下内外]|不?同意|不?符合|不?通过|不?予|退回|补正|审批|审核")  # never cut
+_AMOUNT = re.compile(r"[0-9A-Za-z.]+[%万千百亿]*[元日天个人名年月次份项]?")
+_NO_END = frozenset("（《「『【〔“‘([{")
+_NO_START = frozenset("，。、；：！？）》」』】〕,.;:!?)]}%·")
+
+
+def _label_size(text: str) -> tuple[float, float]:
+    lines = text.split("\n")
+    return max(text_em(line) for line in lines) * 10.0 + 2, LINE_H * len(lines)
+
+
+def two_lines(text: str) -> str | None:
+    """``text`` in two lines as even as they can be, a number never cut (``预算内1万元\n至10万元``);
+    None for a short text."""
+    if len(text) < TWO_LINES_FROM or "\n" in text:
+        return None
+    whole = [range(m.start() + 1, m.end()) for m in (*_AMOUNT.finditer(text), *_WORD.finditer(text))]
+    best = None
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if any(i in r for r in whole) or a in _NO_END or b in _NO_START:
+            continue
+        width = max(text_em(text[:i]), text_em(text[i:]))
+        if best is None or width < best[0]:
+            best = (width, i)
+    return None if best is None else f"{text[:best[1]]}\n{text[best[1]:]}"
 
 
 def _box_distance(box: Box, a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -574,9 +603,20 @@ def _place_labels(p: Placed, arrows: list[Arrow], taken: list[Box] | None = None
     def overlaps(box: Box, boxes: list[Box]) -> bool:
         return any(box[0] < b[2] and box[2] > b[0] and box[1] < b[3] and box[3] > b[1] for b in boxes)
 
+    text_of: dict[tuple[int, Box], str] = {}
+
     def candidates_of(arrow: Arrow) -> list[Box]:
-        """Where the condition may stand: beside each segment from the arrow's start on."""
-        w, h = text_em(arrow.label or "") * 10.0 + 2, LINE_H
+        """Where the condition may stand: beside each segment from the arrow's start on, in one
+        line, then in two."""
+        out: list[Box] = []
+        for text in (arrow.label or "", two_lines(arrow.label or "")):
+            if text:
+                for c in candidates_in(arrow, *_label_size(text)):
+                    text_of.setdefault((id(arrow), c), text)
+                    out.append(c)
+        return [c for c in out if not overlaps(c, hard)] or out
+
+    def candidates_in(arrow: Arrow, w: float, h: float) -> list[Box]:
         candidates: list[Box] = []
         pts = arrow.points
         for a, b in zip(pts, pts[1:], strict=False):
@@ -596,7 +636,7 @@ def _place_labels(p: Placed, arrows: list[Arrow], taken: list[Box] | None = None
                     xc = a[0] + sign * (w / 2 + 4 + 10 * k)
                     for y0 in (a[1] - 1 - h, a[1] + 1):
                         candidates.append((xc - w / 2, y0, xc + w / 2, y0 + h))
-        return [c for c in candidates if not overlaps(c, hard)] or candidates
+        return candidates
 
     def inside(c: Box) -> bool:  # else the drawing grows for it
         return c[0] >= 0 and c[2] <= p.width and c[1] >= 0 and c[3] <= p.height
@@ -612,20 +652,21 @@ def _place_labels(p: Placed, arrows: list[Arrow], taken: list[Box] | None = None
         does): a reader could take the label for that arrow's condition."""
         mine = min(_box_distance(c, a, b) for a, b in own)
         theirs = min((_box_distance(c, a, b) for a, b in others), default=float("inf"))
-        return max(0.0, mine + LABEL_CLEAR - theirs)
+        return round(max(0.0, mine + LABEL_CLEAR - theirs), 1)  # (not a hair of rounding error)
 
     labelled = [a for a in arrows if a.label and a.points]
     choices = {id(a): candidates_of(a) for a in labelled}
     lines = {id(a): (segments(a), [s for o in p.arrows if o is not a for s in segments(o)]) for a in labelled}
 
     # crossing another arrow hides it; standing by another arrow misleads; a line through it (a
-    # lane's border, its own arrow) only looks untidy
+    # lane's border, its own arrow) only looks untidy; two lines only where one line is worse
     scores: dict[tuple[int, Box], tuple] = {}
     for arrow in labelled:
         own, others = lines[id(arrow)]
         for c in choices[id(arrow)]:
             near = [(a, b) for a, b in others if _box_distance(c, a, b) < 2 * LABEL_CLEAR + 6]
-            scores[id(arrow), c] = (crossed(c, near), unclear(c, own, near), crossed(c, borders), crossed(c, own))
+            scores[id(arrow), c] = (crossed(c, near), unclear(c, own, near), crossed(c, borders) + crossed(c, own),
+                                    "\n" in text_of[id(arrow), c])
 
     def good(arrow: Arrow) -> int:
         return sum(1 for c in choices[id(arrow)] if not any(scores[id(arrow), c][:2]))
@@ -634,11 +675,14 @@ def _place_labels(p: Placed, arrows: list[Arrow], taken: list[Box] | None = None
         """Each condition in turn at its best place left; how bad the whole is, and the places."""
         now = list(taken)
         boxes: list[Box] = []
-        worst = [0, 0, 0.0, 0, 0]
+        worst = [0, 0, 0.0, 0, 0, 0]
         for arrow in order:
             free = [c for c in choices[id(arrow)] if not overlaps(c, now)]
             ok = [c for c in free if inside(c)] or free or choices[id(arrow)]
-            score = [scores[id(arrow), c] for c in ok]
+            # a condition right against another one reads as one text with it (CHYY LC-05:
+            # 预算内1万元至10万元 stood on 1000元以下)
+            score = [(*scores[id(arrow), c][:2], overlaps(_grow(c, CROWDED), now), *scores[id(arrow), c][2:])
+                     for c in ok]
             n = min(range(len(ok)), key=lambda i: (*score[i], i))
             best = ok[n]
             for i, v in enumerate((0 if free else 1, *score[n])):
@@ -655,4 +699,5 @@ def _place_labels(p: Placed, arrows: list[Arrow], taken: list[Box] | None = None
     for arrow, box in zip(orders[n], tries[n][1], strict=True):
         placed.append(box)
         arrow.label_at = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+        arrow.label_text = text_of[id(arrow), box]
     return placed
