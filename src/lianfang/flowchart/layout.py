@@ -369,6 +369,14 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
     touched: dict[tuple[float, float], set[str]] = {}  # grid point → heads of the arrows through it
 
     blocked: list[Box] = []  # the conditions already placed, while the loops are routed
+    cut: dict[tuple[tuple[float, float], tuple[float, float]], bool] = {}
+
+    def cut_off(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        """Whether the grid step a-b runs through a condition (``blocked`` only grows)."""
+        key = (a, b)
+        if key not in cut:
+            cut[key] = any(_crosses(a, b, box) for box in blocked)
+        return cut[key]
 
     def free(a, b, ends: set[str]) -> bool:
         return not any(_crosses(a, b, box) for key, box in obstacles if key not in ends or not key) \
@@ -469,7 +477,7 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
                 if found is None or total < found[0]:
                     found = (total, (pt, d), port)
             for q, nd, length in neighbours.get(pt, ()):
-                if (q, nd) in best or (blocked and any(_crosses(pt, q, box) for box in blocked)):
+                if (q, nd) in best or (blocked and cut_off(pt, q)):
                     continue
                 step = length + (BEND if nd != d else 0)
                 seg = (pt, q) if pt < q else (q, pt)
@@ -503,10 +511,12 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
             blocked.extend(_grow(b, LABEL_CLEAR) for b in _place_labels(p, forward))
         arrow.points = route(arrow)
         if not arrow.points and blocked:  # no way round the conditions: cross one
-            saved = blocked[:]
+            saved, saved_cut = blocked[:], dict(cut)
             blocked.clear()
+            cut.clear()
             arrow.points = route(arrow)
             blocked.extend(saved)
+            cut.update(saved_cut)
         if not arrow.points:  # no way round at all (should not happen): centre to centre
             t, h = p.items[arrow.tail], p.items[arrow.head]
             arrow.points = [(t.cx, t.box[3]), (h.cx, h.box[1])]
@@ -663,9 +673,16 @@ def _place_labels(p: Placed, arrows: list[Arrow], taken: list[Box] | None = None
     scores: dict[tuple[int, Box], tuple] = {}
     for arrow in labelled:
         own, others = lines[id(arrow)]
+        if not choices[id(arrow)]:
+            continue
+        reach = 2 * LABEL_CLEAR + 6  # farther than this, an arrow does not matter to a place
+        area = (min(c[0] for c in choices[id(arrow)]) - reach, min(c[1] for c in choices[id(arrow)]) - reach,
+                max(c[2] for c in choices[id(arrow)]) + reach, max(c[3] for c in choices[id(arrow)]) + reach)
+        others = [(a, b) for a, b in others if _box_distance(area, a, b) == 0.0]
+        edges = [(a, b) for a, b in borders if _box_distance(area, a, b) == 0.0]
         for c in choices[id(arrow)]:
-            near = [(a, b) for a, b in others if _box_distance(c, a, b) < 2 * LABEL_CLEAR + 6]
-            scores[id(arrow), c] = (crossed(c, near), unclear(c, own, near), crossed(c, borders) + crossed(c, own),
+            near = [(a, b) for a, b in others if _box_distance(c, a, b) < reach]
+            scores[id(arrow), c] = (crossed(c, near), unclear(c, own, near), crossed(c, edges) + crossed(c, own),
                                     "\n" in text_of[id(arrow), c])
 
     def good(arrow: Arrow) -> int:
