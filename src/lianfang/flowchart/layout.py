@@ -11,8 +11,10 @@ geometry, and handed to Graphviz with every position fixed (``layout=nop2``):
 - one column per lane, as wide as its widest row; a lane starts just above its first step and
   ends below its last, so no lane is taller than its steps need; its title is at its top;
 - arrows are drawn orthogonally in the free space between rows and between lanes (a shortest way
-  with few bends, through no box and no lane title), and each condition is put beside its arrow
-  where it covers no box, no title and no other condition.
+  with few bends, through no box and no lane title, not along a lane's border, never leaving a box
+  beside where another arrow enters it), and each condition is put beside its arrow where it
+  covers no box, no title and no other condition and stands clearly by its own arrow (in two
+  lines where one has no such place); the loops are routed last, round the conditions.
 
 Everything is computed from the text and the chart, with text widths estimated as Graphviz
 measures the CJK fonts (a Chinese character 1 em, other characters at most 0.62 em), so the DOT
