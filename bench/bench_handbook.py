@@ -4,7 +4,8 @@
 
 Generates UNITS valid unit workbooks (YAML), each with 30 powers, 100 risk points, 150 measures
 and 10 flows of 6 steps, and a handbook.yaml over them (in a temporary folder, or bench/out/handbook
-with --keep). Then builds the handbook (Markdown and Excel) twice into the same output folder:
+with --keep). Then builds the handbook (Markdown, Excel and Word) three times into the same output
+folder:
 
   cold  an empty output folder: every unit read and validated, every flow drawn
   warm  the same again with nothing changed: units come from the content-hash cache, no chart is
@@ -12,24 +13,36 @@ with --keep). Then builds the handbook (Markdown and Excel) twice into the same 
   one   one unit changed: that unit is read and validated again and the handbook rewritten
 
 Each build is split into reading, validating (summed over the worker processes), drawing and
-writing (wall clock). Expectation (issue 5): warm ≤ 1/5 of cold. The cold build also reports the
-time of each writer: the Excel handbook, the Word handbook (issue 13: Word ≤ 2× Excel, same run)
-and, with --pdf, LibreOffice's PDF of it.
+writing (wall clock), with the CPU time of the build and of its children (workers, every dot); the
+writers are timed one by one (statistics charts, Markdown, Excel, Word, and with --pdf the PDF).
+Expectation (issue 5): warm ≤ 1/5 of cold. Issue 11 asks cold ≤ 15 s and one unit changed ≤ 3 s
+on two cores; issue 13 Word ≤ 2× Excel.
 
-Measured on 2 CPUs (50 units, 5,000 risk points, 500 charts): cold 47.8 s (read+validate 26.7 s
-wall, draw 11.4 s, write 9.7 s), warm 1.9 s (0.040 of cold), one unit changed 12.4 s.
+Measured on 2 CPUs, one run each, back to back (load average 1.2–1.5 from other work), 50 units,
+5,000 risk points, 500 charts, md + xlsx + docx; before (main at 0b4ee06) → after:
 
-With the Word handbook (issue 13; 2 CPUs shared with eight other jobs, load average about 11, so
-absolute times are several times the above): Excel 17.2 s, Word 31.5 s in the same run — Word /
-Excel = 1.83 (target ≤ 2); handbook.docx 213 MB, nearly all of it the 500 chart PNGs at 200 dpi;
-drawing 500 SVG + 500 PNG charts 465 s (the PNGs are new: a second dot run per chart). After the
-SVG twins were added to the document, 10 units: Excel 2.61 s, Word 4.59 s, Word / Excel = 1.76.
+  cold   57.05 s (CPU 89.6 s; draw 34.7, write 20.5: Excel 9.35, Word 6.28)
+      →  35.78 s (CPU 62.6 s; draw 25.1, write 8.9: statistics charts 3.65, Excel 4.25, and beside
+         it Markdown 0.73, Word 1.63)                                       0.63 (CPU 0.70)
+  warm    2.14 s → 1.76 s                                                      0.82
+  one    21.41 s (CPU 21.3 s) → 6.47 s (CPU 9.5 s)                             0.30
+  files  handbook.xlsx 77.7 → 85.9 MB (pictures stored, not deflated), handbook.docx 87.5 MB
+
+With --units 20 (load 4–5; before the Markdown moved beside the Word handbook): cold 32.0 → 28.6 s
+(CPU 33.9 → 25.2 s), one unit changed 10.2 → 4.8 s (CPU 7.1 → 4.0 s).
+After merging main's own lane layout (main at 31d755b → this work, back to back, load 1.5–2.4):
+cold 61.85 → 34.18 s (CPU 76.6 → 50.3 s), warm 4.87 → 4.21 s, one unit changed 20.68 → 10.59 s;
+planning the 500 charts now costs 3.3 s in every build (6.7 ms a chart), warm ones too.
+Neither issue-11 target is met: rasterising 500 charts at 200 dpi is ~65 ms of CPU each (34 s, 17 s
+on two cores) and the Excel handbook (3.8 s) is on the one-unit path; see docs/handbook.md,
+"Speed and size".
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -105,12 +118,19 @@ def generate(folder: Path, units: int) -> Path:
     return config
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the workers, every ``dot``)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run(config: Path, jobs: int, force: bool, formats: list[str] | None = None) -> tuple[float, object]:
     from lianfang.handbook.build import BuildOptions, build_handbook
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_seconds()
     result = build_handbook(BuildOptions(target=config, force=force, jobs=jobs, formats=formats))
     elapsed = time.perf_counter() - t
+    result.timings["cpu"] = cpu_seconds() - cpu
     if not result.built:
         raise SystemExit(f"the generated units have errors: {[f.message for _, f in result.findings][:5]}")
     return elapsed, result
@@ -121,7 +141,12 @@ def show(label: str, elapsed: float, result) -> None:
     cached = sum(u.cached for u in result.units)
     print(f"{label:5}  total {elapsed:7.2f}s | read+validate {t['read_validate']:6.2f}s wall "
           f"(read {t['read']:6.2f}s, validate {t['validate']:5.2f}s summed over workers; {cached}/{len(result.units)} from cache) "
-          f"| draw {t['draw']:6.2f}s ({result.charts} charts, {result.chart_hits} unchanged) | write {t['write']:5.2f}s")
+          f"| draw {t['draw']:6.2f}s ({result.charts} charts, {result.chart_hits} unchanged) | write {t['write']:5.2f}s "
+          f"| CPU {t['cpu']:6.2f}s")
+    if "write_xlsx" in t or "write_docx" in t:
+        print("       writers: " + ", ".join(f"{name} {t[key]:.2f}s" for name, key in (
+            ("statistics charts", "write_statistics"), ("Markdown", "write_md"), ("Excel", "write_xlsx"),
+            ("Word", "write_docx"), ("PDF", "write_pdf")) if key in t))
 
 
 def main(argv: list[str] | None = None) -> int:

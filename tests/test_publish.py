@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -210,12 +211,20 @@ def test_published_charts_guide_shows_only_public_items(runner, app, project: Pa
         assert run(runner, app, str(project), "-o", str(out), "--format", "html").exit_code == 0
         return [p.read_text(encoding="utf-8") for p in sorted((out / "flowcharts").glob("*_external.svg"))]
 
-    withheld = charts("publish:\n  exclude: [guide.basis]\n", tmp_path / "a")
+    withheld = charts("publish:\n  exclude: [guide.basis, risk.level]\n", tmp_path / "a")
     assert withheld and all("办理主体" in svg for svg in withheld)
     assert not any("联系电话" in svg or "办理依据" in svg for svg in withheld)
+    # a level not public is not on a chart either: marks without it, boxes not shaded by it
+    marks = re.compile(r"▲FX&#45;\d+ ?[高中低]?")
+    assert any(marks.search(svg) for svg in withheld)
+    assert not any(re.search(r"▲FX&#45;\d+ [高中低]", svg) for svg in withheld)
+    from lianfang.palette import LEVEL_FILL
+
+    assert not any(f"#{fill.lower()}" in svg.lower() for fill in LEVEL_FILL.values() for svg in withheld)
     phones = {f.phone for p in EXAMPLES.glob("units/*.yaml") for f in read_workbook(p).workbook.flows if f.phone}
     shown = charts("publish:\n  include: [guide.phone]\n", tmp_path / "b")
     assert all("联系电话" in svg and "办理依据" in svg for svg in shown)
+    assert any(re.search(r"▲FX&#45;\d+ [高中低]", svg) for svg in shown)
     assert any(phone.replace("-", "&#45;") in svg for phone in phones for svg in shown)  # as dot writes it
 
 

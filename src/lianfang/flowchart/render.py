@@ -13,8 +13,11 @@ nothing, and a file that lianfang did not write — or that was edited since —
 without ``--force`` (unless it already holds exactly the bytes lianfang would write: then it is
 adopted, which is how a lost cache heals).
 
-``dot`` runs as a subprocess, one per chart, several at once (threads: the work is in the child
-processes).
+``dot`` runs as a subprocess, several at once (threads: the work is in the child processes): one
+per SVG drawing (drawing many in one run changes their ids), eight pages a run for PNGs, each at
+its own dpi (a run's start-up costs as much as rasterising a third of a chart; each PNG is
+byte-identical to one drawn alone). The pages chosen for a job are remembered in the process, so the PNG copies of a chart are
+drawn from the SVG's pages without searching again. A PNG carries its resolution (pHYs).
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
+import threading
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -55,7 +62,7 @@ from lianfang.i18n import tr
 from lianfang.io.atomic import OutputError, write_atomic
 
 CACHE_NAME = ".lianfang-cache.json"
-CACHE_VERSION = 2  # 2: PNG at 200 dpi
+CACHE_VERSION = 3  # 2: PNG at 200 dpi; 3: PNG with its resolution (pHYs)
 MAX_CACHE_BYTES = 32 * 1024 * 1024
 DOT_TIMEOUT = 120  # seconds for one chart
 PNG_DPI = "200"  # legible when printed (the Word handbook embeds these)
@@ -132,7 +139,7 @@ def render(source: str, fmt: ChartFormat, dot: str | None, scale: float = 1.0) -
         raise GraphvizMissing(missing_dot_message())
     cmd = [dot, f"-T{fmt.value}"]
     if fmt is ChartFormat.PNG:
-        cmd.append(f"-Gdpi={int(PNG_DPI) * scale:.2f}")
+        cmd.append(f"-Gdpi={_dpi(scale)}")
     try:
         p = subprocess.run(cmd, input=data, capture_output=True, timeout=DOT_TIMEOUT, check=False)
     except FileNotFoundError:
@@ -145,6 +152,93 @@ def render(source: str, fmt: ChartFormat, dot: str | None, scale: float = 1.0) -
         said = p.stderr.decode("utf-8", "replace").strip() or f"exit status {p.returncode}"
         raise RenderError(said)
     return p.stdout
+
+
+PNG_BATCH = 8  # drawings a run of dot rasterises (its start-up costs as much as rasterising a third of a chart)
+
+
+def _dpi(scale: float) -> str:
+    return f"{int(PNG_DPI) * scale:.2f}"
+
+
+def _split_pngs(data: bytes) -> list[bytes]:
+    """PNG files written one after another, apart (each ends with its IEND chunk)."""
+    out: list[bytes] = []
+    start = 0
+    while start < len(data):
+        if data[start:start + 8] != _PNG_SIGNATURE:
+            raise ValueError("not a PNG")
+        at = start + 8
+        while True:
+            length, kind = struct.unpack(">I4s", data[at:at + 8])
+            at += 12 + length
+            if kind == b"IEND":
+                break
+            if at > len(data):
+                raise ValueError("a PNG cut short")
+        out.append(data[start:at])
+        start = at
+    return out
+
+
+def _with_dpi(source: str, dpi: str) -> str | None:
+    """``source`` with its root graph's ``dpi`` set (what ``-Gdpi`` does for a run), or None when
+    its last line is not the graph's closing brace."""
+    end = source.rstrip().rfind("}")
+    if end < 0 or source[end + 1:].strip():
+        return None
+    return f"{source[:end]}\tdpi={dpi}\n{source[end:]}"
+
+
+def render_pngs(pages: list[tuple[str, str]], dot: str) -> list[bytes] | None:
+    """The PNGs of several drawings ((DOT source, dpi) each) from one run of ``dot``, which draws
+    each graph of its input in turn exactly as it would alone; None when that run fails (then
+    each is drawn alone, so that its own error is reported)."""
+    sources = [_with_dpi(source, dpi) for source, dpi in pages]
+    if any(s is None for s in sources):
+        return None
+    try:
+        p = subprocess.run([dot, "-Tpng"], input="\n".join(sources).encode("utf-8"),
+                           capture_output=True, timeout=DOT_TIMEOUT, check=False)
+        if p.returncode != 0:
+            return None
+        out = _split_pngs(p.stdout)
+    except (OSError, subprocess.TimeoutExpired, ValueError, struct.error):
+        return None
+    return out if len(out) == len(pages) else None
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_METRE = 0.0254  # inches per metre: pHYs counts pixels per metre
+
+
+def with_resolution(png: bytes, dpi: float) -> bytes:
+    """``png`` with a pHYs chunk giving its resolution (cairo writes none), so that Word, Excel
+    and any viewer know the size it prints at; a PNG that already has one is left as it is."""
+    if png[:8] != _PNG_SIGNATURE or png[12:16] != b"IHDR" or png_dpi(png) is not None:
+        return png
+    per_metre = round(dpi / _METRE)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    after_header = 8 + 8 + 13 + 4  # the signature, then IHDR: length and type, 13 bytes, CRC
+    return png[:after_header] + chunk + png[after_header:]
+
+
+def png_dpi(head: bytes) -> float | None:
+    """The resolution a PNG's pHYs chunk gives (in its first bytes, before the image data), or None."""
+    if head[:8] != _PNG_SIGNATURE:
+        return None
+    at = 8
+    while at + 8 <= len(head):
+        length, kind = struct.unpack(">I4s", head[at:at + 8])
+        if kind == b"pHYs" and length == 9 and at + 17 <= len(head):
+            x, y, unit = struct.unpack(">IIB", head[at + 8:at + 17])
+            # pixels a metre are whole: 200 dpi is stored as 7874, read back as 199.9996
+            return round(x * _METRE, 1) if unit == 1 and x == y and x > 0 else None
+        if kind in (b"IDAT", b"IEND"):
+            return None
+        at += 12 + length
+    return None
 
 
 def _sha256(data: bytes) -> str:
@@ -167,10 +261,14 @@ class Cache:
         try:
             if self.path.is_file() and self.path.stat().st_size <= MAX_CACHE_BYTES:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
-                files = data.get("files", {}) if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
+                ours = isinstance(data, dict) and data.get("tool") == "lianfang" and isinstance(data.get("files"), dict)
+                files = data["files"] if ours else {}
+                # a cache of another version still tells which files lianfang wrote (so an upgraded
+                # lianfang replaces them without --force), but none of them is fresh: all are redrawn
+                current = data.get("version") == CACHE_VERSION if ours else False
                 for name, e in files.items():
                     if isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("output"), str):
-                        entry = {"key": e["key"], "output": e["output"]}
+                        entry = {"key": e["key"] if current else "", "output": e["output"]}
                         parts = e.get("parts")
                         if isinstance(parts, list) and all(isinstance(x, str) for x in parts):
                             entry["parts"] = list(parts)
@@ -318,10 +416,33 @@ def _best(chart: Chart, job: Job, dot: str | None, part: Part | None = None, suf
     return best[1], best[2]
 
 
+_DRAWN: OrderedDict[tuple[str, str, bool, str | None], list[Drawing]] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+DRAWN_KEEP = 1024  # jobs whose chosen drawings are remembered (an SVG a page, ~25 KB): a handbook's worth
+
+
 def drawings(job: Job, dot: str | None) -> list[Drawing]:
     """The pages of ``job``: the chart (drawn another way, or split, when it hides a label or
     does not fit the page at >= 8 pt), then the risk table when asked for (cut into pages of
-    whole rows the same way)."""
+    whole rows the same way).
+
+    Remembered for the life of the process: the PNG copies of the handbook's SVG charts are
+    drawn from the very pages chosen for the SVGs, without searching (and running ``dot``)
+    again."""
+    key = (job.made_from(), job.font, job.chart is None, dot)
+    with _DRAWN_LOCK:
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return list(_DRAWN[key])
+    out = _choose(job, dot)
+    with _DRAWN_LOCK:
+        _DRAWN[key] = out
+        while len(_DRAWN) > DRAWN_KEEP:
+            _DRAWN.popitem(last=False)
+    return list(out)
+
+
+def _choose(job: Job, dot: str | None) -> list[Drawing]:
     chart = job.chart
     if chart is None:
         out = [_drawing("", job.source, dot)]
@@ -368,8 +489,16 @@ def finish_svg(svg: bytes, scale: float) -> bytes:
     return _TOOLTIP_TITLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), svg)
 
 
-def job_files(job: Job, fmt: ChartFormat, dot: str | None) -> list[tuple[str, bytes]]:
-    """Every file ``job`` makes (name, bytes); the first is ``job.name``."""
+def png_pages(job: Job, dot: str | None) -> list[tuple[str, float]]:
+    """What the PNG files of ``job`` are drawn from: each page's DOT source and its scale."""
+    return [(d.source, fit(d.width, d.height, job.page).scale) for d in drawings(job, dot)]
+
+
+def job_files(job: Job, fmt: ChartFormat, dot: str | None,
+              rasters: dict[tuple[str, str], bytes] | None = None) -> list[tuple[str, bytes]]:
+    """Every file ``job`` makes (name, bytes); the first is ``job.name``.
+
+    ``rasters``: PNGs already drawn, by (DOT source, dpi), used instead of running dot again."""
     stem, ext = job.name.rsplit(".", 1)
     if fmt is ChartFormat.DOT:
         out = [(job.name, job.source.encode("utf-8"))]
@@ -381,7 +510,10 @@ def job_files(job: Job, fmt: ChartFormat, dot: str | None) -> list[tuple[str, by
     if fmt is ChartFormat.SVG:
         return [(f"{stem}{d.suffix}.{ext}", finish_svg(d.svg, f.scale)) for d, f in zip(pages, fits, strict=True)]
     if fmt is ChartFormat.PNG:
-        return [(f"{stem}{d.suffix}.{ext}", render(d.source, fmt, dot, f.scale)) for d, f in zip(pages, fits, strict=True)]
+        done = rasters or {}
+        return [(f"{stem}{d.suffix}.{ext}", with_resolution(done.get((d.source, _dpi(f.scale))) or render(d.source, fmt, dot, f.scale),
+                                                            int(PNG_DPI)))
+                for d, f in zip(pages, fits, strict=True)]
     return [(job.name, pdf_document([(render(d.source, fmt, dot), f, job.page) for d, f in zip(pages, fits, strict=True)]))]
 
 
@@ -475,11 +607,13 @@ def render_all(
             continue
         todo.append((i, job, key))
 
+    rasters: dict[tuple[str, str], bytes] = {}  # the PNGs of the jobs at hand, drawn in batches
+
     def work(item: tuple[int, Job, str]) -> tuple[int, Outcome, str, list[tuple[str, bytes]] | None]:
         i, job, key = item
         path = folder / job.name
         try:
-            files = job_files(job, fmt, dot)
+            files = job_files(job, fmt, dot, rasters)
             # a file we did not write (or lost track of, with the cache) holding exactly what we
             # would write is adopted; anything else is kept, and then nothing of the job is written
             for name, data in files:
@@ -506,7 +640,7 @@ def render_all(
         if todo:
             n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
             with ThreadPoolExecutor(max_workers=n) as pool:
-                for i, outcome, key, files in pool.map(work, todo):
+                for i, outcome, key, files in _in_turn(pool, work, todo, rasters, dot if fmt is ChartFormat.PNG else None):
                     outcomes[i] = outcome
                     if files is not None:
                         names = [name for name, _ in files]
@@ -523,3 +657,47 @@ def render_all(
         # also when interrupted: what was written is recorded as ours
         cache.save()
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def _in_turn(pool: ThreadPoolExecutor, work, todo: list, rasters: dict, png_dot: str | None, chunk: int = 64):
+    """``work`` over ``todo`` in the pool, results in order; for PNGs, the rasters of each chunk of
+    jobs drawn in batches first (a chunk at a time: a handbook's PNGs are 100 MB and more)."""
+    for k in range(0, len(todo), chunk):
+        part = todo[k:k + chunk]
+        rasters.clear()
+        if png_dot is not None and len(part) > 1:
+            rasters.update(_batched_rasters(pool, [job for _, job, _ in part], png_dot))
+        yield from pool.map(work, part)
+    rasters.clear()
+
+
+_LAYOUT = re.compile(r'\blayout="?(\w+)')
+
+
+def _batched_rasters(pool: ThreadPoolExecutor, jobs: list[Job], dot: str) -> dict[tuple[str, str], bytes]:
+    """The PNG of every page of ``jobs``, drawn PNG_BATCH at a time (each at its own dpi), by
+    (DOT source, dpi); a batch that fails is left out, its pages drawn one by one later."""
+
+    def pages(job: Job) -> list[tuple[str, float]]:
+        try:
+            return png_pages(job, dot)
+        except (RenderError, OSError):
+            return []  # reported when the job itself is drawn
+
+    wanted: list[tuple[str, str]] = []
+    for job_pages in pool.map(pages, jobs):
+        for source, scale in job_pages:
+            if (source, _dpi(scale)) not in wanted:
+                wanted.append((source, _dpi(scale)))
+    # a run keeps some state from graph to graph: one laid out by lianfang (layout=nop2, every
+    # position given) makes dot expect positions in the graphs after it, so each kind runs apart
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for page in wanted:
+        m = _LAYOUT.search(page[0])
+        kinds.setdefault(m.group(1) if m else "", []).append(page)
+    batches = [group[k:k + PNG_BATCH] for group in kinds.values() for k in range(0, len(group), PNG_BATCH)]
+    out: dict[tuple[str, str], bytes] = {}
+    for batch, pngs in zip(batches, pool.map(lambda b: render_pngs(b, dot), batches), strict=True):
+        if pngs is not None:
+            out.update(zip(batch, pngs, strict=True))
+    return out

@@ -492,7 +492,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         outputs = dict(manifest.outputs)
     else:
         written = _write_outputs(inputs, config, documents, appendix, templates, formats, out_dir, unit_paths, when,
-                                 result)
+                                 result, jobs)
         # a format not built this time stays ours if it is untouched
         outputs = {n: h for n, h in manifest.outputs.items() if n not in written and manifest.owns(n)} | written
     result.written = [out_dir / n for n in names]
@@ -527,43 +527,82 @@ def _revisions(project: Project, units: list[UnitResult], notes: list[str]) -> l
     return out
 
 
-def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
-                   out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult) -> dict[str, str]:
-    """Render and write each requested format; returns name → hash of the bytes written."""
+def _render_text(ctx, out_dir: Path, when: datetime, templates: Path | None, formats: list[str],
+                 lang: str) -> tuple[dict[str, tuple[bytes, float]], list[str], str | None]:
+    """The Markdown and Word handbooks' bytes and seconds (as ``formats`` asks), the notes made, and
+    the message of a template that cannot be used (else None). Runs in a worker process while the
+    Excel handbook is rendered in the build's own: each is a single-threaded job of seconds."""
+    from lianfang.handbook.docx import TEMPLATE_NAME, DocxProblem, render_docx
     from lianfang.handbook.markdown import TemplateProblem, render_markdown
 
+    set_lang(lang)
+    out: dict[str, tuple[bytes, float]] = {}
+    notes: list[str] = []
+    try:
+        if "md" in formats:
+            t0 = time.perf_counter()
+            out["md"] = render_markdown(ctx, templates).encode("utf-8"), time.perf_counter() - t0
+        if "docx" in formats or "pdf" in formats:
+            t0 = time.perf_counter()
+            template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
+            out["docx"] = render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=notes), time.perf_counter() - t0
+    except (TemplateProblem, DocxProblem) as e:
+        return out, notes, str(e)
+    return out, notes, None
+
+
+def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
+                   out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult,
+                   jobs: int = 1) -> dict[str, str]:
+    """Render and write each requested format; returns name → hash of the bytes written.
+
+    With more than one job and an Excel handbook to write, the Markdown and Word handbooks are
+    rendered in a worker process meanwhile."""
     ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
                         documents=documents, findings=appendix, tool=f"lianfang {__version__}")
     from lianfang.handbook.pictures import draw_statistics
 
     written: dict[str, str] = {}
+    text_formats = [f for f in formats if f != "xlsx"]
+    pool = None
+
+    def write(name: str, data: bytes) -> None:
+        write_atomic(out_dir / name, data, force=True, inputs=unit_paths)
+        written[name] = hashlib.sha256(data).hexdigest()
+
     try:
+        t0 = time.perf_counter()
         ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)  # a full disk is a BuildError too
-        if "md" in formats:
-            data = render_markdown(ctx, templates).encode("utf-8")
-            write_atomic(out_dir / MARKDOWN_NAME, data, force=True, inputs=unit_paths)
-            written[MARKDOWN_NAME] = hashlib.sha256(data).hexdigest()
-        if "xlsx" in formats:
+        result.timings["write_statistics"] = time.perf_counter() - t0
+        aside = texts = None
+        if "xlsx" in formats and text_formats and jobs > 1:
+            # spawn, not fork: the progress bar runs a thread (as for reading)
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            aside = pool.submit(_render_text, ctx, out_dir, when, templates, text_formats, current_lang())
+        elif text_formats:  # first: a template that cannot be used stops the build before the Excel work
+            texts = _render_text(ctx, out_dir, when, templates, text_formats, current_lang())
+        excel = None
+        if "xlsx" in formats and (texts is None or texts[2] is None):
             from lianfang.handbook.excel import render_excel
 
             t0 = time.perf_counter()
-            data = render_excel(ctx, font=config.font, when=when, root=out_dir)
-            write_atomic(out_dir / EXCEL_NAME, data, force=True, inputs=unit_paths)
-            written[EXCEL_NAME] = hashlib.sha256(data).hexdigest()
+            excel = render_excel(ctx, font=config.font, when=when, root=out_dir)
             result.timings["write_xlsx"] = time.perf_counter() - t0
-        if "docx" in formats or "pdf" in formats:
-            from lianfang.handbook.docx import TEMPLATE_NAME, DocxProblem, render_docx
-
-            t0 = time.perf_counter()
-            template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
-            try:
-                data = render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=result.notes)
-            except DocxProblem as e:
-                raise BuildError(str(e)) from None
+        if aside is not None:
+            texts = aside.result()
+        rendered, notes, problem = texts if texts is not None else ({}, [], None)
+        result.notes += notes
+        if problem is not None:
+            raise BuildError(problem)  # nothing written
+        if "md" in rendered:
+            write(MARKDOWN_NAME, rendered["md"][0])
+            result.timings["write_md"] = rendered["md"][1]
+        if excel is not None:
+            write(EXCEL_NAME, excel)
+        if "docx" in rendered:
+            data, result.timings["write_docx"] = rendered["docx"]
             if "docx" in formats:
-                write_atomic(out_dir / WORD_NAME, data, force=True, inputs=unit_paths)
-                written[WORD_NAME] = hashlib.sha256(data).hexdigest()
-            result.timings["write_docx"] = time.perf_counter() - t0
+                write(WORD_NAME, data)
             if "pdf" in formats:
                 from lianfang.handbook.docx_pdf import PdfProblem, convert_to_pdf
 
@@ -572,13 +611,13 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
                     pdf = convert_to_pdf(data, notes=result.notes)
                 except PdfProblem as e:
                     raise BuildError(str(e)) from None
-                write_atomic(out_dir / PDF_NAME, pdf, force=True, inputs=unit_paths)
-                written[PDF_NAME] = hashlib.sha256(pdf).hexdigest()
+                write(PDF_NAME, pdf)
                 result.timings["write_pdf"] = time.perf_counter() - t0
-    except TemplateProblem as e:
-        raise BuildError(str(e)) from None
     except (OutputError, ValueError) as e:
         raise BuildError(str(e)) from None
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return written
 
 

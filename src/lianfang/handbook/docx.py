@@ -15,7 +15,8 @@ Print rules: wide tables (职权目录, 一览表, statistics, alerts, findings)
 every table's header rows repeat on each page (``w:tblHeader``) and no row splits across a page
 (``w:cantSplit``); the 一览表 merges 部门, 岗位 and 职权 vertically (``w:vMerge``) and carries the
 unit's name in a repeated title row; risk levels are written in text and shaded with the shared
-palette. Flowcharts are PNG at ``flowchart.render.PNG_DPI`` dpi, scaled into the text area of a
+palette. Flowcharts are PNG at ``flowchart.render.PNG_DPI`` dpi of their printed size (the PNG says
+so: pHYs), scaled into the text area of a
 portrait or landscape section, whichever shows them larger.
 """
 
@@ -58,7 +59,7 @@ SVG_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # Office 2016's extension: a
 SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 EMU_PER_TWIP = 635
 EMU_PER_INCH = 914400
-CHART_DPI = 200  # flowchart PNGs are rendered at this resolution (flowchart.render.PNG_DPI)
+CHART_DPI = 200  # a picture's resolution when its PNG does not say (pHYs): how flowcharts were drawn before
 # room kept above a chart for its heading and the power line (twips)
 CHART_RESERVE = 2000
 # a caption line above a page of a split chart: 黑体四号 on an exact line of its own, off the page's
@@ -352,8 +353,8 @@ class Body:
         vector = ("" if picture.svg_rid is None else
                   f'<a:extLst><a:ext uri="{SVG_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{picture.svg_rid}"/>'
                   "</a:ext></a:extLst>")
-        cx, cy = px_w * EMU_PER_INCH // CHART_DPI, px_h * EMU_PER_INCH // CHART_DPI
-        scale = self.picture_scale(px_w, px_h, reserve)
+        cx, cy = int(px_w * EMU_PER_INCH / picture.dpi), int(px_h * EMU_PER_INCH / picture.dpi)
+        scale = self.picture_scale(px_w, px_h, reserve, picture.dpi)
         cx, cy = int(cx * scale), int(cy * scale)
         name = f"chart{n}.png"
         self.out.append(
@@ -370,10 +371,10 @@ class Body:
         self.fresh_page = False
         return True
 
-    def picture_scale(self, px_w: int, px_h: int, reserve: int = CHART_RESERVE) -> float:
-        """How much a picture of ``px_w`` × ``px_h`` pixels at CHART_DPI is shrunk to fit the text
+    def picture_scale(self, px_w: int, px_h: int, reserve: int = CHART_RESERVE, dpi: float = CHART_DPI) -> float:
+        """How much a picture of ``px_w`` × ``px_h`` pixels at ``dpi`` is shrunk to fit the text
         area less ``reserve`` twips (never enlarged)."""
-        cx, cy = px_w * EMU_PER_INCH // CHART_DPI, px_h * EMU_PER_INCH // CHART_DPI
+        cx, cy = int(px_w * EMU_PER_INCH / dpi), int(px_h * EMU_PER_INCH / dpi)
         g = self.geometry
         max_w, max_h = g.text_width * EMU_PER_TWIP, (g.text_height - reserve) * EMU_PER_TWIP
         return min(1.0, max_w / cx, max_h / cy)
@@ -388,7 +389,7 @@ class Body:
         q = p.turned()
         s_p = min(p.text_width / cx, (p.text_height - CHART_RESERVE) / cy)
         s_l = min(q.text_width / cx, (q.text_height - CHART_RESERVE) / cy)
-        return s_l > s_p * 1.05 and s_p < 1440 / CHART_DPI  # landscape only when portrait must shrink it
+        return s_l > s_p * 1.05 and s_p < 1440 / png_resolution(path)  # landscape only when portrait must shrink it
 
     # the table of contents
     def toc_here(self) -> None:
@@ -427,6 +428,18 @@ class Body:
         return "".join(out)
 
 
+def png_resolution(path: Path) -> float:
+    """The dots per inch a PNG is drawn at (its pHYs chunk), else ``CHART_DPI``."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return CHART_DPI
+    from lianfang.flowchart.render import png_dpi
+
+    return png_dpi(head) or CHART_DPI
+
+
 def png_size(path: Path) -> tuple[int, int] | None:
     """(width, height) in pixels from a PNG's header, or None when it is not a PNG."""
     try:
@@ -446,6 +459,7 @@ class Picture:
     svg_rid: str | None  # the SVG's, when there is one (Word 2016+ draws it, others the PNG)
     px_w: int
     px_h: int
+    dpi: float = CHART_DPI  # the PNG's resolution: it is placed at px / dpi inches (or less)
 
 
 class ImageTable:
@@ -497,7 +511,7 @@ class ImageTable:
         if blob.lstrip()[:5] in (b"<?xml", b"<svg ", b"<!DOC"):
             svg_part = Part(PackURI(f"/word/media/lf-chart{self.files}.svg"), "image/svg+xml", blob, self.part.package)
             svg_rid = self.part.relate_to(svg_part, RT.IMAGE)
-        return Picture(rid, svg_rid, size[0], size[1])
+        return Picture(rid, svg_rid, size[0], size[1], png_resolution(path))
 
 
 # -- the parts ------------------------------------------------------------------------------
@@ -756,8 +770,9 @@ def _squeezed(body: Body, png: Path, reserve: int) -> bool:
     """Whether a picture under ``reserve`` twips of headings prints smaller than SHARED_PAGE_MIN of
     its size on a page of its own (under a caption)."""
     size = png_size(png)
-    return size is not None and (body.picture_scale(*size, reserve + CAPTION_RESERVE)
-                                 < SHARED_PAGE_MIN * body.picture_scale(*size, CAPTION_RESERVE))
+    dpi = png_resolution(png)
+    return size is not None and (body.picture_scale(*size, reserve + CAPTION_RESERVE, dpi)
+                                 < SHARED_PAGE_MIN * body.picture_scale(*size, CAPTION_RESERVE, dpi))
 
 
 def _flow(body: Body, f: FlowView, out_dir: Path, clean: Cleaner, reserve: int = CHART_RESERVE) -> None:
@@ -913,16 +928,11 @@ def finish_document(document, body: Body, *, title: str, subject: str, author: s
                     when: datetime) -> bytes:
     """The document's bytes: ``body`` placed before the template's final section, each section
     break given the template's page in its orientation, the core properties set (dated ``when``)."""
-    from docx.oxml import parse_xml
-
     final = body.base_sect
     portrait = body.portrait
-    fragment = parse_xml(body.finish())
-    breaks = list(fragment.iter(w("sectPr")))
-    for placeholder, landscape in zip(breaks, body.sections, strict=True):
-        placeholder.getparent().replace(placeholder, _section(final, portrait, landscape))
-    for child in list(fragment):
-        final.addprevious(child)
+    document_xml = _spliced(document, body)
+    if document_xml is None:
+        _move_body(body)
     final.getparent().replace(final, _section(final, portrait, body.landscape))
 
     if body.toc_at is not None:
@@ -937,7 +947,65 @@ def finish_document(document, body: Body, *, title: str, subject: str, author: s
     naive = when.replace(tzinfo=None)
     props.created = naive
     props.modified = naive
+    if document_xml is not None:
+        return _package_bytes(document, when, {document.part.partname: document_xml(document.part.element)})
     return _package_bytes(document, when)
+
+
+_BODY_MARK = "lianfang-body-goes-here"
+
+
+def _spliced(document, body: Body):
+    """The document's XML with ``body`` written in as text, or None when the template's root binds
+    one of the body's prefixes to another namespace.
+
+    Parsing the body and moving its thousands of elements into the template's tree costs lxml
+    seconds for a handbook (each moved subtree's namespaces are fixed up); the text of the body
+    goes into the serialised template instead, its section breaks filled in the same way.
+    Returns a function of the final root, called once the rest of the document is finished."""
+    from lxml import etree
+
+    root = document.part.element
+    wanted = dict(re.findall(r'xmlns:(\w+)="([^"]+)"', _NAMESPACES))
+    if any(root.nsmap.get(prefix, uri) != uri for prefix, uri in wanted.items()):
+        return None
+    missing = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in wanted.items() if prefix not in root.nsmap)
+    sections = {landscape: etree.tostring(_section(body.base_sect, body.portrait, landscape), encoding="unicode")
+                for landscape in (False, True)}
+    head = f"<w:body {_NAMESPACES}>"
+    xml = body.finish()
+    assert xml.startswith(head) and xml.endswith("</w:body>")
+    pieces = xml[len(head):-len("</w:body>")].split("<w:sectPr/>")
+    text = pieces[0] + "".join(sections[landscape] + piece for landscape, piece in zip(body.sections, pieces[1:], strict=True))
+    mark = etree.Comment(_BODY_MARK)
+    body.base_sect.addprevious(mark)
+
+    def serialise(element) -> bytes:
+        from docx.opc.oxml import serialize_part_xml
+
+        data = serialize_part_xml(element).decode("utf-8")
+        mark.getparent().remove(mark)
+        start = data.index("<", data.index("?>") + 2) if data.startswith("<?xml") else data.index("<")
+        end = data.index(">", start)
+        data = data[:end] + missing + data[end:]
+        before, marked, after = data.partition(f"<!--{_BODY_MARK}-->")
+        assert marked, "the body's place was lost"
+        return (before + text + after).encode("utf-8")
+
+    return serialise
+
+
+def _move_body(body: Body) -> None:
+    """The body parsed and moved into the template's tree element by element (the slow way)."""
+    from docx.oxml import parse_xml
+
+    final = body.base_sect
+    fragment = parse_xml(body.finish())
+    breaks = list(fragment.iter(w("sectPr")))
+    for placeholder, landscape in zip(breaks, body.sections, strict=True):
+        placeholder.getparent().replace(placeholder, _section(final, body.portrait, landscape))
+    for child in list(fragment):
+        final.addprevious(child)
 
 
 def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template: Path | None = None,
@@ -979,12 +1047,12 @@ def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template
     return data
 
 
-def _package_bytes(document, when: datetime) -> bytes:
+def _package_bytes(document, when: datetime, blobs: dict | None = None) -> bytes:
     """The .docx zip as python-docx's PackageWriter lays it out, but reproducible and quick.
 
     Every entry is dated ``when`` (python-docx would use the current time) and pictures are
     stored, not deflated (PNG is compressed already; deflating it again costs seconds per
-    hundred charts and saves nothing).
+    hundred charts and saves nothing). ``blobs``: part name → bytes written instead of the part's own.
     """
     from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
     from docx.opc.pkgwriter import _ContentTypesItem
@@ -1004,7 +1072,8 @@ def _package_bytes(document, when: datetime) -> bytes:
         put(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
         put(PACKAGE_URI.rels_uri.membername, package.rels.xml)
         for part in parts:
-            put(part.partname.membername, part.blob, stored=part.partname.ext in ("png", "jpeg", "jpg"))
+            blob = blobs[part.partname] if blobs and part.partname in blobs else part.blob
+            put(part.partname.membername, blob, stored=part.partname.ext in ("png", "jpeg", "jpg"))
             if len(part.rels):
                 put(part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()

@@ -38,7 +38,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang import palette
-from lianfang.handbook.reproducible import normalise_zip
+from lianfang.handbook.reproducible import ReproducibleZip
 from lianfang.handbook.view import HandbookContext, RiskRow, UnitView, coverage_headers
 from lianfang.i18n import tr
 from lianfang.io.excel_print import MARGIN_SIDE, MARGIN_TOP_BOTTOM, print_on_a4
@@ -588,12 +588,15 @@ def _flows(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
 # the 流程图 sheet: portrait A4, one chart a page, scaled into this box (points)
 CHART_BOX = (520.0, 680.0)
 CHART_ROW = 20.0  # the rows a picture lies on
-PICTURE_DPI = 200  # flowcharts (flowchart.render.PNG_DPI) and statistics charts are drawn at 200 dpi
+PICTURE_DPI = 200  # a picture's resolution when its PNG does not say (pHYs)
 
 
 def _pictures(ws: Worksheet, styles: _Styles, title: str, pictures: list[tuple[str, Path, str | None]]) -> _Sheet:
-    """A sheet of pictures (heading, PNG drawn at PICTURE_DPI, caption or None), one a portrait page."""
+    """A sheet of pictures (heading, PNG, caption or None), one a portrait page, each at the size its
+    resolution gives, shrunk into ``CHART_BOX``."""
     from openpyxl.drawing.image import Image
+
+    from lianfang.flowchart.render import png_dpi
 
     # 8 columns as wide as the widest picture in Excel (520 pt); printed fitted to the page width
     cols = [Column("", 11.7) for _ in range(8)]
@@ -605,8 +608,10 @@ def _pictures(ws: Worksheet, styles: _Styles, title: str, pictures: list[tuple[s
         r = sheet.add([heading], ["block"])
         sheet.merge(r, 1, r, len(cols))
         sheet.fixed[r] = 2 * LINE_HEIGHT
-        img = Image(io.BytesIO(path.read_bytes()))
-        w_pt, h_pt = img.width * 72 / PICTURE_DPI, img.height * 72 / PICTURE_DPI
+        data = path.read_bytes()
+        img = Image(io.BytesIO(data))
+        dpi = png_dpi(data[:4096]) or PICTURE_DPI  # flowcharts: flowchart.render.PNG_DPI of their printed size
+        w_pt, h_pt = img.width * 72 / dpi, img.height * 72 / dpi
         scale = min(1.0, CHART_BOX[0] / w_pt, CHART_BOX[1] / h_pt)
         img.width, img.height = round(w_pt * scale * 96 / 72), round(h_pt * scale * 96 / 72)
         ws.add_image(img, f"A{sheet.row}")
@@ -734,6 +739,10 @@ def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetim
     wb.properties.title = ctx.title
     wb.properties.created = when.replace(tzinfo=None)
     wb.properties.modified = when.replace(tzinfo=None)
+    # openpyxl's ExcelWriter straight into a reproducible zip (not wb.save, which would stamp the
+    # current time and deflate the chart PNGs, then normalise_zip inflate and deflate it all again)
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    wb.save(buffer)
-    return normalise_zip(buffer.getvalue(), when)
+    ExcelWriter(wb, ReproducibleZip(buffer, when)).save()
+    return buffer.getvalue()

@@ -40,20 +40,52 @@ def build_time(year: int | None) -> datetime:
     return _ZIP_EPOCH
 
 
-def normalise_zip(data: bytes, when: datetime) -> bytes:
-    """``data`` (a zip) rewritten with every entry dated ``when`` and core.xml's times set to it."""
-    stamp = max(when, _ZIP_EPOCH)
-    date_time = stamp.timetuple()[:6]
+# pictures are compressed already: deflating them again costs seconds per hundred charts, saves nothing
+STORED_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif")
+
+
+def _entry(name: str, when: datetime, store_pictures: bool) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=max(when, _ZIP_EPOCH).timetuple()[:6])
+    stored = store_pictures and name.lower().endswith(STORED_SUFFIXES)
+    entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    entry.create_system = 3
+    return entry
+
+
+def _core_times(content: bytes, when: datetime) -> bytes:
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return _CORE_TIMES.sub(lambda m: m.group(1) + iso + m.group(3), content)
+
+
+class ReproducibleZip(zipfile.ZipFile):
+    """A zip being written whose every entry is dated ``when``, with core.xml's times set to it and
+    (``store_pictures``) pictures stored: what ``normalise_zip`` makes of a finished zip, in one pass
+    (openpyxl's ``ExcelWriter`` writes into it directly)."""
+
+    def __init__(self, file, when: datetime, store_pictures: bool = True):
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.when = when
+        self.store_pictures = store_pictures
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if name == _CORE:
+            data = _core_times(data, self.when)
+        super().writestr(_entry(name, self.when, self.store_pictures), data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
+        with open(filename, "rb") as f:
+            self.writestr(arcname or os.path.basename(filename), f.read())
+
+
+def normalise_zip(data: bytes, when: datetime) -> bytes:
+    """``data`` (a zip) rewritten with every entry dated ``when`` and core.xml's times set to it
+    (every entry deflated, as it always was: the files it made stay byte-identical)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, ReproducibleZip(out, when, store_pictures=False) as dst:
         for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == _CORE:
-                content = _CORE_TIMES.sub(lambda m: m.group(1) + iso + m.group(3), content)
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3
-            dst.writestr(entry, content)
+            dst.writestr(info.filename, src.read(info.filename))
     return out.getvalue()

@@ -32,6 +32,8 @@ def public_workbook(wb: Workbook, fields: frozenset[str]) -> Workbook:
         r.review_note = None
         r.note = None
         r.found_by = []
+        if "risk.level" not in fields:
+            r.level = None  # nor on a chart: no ▲FX-03 高, no box shaded by its level
     for m in pub.measures:
         m.note = None
         if "measure.owner" not in fields:
