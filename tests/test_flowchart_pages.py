@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from defusedxml import ElementTree
+from tests.long_flow import stretch
 
 from lianfang.flowchart import DEFAULT_FONT
 from lianfang.flowchart.dot import TEXT_PT, Part, to_dot
@@ -23,7 +24,7 @@ from lianfang.flowchart.graph import build_chart, step_ranks
 from lianfang.flowchart.pages import MIN_TEXT_PT, PageSize, fit, readable, split, table_pages
 from lianfang.flowchart.render import ChartFormat, Job, drawings, finish_svg, job_files
 from lianfang.io.reader import read_workbook
-from lianfang.model.workbook import Flow, Step
+from lianfang.model.workbook import Flow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "units").glob("*.yaml"))
@@ -325,25 +326,6 @@ def test_the_port_check_finds_an_arrow_leaving_where_another_enters():
 
 # -- flows of up to 15 steps ---------------------------------------------------------------------
 
-def stretch(flow: Flow, n: int) -> Flow:
-    """``flow`` made ``n`` steps long from its own steps: copy k's ends lead to copy k+1's start."""
-    steps: list[Step] = []
-    copy = 0
-    while len(steps) < n:
-        base = copy * 100
-        for s in flow.steps[: n - len(steps)]:
-            nxt = [f"{int(t) + base}" + (f"({c})" if c else "") for t, c in s.transitions]
-            steps.append(Step(id=str(int(s.id) + base), name=s.name, actor=s.actor, time_limit=s.time_limit,
-                              next=nxt, risks=list(s.risks)))
-        copy += 1
-    ids = [s.id for s in steps]
-    out = []
-    for s in steps:
-        nxt = [x for x in s.next if x.split("(")[0] in ids]
-        if not s.next:
-            nxt = [t.id for t in steps if int(t.id) // 100 == int(s.id) // 100 + 1][:1]
-        out.append(s.model_copy(update={"next": nxt}))
-    return flow.model_copy(update={"steps": out})
 
 
 def long_flows():
