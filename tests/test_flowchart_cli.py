@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -208,6 +209,32 @@ def test_a_lost_cache_does_not_make_a_stale_chart_ours(runner, app, work):
     assert result.exit_code == 2 and f"{INTERNAL}.svg" in result.stderr  # differs: not known to be ours
     assert "局长审批" in (work / "flowcharts" / f"{INTERNAL}.svg").read_text(encoding="utf-8")
     assert run(runner, app, "units", "--force").exit_code == 0
+
+
+def test_charts_of_an_earlier_lianfang_are_redrawn_without_force(runner, app, work):
+    """An upgrade changes the cache's version: the charts it lists are still lianfang's (their bytes
+    match what it wrote), so they are redrawn in place; an edited one is still refused."""
+    run(runner, app, "units")
+    out = work / "flowcharts"
+    data = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
+    data["version"] = 1
+    (out / CACHE_NAME).write_text(json.dumps(data), encoding="utf-8")
+    (out / f"{EXTERNAL}.svg").write_bytes(b"<svg>an earlier drawing</svg>")  # what an old version wrote...
+    data["files"][f"{EXTERNAL}.svg"]["output"] = hashlib.sha256(b"<svg>an earlier drawing</svg>").hexdigest()
+    (out / CACHE_NAME).write_text(json.dumps(data), encoding="utf-8")
+    result = run(runner, app, "units")
+    assert result.exit_code == 0, result.stderr
+    assert "新生成 2 张" in result.stderr  # nothing is fresh after an upgrade: both drawn again
+    assert (out / f"{EXTERNAL}.svg").read_bytes().startswith(b"<?xml")
+    assert json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))["version"] != 1
+    # an earlier version's chart edited by hand is not lianfang's
+    data = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
+    data["version"] = 1
+    (out / CACHE_NAME).write_text(json.dumps(data), encoding="utf-8")
+    (out / f"{INTERNAL}.svg").write_text("改过的图", encoding="utf-8")
+    result = run(runner, app, "units")
+    assert result.exit_code == 2 and f"{INTERNAL}.svg" in result.stderr
+    assert (out / f"{INTERNAL}.svg").read_text(encoding="utf-8") == "改过的图"
 
 
 def test_output_folder_that_is_a_file(runner, app, work):

@@ -35,7 +35,7 @@ from lianfang.flowchart.dot import (
     wrap,
 )
 from lianfang.flowchart.graph import build_chart
-from lianfang.flowchart.layout import lane_order, text_em
+from lianfang.flowchart.layout import lane_order, text_em, two_lines
 from lianfang.flowchart.render import ChartFormat, render
 from lianfang.i18n import set_lang
 from lianfang.io.reader import read_workbook
@@ -307,6 +307,15 @@ def test_wrap_never_ends_a_line_with_an_opening_bracket():
     assert wrap("现场审查（2名以上承办人员）", 10) == ["现场审查", "（2名以上", "承办人员）"]
     assert wrap("依据《医疗机构》", 6) == ["依据", "《医疗", "机构》"]
     assert wrap("（（（（", 4) == ["（（", "（（"]  # nothing but brackets: still cut
+
+
+def test_a_condition_in_two_lines_is_cut_evenly_never_inside_an_amount_or_a_word():
+    assert two_lines("预算内1万元至10万元") == "预算内1万元\n至10万元"  # not 预算内1万 / 元至10万元
+    assert two_lines("10万元以上或预算外") == "10万元以上\n或预算外"  # not 10万元以 / 上或预算外
+    assert two_lines("1000元以下") == "1000元\n以下"
+    assert two_lines("事实不清退回重查") == "事实不清\n退回重查"
+    assert two_lines("不予立案") is None and two_lines("同意") is None  # short: one line always
+    assert two_lines("（需补正材料）") == "（需补正\n材料）"  # no line ends with an opening bracket
 
 
 def test_lane_order_keeps_the_first_lane_first_and_makes_arrows_short():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from defusedxml import ElementTree
+from tests.long_flow import stretch
 
 from lianfang.flowchart import DEFAULT_FONT
 from lianfang.flowchart.dot import TEXT_PT, Part, to_dot
@@ -23,7 +24,7 @@ from lianfang.flowchart.graph import build_chart, step_ranks
 from lianfang.flowchart.pages import MIN_TEXT_PT, PageSize, fit, readable, split, table_pages
 from lianfang.flowchart.render import ChartFormat, Job, drawings, finish_svg, job_files
 from lianfang.io.reader import read_workbook
-from lianfang.model.workbook import Flow, Step
+from lianfang.model.workbook import Flow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "units").glob("*.yaml"))
@@ -237,27 +238,94 @@ def test_the_lc02_branch_label_is_no_longer_under_a_box(dot):
     assert "不符合条件" in [text for text, _ in page.labels] and page.hidden_labels() == []
 
 
+# -- arrows a reader can follow ------------------------------------------------------------------
+
+def raw_layout(path: Path, flow: Flow, dot: str, wb=None):
+    """The geometry of the chart as drawn (before it is sized for the page)."""
+    wb = wb or read_workbook(path).workbook
+    chart = build_chart(wb, flow)
+    return read_layout(drawings(Job("x.svg", to_dot(chart), chart, DEFAULT_FONT, PageSize.A4), dot)[0].svg)
+
+
+@pytest.mark.parametrize(("path", "flow_id"), list(example_flows()))
+def test_arrows_run_clear_of_lane_borders_and_conditions_stand_by_their_own_arrow(dot, path, flow_id):
+    """Issue 12, printed: an arrow along a lane's border (within 3 pt, for more than 8 pt) reads
+    as part of the lane's box (CHYY LC-05: 院长审批 → 出纳支付 ran on 院领导's foot); a condition
+    nearer to another arrow than to its own is read as that arrow's (CHCDC LC-05: 5万元以上 lay
+    across the loop 不同意); an arrow leaving a box where another enters it makes one line of two
+    (CHYY LC-02: 不同意 left 院长办公会审定 6.5 pt from where the arrow from 专家组论证 enters)."""
+    wb = read_workbook(path).workbook
+    layout = raw_layout(path, wb.flows_by_id[flow_id], dot, wb)
+    assert layout.lanes or not any(s.actor for s in wb.flows_by_id[flow_id].steps)
+    assert layout.arrows_along_borders() == []
+    assert layout.labels_nearer_other_arrows() == []
+    assert layout.shared_ports() == []
+
+
+def test_the_lead_s_examples_are_drawn_cleanly(dot):
+    """The two charts the faults were seen on, named: CHYY LC-05 and CHWSJ LC-02."""
+    for unit, flow_id in (("chyy", "LC-05"), ("chwsj", "LC-02")):
+        path = ROOT / "examples" / "units" / f"{unit}.yaml"
+        layout = raw_layout(path, read_workbook(path).workbook.flows_by_id[flow_id], dot)
+        assert len(layout.lanes) >= 2
+        assert layout.arrows_along_borders() == [] and layout.labels_nearer_other_arrows() == []
+
+
+def test_a_condition_with_no_room_for_one_line_is_set_in_two(dot):
+    """Stretched CHYY LC-05: beside the middle arrow of 财务审核's fork there is no room for
+    1000元以下 in one line that stands clear of the other arrows; in two lines there is. Where one
+    line has room (10万元以上或预算外 on the first copy) it stays one line."""
+    path = ROOT / "examples" / "units" / "chyy.yaml"
+    wb = read_workbook(path).workbook
+    chart = build_chart(wb, stretch(wb.flows_by_id["LC-05"], 15))
+    source = to_dot(chart)
+    assert 'label="1000元\\n以下"' in source
+    assert 'label="10万元以上或预算外"' in source and 'label="10万元以上\\n或预算外"' in source
+    layout = read_layout(drawings(Job("x.svg", source, chart, DEFAULT_FONT, PageSize.A4), dot)[0].svg)
+    lines = [text for _e, text, _b in layout.labels]
+    assert "1000元" in lines and "以下" in lines
+    assert layout.labels_nearer_other_arrows() == [] and layout.hidden_labels() == []
+
+
+LANE = ('<g class="cluster"><title>cluster_l</title><polygon fill="#eee" stroke="#aaa" '
+        'points="0,0 100,0 100,60 0,60 0,0"/><text text-anchor="middle" x="50" y="12" font-size="10">院领导</text></g>')
+
+
+def _edge(title: str, d: str, label: str = "", at: tuple[float, float] = (0, 0), head: str = "") -> str:
+    text = f'<text text-anchor="start" x="{at[0]}" y="{at[1]}" font-size="10">{label}</text>' if label else ""
+    tip = f'<polygon fill="black" stroke="black" points="{head}"/>' if head else ""
+    return f'<g class="edge"><title>{title.replace(">", "&gt;")}</title><path fill="none" d="{d}"/>{tip}{text}</g>'
+
+
+def test_the_border_check_finds_an_arrow_on_a_lane_s_foot_and_lets_a_crossing_pass():
+    along = _edge("s1->s2", "M50,40C50,41 50,61 50,61.5C80,61.5 110,61.5 140,61.5")  # 50 pt on the foot (y=60)
+    layout = read_layout(_svg(LANE + along))
+    assert layout.arrows_along_borders() == ["s1->s2 / 院领导: 50 pt"]
+    crossing = _edge("s1->s2", "M50,40C50,60 50,80 50,100")  # straight down across the foot
+    clear = _edge("s1->s2", "M50,40C50,45 50,52 50,54C80,54 110,54 140,54")  # 6 pt inside it
+    assert read_layout(_svg(LANE + crossing + clear)).arrows_along_borders() == []
+
+
+def test_the_condition_check_finds_a_label_nearer_to_another_arrow():
+    own = _edge("s1->s2", "M10,10C10,30 10,50 10,70", "同意", (13, 30))
+    other = _edge("s1->s3", "M45,10C45,30 45,50 45,70")
+    layout = read_layout(_svg(own + other))  # 同意 (13-33) ends 12 pt from its own line... and 12 from s1->s3
+    assert layout.labels_nearer_other_arrows() == []
+    near = _edge("s1->s3", "M36,10C36,30 36,50 36,70")  # 3 pt from the label's end, 3 from its own
+    assert read_layout(_svg(own.replace('x="13"', 'x="17"') + near)).labels_nearer_other_arrows() == ["同意 / s1->s3"]
+
+
+def test_the_port_check_finds_an_arrow_leaving_where_another_enters():
+    box = NODE.format(n="s2", x0=40, y0=40, x1=80, y1=80)
+    into = _edge("s1->s2", "M0,60C10,60 20,60 33,60", head="33,57 40,60 33,63")
+    out_near = _edge("s2->s1", "M40,62C30,62 20,62 10,62")
+    out_apart = _edge("s2->s3", "M80,60C90,60 100,60 110,60")
+    assert read_layout(_svg(box + into + out_near)).shared_ports() == ["s2->s1 leaves where s1->s2 enters"]
+    assert read_layout(_svg(box + into + out_apart)).shared_ports() == []
+
+
 # -- flows of up to 15 steps ---------------------------------------------------------------------
 
-def stretch(flow: Flow, n: int) -> Flow:
-    """``flow`` made ``n`` steps long from its own steps: copy k's ends lead to copy k+1's start."""
-    steps: list[Step] = []
-    copy = 0
-    while len(steps) < n:
-        base = copy * 100
-        for s in flow.steps[: n - len(steps)]:
-            nxt = [f"{int(t) + base}" + (f"({c})" if c else "") for t, c in s.transitions]
-            steps.append(Step(id=str(int(s.id) + base), name=s.name, actor=s.actor, time_limit=s.time_limit,
-                              next=nxt, risks=list(s.risks)))
-        copy += 1
-    ids = [s.id for s in steps]
-    out = []
-    for s in steps:
-        nxt = [x for x in s.next if x.split("(")[0] in ids]
-        if not s.next:
-            nxt = [t.id for t in steps if int(t.id) // 100 == int(s.id) // 100 + 1][:1]
-        out.append(s.model_copy(update={"next": nxt}))
-    return flow.model_copy(update={"steps": out})
 
 
 def long_flows():
@@ -282,6 +350,8 @@ def test_a_15_step_flow_prints_on_one_a4_page(dot, path, flow_id):
     layout = read_layout(pages[0].svg)
     assert layout.problems() == 0 and layout.edges_through_boxes() == []
     assert page.long_empty_lanes() == []
+    assert layout.arrows_along_borders() == [] and layout.labels_nearer_other_arrows() == []
+    assert layout.shared_ports() == []
 
 
 # -- no tall empty lanes ---------------------------------------------------------------------------

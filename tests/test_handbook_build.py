@@ -177,6 +177,28 @@ def test_a_handbook_edited_by_hand_is_replaced_only_with_force(project: Path):
     assert not md.read_text(encoding="utf-8").endswith("手工补充\n")
 
 
+def test_an_upgraded_lianfang_rebuilds_what_an_earlier_one_wrote_without_force(project: Path):
+    """The manifest of an earlier schema still proves which files lianfang wrote (their hashes), so an
+    upgrade rewrites them (charts included) without --force; its digest no longer counts."""
+    import json
+
+    assert build(project / "handbook.yaml", formats=["md"]).built
+    out = project / "build" / "handbook"
+    for manifest in [out / ".lianfang-cache" / "manifest.json", *out.glob("flowcharts/.lianfang-cache.json")]:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data["schema" if "schema" in data else "version"] = 0
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    again = build(project / "handbook.yaml", formats=["md"])
+    assert again.built and not again.unchanged  # built again: the old digest means nothing now
+    md = out / "handbook.md"
+    md.write_text(md.read_text(encoding="utf-8") + "手工补充\n", encoding="utf-8")
+    data = json.loads((out / ".lianfang-cache" / "manifest.json").read_text(encoding="utf-8"))
+    data["schema"] = 0
+    (out / ".lianfang-cache" / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BuildError, match="不是 lianfang 生成的"):  # edited by hand: still refused
+        build(project / "handbook.yaml", formats=["md"])
+
+
 def test_a_foreign_file_in_the_way_needs_force(project: Path, tmp_path: Path):
     out = tmp_path / "out"
     out.mkdir()

@@ -314,17 +314,9 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
             row.node(END_KEY)
     for target, key in incoming.items():
         g.edge(key, target, tooltip=plain(f"{connector(part.marks[target])} → {_node_name(chart, target)}"))
-    for e in chart.edges:
-        if e.tail not in keys or (e.head not in keys and e.head not in outgoing):
-            continue
-        head = e.head if e.head in keys else outgoing[e.head]
-        attrs = {"tooltip": plain(_edge_title(chart, e.tail, e.head, e.condition))}
-        if e.head not in keys:
-            attrs["tooltip"] = plain(f"{_node_name(chart, e.tail)} → {connector(part.marks[e.head])} {_node_name(chart, e.head)}")
-        if e.condition:
-            attrs["label"] = plain(e.condition)
+    for e, head, attrs in _page_edges(chart, keys, outgoing, part):
         if e.back and e.head in keys:
-            attrs.update(style="dashed", color=MUTED, fontcolor=MUTED, labelfontcolor=MUTED)
+            attrs["labelfontcolor"] = MUTED
             if loop_label_at_start and e.condition:
                 attrs["headlabel" if turn_loops else "taillabel"] = attrs.pop("label")
                 attrs["labelfontname"] = font
@@ -340,6 +332,23 @@ def to_dot(chart: Chart, font: str = DEFAULT_FONT, part: Part | None = None, wra
     if chart.panel is not None and (part is None or part.index == 1):
         _panel_beside(g, chart, shown, min(wrap, 1.0))
     return g.source
+
+
+def _page_edges(chart: Chart, keys: set[str], outgoing: dict[str, str], part: Part | None):
+    """Each arrow of the chart drawn on this page: (edge, the node it ends at here — a connector when
+    its step is on another page —, its attributes: tooltip, condition, a loop dashed and muted)."""
+    for e in chart.edges:
+        if e.tail not in keys or (e.head not in keys and e.head not in outgoing):
+            continue
+        head = e.head if e.head in keys else outgoing[e.head]
+        attrs = {"tooltip": plain(_edge_title(chart, e.tail, e.head, e.condition))}
+        if e.head not in keys:
+            attrs["tooltip"] = plain(f"{_node_name(chart, e.tail)} → {connector(part.marks[e.head])} {_node_name(chart, e.head)}")
+        if e.condition:
+            attrs["label"] = plain(e.condition)
+        if e.back and e.head in keys:
+            attrs.update(style="dashed", color=MUTED, fontcolor=MUTED)
+        yield e, head, attrs
 
 
 PAGE_SHAPE = (481.0, 728.0)  # A4's printable area (A3's is the same shape), pt
@@ -460,17 +469,7 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
     for target, key in incoming.items():
         arrows.append((layout.Arrow(key, target),
                        {"tooltip": plain(f"{connector(part.marks[target])} → {_node_name(chart, target)}")}))
-    for e in chart.edges:
-        if e.tail not in keys or (e.head not in keys and e.head not in outgoing):
-            continue
-        head = e.head if e.head in keys else outgoing[e.head]
-        attrs = {"tooltip": plain(_edge_title(chart, e.tail, e.head, e.condition))}
-        if e.head not in keys:
-            attrs["tooltip"] = plain(f"{_node_name(chart, e.tail)} → {connector(part.marks[e.head])} {_node_name(chart, e.head)}")
-        if e.condition:
-            attrs["label"] = plain(e.condition)
-        if e.back and e.head in keys:
-            attrs.update(style="dashed", color=MUTED, fontcolor=MUTED)
+    for e, head, attrs in _page_edges(chart, keys, outgoing, part):
         arrows.append((layout.Arrow(e.tail, head, clean(e.condition) or None, e.back and e.head in keys), attrs))
     for n in shown:
         if n.end and last_end is not None:
@@ -533,6 +532,7 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
         attrs["pos"] = f"e,{at(bx, by)} " + " ".join(at(x, y) for x, y in spline)
         if arrow.label_at is not None:
             attrs["lp"] = at(*arrow.label_at)
+            attrs["label"] = plain(arrow.label_text or arrow.label)  # in two lines where one did not fit
         g.edge(arrow.tail, arrow.head, **attrs)
 
 

@@ -17,6 +17,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 _NUM = re.compile(r"-?\d+(?:\.\d+)?")
 _PAIR = re.compile(r"(-?[\d.]+),(-?[\d.]+)")
 HIDDEN_SHARE = 0.05  # of a label's box covered by a box: hidden
+BORDER_CLEAR = 3.0  # pt: an arrow nearer than this to a lane's border, parallel to it, runs along it
+PORT_APART = 12.0  # pt between a way out of a box and a way into it
+ALONG_TOLERATED = 8.0  # pt an arrow may run along a border (a short crossing, a port by the edge)
 
 Box = tuple[float, float, float, float]
 
@@ -66,12 +69,26 @@ def _inside(p: tuple[float, float], b: Box, margin: float = 0.0) -> bool:
     return b[0] + margin < p[0] < b[2] - margin and b[1] + margin < p[1] < b[3] - margin
 
 
+def _distance(box: Box, line: list[tuple[float, float]]) -> float:
+    """The shortest distance from ``box`` to the sampled path ``line`` (0 where it crosses)."""
+    best = float("inf")
+    for p, q in zip(line, line[1:] or line, strict=False):
+        for k in range(5):  # samples are up to a segment's third apart: look between them
+            x, y = p[0] + (q[0] - p[0]) * k / 4, p[1] + (q[1] - p[1]) * k / 4
+            dx = max(box[0] - x, 0.0, x - box[2])
+            dy = max(box[1] - y, 0.0, y - box[3])
+            best = min(best, (dx * dx + dy * dy) ** 0.5)
+    return best
+
+
 @dataclass
 class Layout:
     nodes: list[tuple[str, Box]] = field(default_factory=list)  # title, box
     labels: list[tuple[str, str, Box]] = field(default_factory=list)  # edge title, text, box
     edges: list[tuple[str, list[tuple[float, float]]]] = field(default_factory=list)
     titles: list[tuple[str, Box]] = field(default_factory=list)  # lane (cluster) titles
+    lanes: list[tuple[str, Box]] = field(default_factory=list)  # lane title, lane box
+    heads: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # edge title, arrowhead tip
 
     def hidden_labels(self) -> list[str]:
         """Edge labels a box covers (more than 5 % of the label)."""
@@ -93,6 +110,49 @@ class Layout:
 
     def edges_through_titles(self) -> list[str]:
         return [text for text, box in self.titles for _t, line in self.edges if any(_inside(p, box) for p in line)]
+
+    def arrows_along_borders(self, clear: float = BORDER_CLEAR, longest: float = ALONG_TOLERATED) -> list[str]:
+        """Arrows that run along a lane's border (within ``clear`` pt of it, parallel) for more
+        than ``longest`` pt: printed, such an arrow reads as part of the lane's box."""
+        out = []
+        for title, line in self.edges:
+            for name, (x0, y0, x1, y1) in self.lanes:
+                borders = [(0, y, x0, x1) for y in (y0, y1)] + [(1, x, y0, y1) for x in (x0, x1)]
+                for axis, at, lo, hi in borders:
+                    along = 0.0
+                    for p, q in zip(line, line[1:], strict=False):
+                        if abs(p[1 - axis] - q[1 - axis]) > 0.05:  # not parallel to this border
+                            continue
+                        if abs(p[1 - axis] - at) >= clear:
+                            continue
+                        a, b = sorted((p[axis], q[axis]))
+                        along += max(0.0, min(b, hi) - max(a, lo))
+                    if along > longest:
+                        out.append(f"{title} / {name}: {along:.0f} pt")
+        return out
+
+    def labels_nearer_other_arrows(self) -> list[str]:
+        """Conditions that stand nearer to another arrow than to their own: a reader cannot
+        tell which way they belong to."""
+        out = []
+        for edge, text, box in self.labels:
+            own = min((_distance(box, line) for title, line in self.edges if title == edge), default=0.0)
+            for title, line in self.edges:
+                if title != edge and _distance(box, line) < own - 0.5:
+                    out.append(f"{text} / {title}")
+        return out
+
+    def shared_ports(self, near: float = PORT_APART) -> list[str]:
+        """An arrow that leaves a box where another one enters it (nearer than ``near`` pt): the
+        two read as one line, and which way it runs is lost."""
+        starts = [(title, line[0]) for title, line in self.edges if line]
+        out = []
+        for title, (hx, hy) in self.heads:
+            head = title.split("->")[-1]
+            for other, (sx, sy) in starts:
+                if other != title and other.split("->")[0] == head and abs(hx - sx) + abs(hy - sy) < near:
+                    out.append(f"{other} leaves where {title} enters")
+        return out
 
     def problems(self) -> int:
         """What a reader cannot read: hidden labels, arrows through a lane's title (an arrow
@@ -118,7 +178,17 @@ def read_layout(svg: bytes) -> Layout:
                                           max(b[2] for b in boxes), max(b[3] for b in boxes))))
         elif kind == "edge":
             out.labels += [(title, "".join(t.itertext()).strip(), _text_box(t)) for t in texts]
-            out.edges += [(title, _samples(p.get("d") or "")) for p in g.iter(f"{SVG}path")]
+            paths = [_samples(p.get("d") or "") for p in g.iter(f"{SVG}path")]
+            out.edges += [(title, line) for line in paths]
+            for head in g.iter(f"{SVG}polygon"):  # the arrowhead: its tip is farthest from the line
+                pts = [(float(a), float(b)) for a, b in _PAIR.findall(head.get("points") or "")]
+                if pts and paths and paths[-1]:
+                    end = paths[-1][-1]
+                    out.heads.append((title, max(pts, key=lambda p: abs(p[0] - end[0]) + abs(p[1] - end[1]))))
         elif kind == "cluster":
             out.titles += [("".join(t.itertext()).strip(), _text_box(t)) for t in texts]
+            shape = next((s for s in g.iter() if s.tag.removeprefix(SVG) in ("polygon", "path")), None)
+            box = _shape_box(shape) if shape is not None else None
+            if box is not None:
+                out.lanes.append(("".join(texts[0].itertext()).strip() if texts else title, box))
     return out

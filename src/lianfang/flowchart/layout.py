@@ -11,8 +11,10 @@ geometry, and handed to Graphviz with every position fixed (``layout=nop2``):
 - one column per lane, as wide as its widest row; a lane starts just above its first step and
   ends below its last, so no lane is taller than its steps need; its title is at its top;
 - arrows are drawn orthogonally in the free space between rows and between lanes (a shortest way
-  with few bends, through no box and no lane title), and each condition is put beside its arrow
-  where it covers no box, no title and no other condition.
+  with few bends, through no box and no lane title, not along a lane's border, never leaving a box
+  beside where another arrow enters it), and each condition is put beside its arrow where it
+  covers no box, no title and no other condition and stands clearly by its own arrow (in two
+  lines where one has no such place); the loops are routed last, round the conditions.
 
 Everything is computed from the text and the chart, with text widths estimated as Graphviz
 measures the CJK fonts (a Chinese character 1 em, other characters at most 0.62 em), so the DOT
@@ -34,6 +36,7 @@ LINE_H = 11.0  # a line of 10 pt text, as Graphviz measures the CJK fonts
 BOX_PAD_X = 6.0  # text to box edge, each side
 BOX_PAD_Y = 2.0
 LANE_PAD = 4.0  # box to lane edge
+LANE_FOOT = 9.0  # row to the foot of a lane that ends above the last row: clear of the arrows' tracks
 GUTTER = 10.0  # between two lanes: room for arrows running down
 ITEM_GAP = 10.0  # between two boxes in one lane and row
 ROW_GAP = 11.0  # between two rows when no condition is written there
@@ -43,6 +46,10 @@ ARROW = 7.0  # arrowhead length (arrowsize 0.7)
 BEND = 30.0  # the cost of a bend, in pt of length
 SIDE = 50.0  # the cost of leaving or entering a box by its side
 SHARED = 40.0  # the cost of running along another arrow
+BORDER_CLEAR = 3.5  # pt: nearer than this to a lane's border, an arrow parallel to it runs along it
+ALONG_BORDER = 10.0  # the cost of each pt run along a lane's border (it reads as part of the lane)
+PORT_APART = 14.0  # pt between an arrow leaving a side of a box and one entering it there
+PORT_CLASH = 400.0  # the cost of a port nearer than that: only where there is no other way
 EMPTY_ROWS_TOLERATED = 2  # rows a lane may stand empty above its first step: it then starts at the top
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -104,6 +111,14 @@ class Arrow:
     back: bool = False  # a loop back: it leaves and enters by the sides, round the boxes between
     points: list[tuple[float, float]] = field(default_factory=list)
     label_at: tuple[float, float] | None = None  # the label's centre
+    label_text: str | None = None  # the label as drawn: one line, or two ("\n") where one does not fit
+
+    @property
+    def label_box(self) -> Box:
+        assert self.label and self.label_at
+        w, h = _label_size(self.label_text or self.label)
+        x, y = self.label_at
+        return x - w / 2, y - h / 2, x + w / 2, y + h / 2
 
 
 @dataclass
@@ -159,7 +174,7 @@ def place(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], arrow
     lane_boxes, width, height, rows, row_top, row_height = _arrange(items, lanes, labelled_rows)
     placed = Placed(by_key, lane_boxes, arrows, width, height)
     _route(placed, rows, row_top, row_height)
-    _place_labels(placed)
+    _place_labels(placed, [a for a in arrows if a.label_at is None], [a.label_box for a in arrows if a.label_at])
     return placed
 
 
@@ -226,7 +241,10 @@ def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], la
     for k in lane_keys:
         x0, x1 = x, x + widths[k] + 2 * LANE_PAD
         top = LANE_PAD if not late[k] else row_top[first_row[k]] - titles[k][1] - 2 * TITLE_PAD - LANE_PAD
-        bottom = row_top[last_row[k]] + row_height[last_row[k]] + LANE_PAD
+        # a lane that ends above the last row ends below the tracks under its last row (2-3.5 pt
+        # below it), so that an arrow along them does not run on the lane's border
+        foot = LANE_PAD if last_row[k] == rows[-1] else LANE_FOOT
+        bottom = row_top[last_row[k]] + row_height[last_row[k]] + foot
         lane_boxes.append(LaneBox(k, titles[k], (x0, top, x1, bottom)))
         for r in rows:
             members = [i for g in groups.get((k, r), []) for i in g]
@@ -294,12 +312,12 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
             if gap >= 2 * ROW_GAP:
                 ys.add(round(bottom + gap / 2, 2))
         else:
-            ys.add(bottom + 5.0)
+            ys.add(bottom + LANE_PAD + 4.0)  # below the lanes' feet
         if n == 0:
             ys.add(row_top[r] - 5.0)
     # a track above each lane that begins late (between the arrows above and its title)
     for lane in p.lanes:
-        ys.add(lane.box[1] - 3.0)
+        ys.add(lane.box[1] - 4.0)
     # lines closer than 8 pt are one line (else an arrow jogs by a hair between two of them)
     xs_sorted = []
     for x in sorted(xs):
@@ -322,6 +340,23 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
         lo, hi = (a[1], b[1]) if a[1] < b[1] else (b[1], a[1])
         return not any(lo < y1 and hi > y0 for y0, y1 in down[a[0]])
 
+    # the lanes' borders: (axis the border runs along, where it stands across, its span)
+    borders = [(0, y, lb.box[0], lb.box[2]) for lb in p.lanes for y in (lb.box[1], lb.box[3])] \
+        + [(1, x, lb.box[1], lb.box[3]) for lb in p.lanes for x in (lb.box[0], lb.box[2])]
+
+    # per line of the grid, the spans of the borders it runs near (most lines: none)
+    near_border = [{at: [(start, end) for ax, b, start, end in borders if ax == axis and abs(at - b) < BORDER_CLEAR]
+                    for at in (ys_sorted if axis == 0 else xs_sorted)} for axis in (0, 1)]
+
+    def along_border(a: tuple[float, float], b: tuple[float, float]) -> float:
+        """How far the segment a-b runs along a lane's border."""
+        axis = 0 if a[1] == b[1] else 1
+        spans = near_border[axis].get(a[1 - axis])
+        if not spans:
+            return 0.0
+        lo, hi = sorted((a[axis], b[axis]))
+        return sum(max(0.0, min(hi, end) - max(lo, start)) for start, end in spans)
+
     neighbours: dict[tuple[float, float], list[tuple[tuple[float, float], int, float]]] = {}
     for n, y in enumerate(ys_sorted):
         for m, x in enumerate(xs_sorted):
@@ -329,18 +364,51 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
             for q, nd in (((xs_sorted[m - 1], y), 1) if m else (None, 1), ((xs_sorted[m + 1], y), 1) if m + 1 < len(xs_sorted) else (None, 1),
                           ((x, ys_sorted[n - 1]), 0) if n else (None, 0), ((x, ys_sorted[n + 1]), 0) if n + 1 < len(ys_sorted) else (None, 0)):
                 if q is not None and grid_free((x, y), q):
-                    out.append((q, nd, abs(q[0] - x) + abs(q[1] - y)))
+                    out.append((q, nd, abs(q[0] - x) + abs(q[1] - y) + ALONG_BORDER * along_border((x, y), q)))
             neighbours[(x, y)] = out
 
     used: dict[tuple[tuple[float, float], tuple[float, float]], set[str]] = {}  # segment → heads
     touched: dict[tuple[float, float], set[str]] = {}  # grid point → heads of the arrows through it
 
+    blocked: list[Box] = []  # the conditions already placed, while the loops are routed
+    cut: dict[tuple[tuple[float, float], tuple[float, float]], bool] = {}
+
+    def cut_off(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        """Whether the grid step a-b runs through a condition (``blocked`` only grows)."""
+        key = (a, b)
+        if key not in cut:
+            cut[key] = any(_crosses(a, b, box) for box in blocked)
+        return cut[key]
+
     def free(a, b, ends: set[str]) -> bool:
-        return not any(_crosses(a, b, box) for key, box in obstacles if key not in ends or not key)
+        return not any(_crosses(a, b, box) for key, box in obstacles if key not in ends or not key) \
+            and not any(_crosses(a, b, box) for box in blocked)
+
+    # the ports taken on each box: (side, where along it, leaving)
+    taken: dict[str, list[tuple[str, float, bool]]] = {}
+
+    def side_of(it: Item, pt: tuple[float, float]) -> tuple[str, float]:
+        x0, y0, x1, y1 = it.box
+        return min(((abs(pt[0] - x0), "l", pt[1]), (abs(pt[0] - x1), "r", pt[1]),
+                    (abs(pt[1] - y0), "t", pt[0]), (abs(pt[1] - y1), "b", pt[0])))[1:]
+
+    def clash(it: Item, port: tuple[float, float], out: bool) -> float | None:
+        """The cost of a port near one where an arrow goes the other way (None: the same point)."""
+        side, at = side_of(it, port)
+        near = [abs(at - a) for s, a, o in taken.get(it.key, ()) if s == side and o != out and abs(at - a) < PORT_APART]
+        if not near:
+            return 0.0
+        return None if min(near) < 1.0 else PORT_CLASH
 
     def ports(it: Item, out: bool, back: bool) -> list[tuple[tuple[float, float], tuple[float, float], float]]:
         """(port on the box, first point off it, cost): out of a box's foot and into its top
-        first (its middle, then a quarter from either side), its sides last."""
+        first (its middle, then a quarter from either side), its sides last; never where an
+        arrow goes the other way, and not near it (a way out beside a way in reads as one)."""
+        res = [(port, off, cost + extra) for port, off, cost in _ports(it, out, back)
+               if (extra := clash(it, port, out)) is not None]
+        return res
+
+    def _ports(it: Item, out: bool, back: bool) -> list[tuple[tuple[float, float], tuple[float, float], float]]:
         x0, y0, x1, y1 = it.box
         res = []
         down = min((y for y in ys_sorted if y > y1 + 0.5), default=None)
@@ -411,7 +479,7 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
                 if found is None or total < found[0]:
                     found = (total, (pt, d), port)
             for q, nd, length in neighbours.get(pt, ()):
-                if (q, nd) in best:
+                if (q, nd) in best or (blocked and cut_off(pt, q)):
                     continue
                 step = length + (BEND if nd != d else 0)
                 seg = (pt, q) if pt < q else (q, pt)
@@ -421,7 +489,7 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
                     step += SHARED / 2
                 heapq.heappush(heap, (cost + step + rest(q), cost + step, next(counter), q, nd, (pt, d)))
         if found is None:  # no way round: straight from centre to centre (should not happen)
-            return [(t.cx, t.box[3]), (h.cx, h.box[1])]
+            return []
         _total, state, port = found
         points = [port]
         while True:
@@ -433,9 +501,29 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
             state = came
         return _simplify(points[::-1])
 
-    order = sorted(p.arrows, key=lambda a: (p.items[a.tail].row > p.items[a.head].row, ))
-    for arrow in order:
+    def loop(a: Arrow) -> bool:
+        return p.items[a.tail].row > p.items[a.head].row
+
+    # the arrows forward first, then their conditions, then the loops round both: a loop routed
+    # first took the place beside a branch where its condition belongs (CHCDC LC-05's 5万元以上)
+    forward = [a for a in p.arrows if not loop(a)]
+    loops = [a for a in p.arrows if loop(a)]
+    for arrow in [*forward, *loops]:
+        if loops and arrow is loops[0]:
+            blocked.extend(_grow(b, LABEL_CLEAR) for b in _place_labels(p, forward))
         arrow.points = route(arrow)
+        if not arrow.points and blocked:  # no way round the conditions: cross one
+            saved, saved_cut = blocked[:], dict(cut)
+            blocked.clear()
+            cut.clear()
+            arrow.points = route(arrow)
+            blocked.extend(saved)
+            cut.update(saved_cut)
+        if not arrow.points:  # no way round at all (should not happen): centre to centre
+            t, h = p.items[arrow.tail], p.items[arrow.head]
+            arrow.points = [(t.cx, t.box[3]), (h.cx, h.box[1])]
+        for it, pt, out in ((p.items[arrow.tail], arrow.points[0], True), (p.items[arrow.head], arrow.points[-1], False)):
+            taken.setdefault(it.key, []).append((*side_of(it, pt), out))
         for a, b in zip(arrow.points, arrow.points[1:], strict=False):
             for seg in _unit_segments(a, b, xs_sorted, ys_sorted):
                 used.setdefault(seg, set()).add(arrow.head)
@@ -474,29 +562,83 @@ def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 # -- conditions ------------------------------------------------------------------------------------
 
-def _place_labels(p: Placed) -> None:
+LABEL_CLEAR = 8.0  # pt a condition stands nearer to its own arrow than to any other, where it can
+CROWDED = 3.0  # pt: a condition nearer than this to another stands against it
+TWO_LINES_FROM = 6  # characters: a condition this long may be set in two lines where one does not fit
+_WORD = re.compile(r"以[上下内外]|不?同意|不?符合|不?通过|不?予|退回|补正|审批|审核")  # never cut
+_AMOUNT = re.compile(r"[0-9A-Za-z.]+[%万千百亿]*[元日天个人名年月次份项]?")
+_NO_END = frozenset("（《「『【〔“‘([{")
+_NO_START = frozenset("，。、；：！？）》」』】〕,.;:!?)]}%·")
+
+
+def _label_size(text: str) -> tuple[float, float]:
+    lines = text.split("\n")
+    return max(text_em(line) for line in lines) * 10.0 + 2, LINE_H * len(lines)
+
+
+def two_lines(text: str) -> str | None:
+    """``text`` in two lines as even as they can be, a number never cut (``预算内1万元\n至10万元``);
+    None for a short text."""
+    if len(text) < TWO_LINES_FROM or "\n" in text:
+        return None
+    whole = [range(m.start() + 1, m.end()) for m in (*_AMOUNT.finditer(text), *_WORD.finditer(text))]
+    best = None
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if any(i in r for r in whole) or a in _NO_END or b in _NO_START:
+            continue
+        width = max(text_em(text[:i]), text_em(text[i:]))
+        if best is None or width < best[0]:
+            best = (width, i)
+    return None if best is None else f"{text[:best[1]]}\n{text[best[1]:]}"
+
+
+def _box_distance(box: Box, a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The distance from ``box`` to the axis-parallel segment a-b (0 where they meet)."""
+    lo_x, hi_x = sorted((a[0], b[0]))
+    lo_y, hi_y = sorted((a[1], b[1]))
+    dx = max(box[0] - hi_x, 0.0, lo_x - box[2])
+    dy = max(box[1] - hi_y, 0.0, lo_y - box[3])
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def _place_labels(p: Placed, arrows: list[Arrow], taken: list[Box] | None = None) -> list[Box]:
+    """Put the conditions of ``arrows`` beside them (``taken``: where conditions stand already);
+    the boxes they take."""
     hard = [_grow(i.box, 2.0) for i in p.items.values()] + [_grow(lane.title_box, 1.0) for lane in p.lanes]
-    lines = [(a, b) for arrow in p.arrows for a, b in zip(arrow.points, arrow.points[1:], strict=False)]
-    taken: list[Box] = []
+    taken = list(taken or [])
+    placed: list[Box] = []
+    # a condition across a lane's border line is hard to read (the line strikes it through)
+    borders = [((x0, y), (x1, y)) for lane in p.lanes for x0, y0, x1, y1 in (lane.box,) for y in (y0, y1)] \
+        + [((x, y0), (x, y1)) for lane in p.lanes for x0, y0, x1, y1 in (lane.box,) for x in (x0, x1)]
 
     def overlaps(box: Box, boxes: list[Box]) -> bool:
         return any(box[0] < b[2] and box[2] > b[0] and box[1] < b[3] and box[3] > b[1] for b in boxes)
 
-    def hits_line(box: Box) -> int:
-        return sum(1 for a, b in lines if _crosses(a, b, box))
+    text_of: dict[tuple[int, Box], str] = {}
 
-    for arrow in p.arrows:
-        if not arrow.label:
-            continue
-        w, h = text_em(arrow.label) * 10.0 + 2, LINE_H
+    def candidates_of(arrow: Arrow) -> list[Box]:
+        """Where the condition may stand: beside each segment from the arrow's start on, in one
+        line, then in two."""
+        out: list[Box] = []
+        for text in (arrow.label or "", two_lines(arrow.label or "")):
+            if text:
+                for c in candidates_in(arrow, *_label_size(text)):
+                    text_of.setdefault((id(arrow), c), text)
+                    out.append(c)
+        return [c for c in out if not overlaps(c, hard)] or out
+
+    def candidates_in(arrow: Arrow, w: float, h: float) -> list[Box]:
         candidates: list[Box] = []
         pts = arrow.points
         for a, b in zip(pts, pts[1:], strict=False):
             if abs(a[0] - b[0]) < 0.01:  # vertical: beside it, from its start on
                 sign = 1 if b[1] > a[1] else -1
                 length = abs(b[1] - a[1])
-                for k in range(max(1, int((length - h) // 6) + 1)):
-                    yc = a[1] + sign * (h / 2 + 2 + 6 * k)
+                # near its start every 2 pt (room between arrows that fork there), then every 6
+                steps = sorted({*(2 * k for k in range(6)), *(6 * k for k in range(int((length - h) // 6) + 1))})
+                for off in [v for v in steps if v <= max(0.0, length - h - 2)] or [0]:
+                    yc = a[1] + sign * (h / 2 + 2 + off)
                     for x0 in (a[0] + 3, a[0] - 3 - w):
                         candidates.append((x0, yc - h / 2, x0 + w, yc + h / 2))
             else:  # horizontal: above it, then below, from its start on
@@ -506,10 +648,75 @@ def _place_labels(p: Placed) -> None:
                     xc = a[0] + sign * (w / 2 + 4 + 10 * k)
                     for y0 in (a[1] - 1 - h, a[1] + 1):
                         candidates.append((xc - w / 2, y0, xc + w / 2, y0 + h))
-        ok = [c for c in candidates if not overlaps(c, hard) and not overlaps(c, taken)
-              and c[0] >= 0 and c[2] <= p.width and c[1] >= 0 and c[3] <= p.height]
-        if not ok:
-            ok = [c for c in candidates if not overlaps(c, hard)] or candidates
-        best = min(ok, key=lambda c: (hits_line(c), ok.index(c)))
-        taken.append(best)
-        arrow.label_at = ((best[0] + best[2]) / 2, (best[1] + best[3]) / 2)
+        return candidates
+
+    def inside(c: Box) -> bool:  # else the drawing grows for it
+        return c[0] >= 0 and c[2] <= p.width and c[1] >= 0 and c[3] <= p.height
+
+    def segments(arrow: Arrow) -> list:
+        return list(zip(arrow.points, arrow.points[1:], strict=False))
+
+    def crossed(c: Box, lines) -> int:
+        return sum(1 for a, b in lines if _crosses(a, b, c))
+
+    def unclear(c: Box, own: list, others: list) -> float:
+        """How much nearer than LABEL_CLEAR beyond its own arrow another arrow stands (0: none
+        does): a reader could take the label for that arrow's condition."""
+        mine = min(_box_distance(c, a, b) for a, b in own)
+        theirs = min((_box_distance(c, a, b) for a, b in others), default=float("inf"))
+        return round(max(0.0, mine + LABEL_CLEAR - theirs), 1)  # (not a hair of rounding error)
+
+    labelled = [a for a in arrows if a.label and a.points]
+    choices = {id(a): candidates_of(a) for a in labelled}
+    lines = {id(a): (segments(a), [s for o in p.arrows if o is not a for s in segments(o)]) for a in labelled}
+
+    # crossing another arrow hides it; standing by another arrow misleads; a line through it (a
+    # lane's border, its own arrow) only looks untidy; two lines only where one line is worse
+    scores: dict[tuple[int, Box], tuple] = {}
+    for arrow in labelled:
+        own, others = lines[id(arrow)]
+        if not choices[id(arrow)]:
+            continue
+        reach = 2 * LABEL_CLEAR + 6  # farther than this, an arrow does not matter to a place
+        area = (min(c[0] for c in choices[id(arrow)]) - reach, min(c[1] for c in choices[id(arrow)]) - reach,
+                max(c[2] for c in choices[id(arrow)]) + reach, max(c[3] for c in choices[id(arrow)]) + reach)
+        others = [(a, b) for a, b in others if _box_distance(area, a, b) == 0.0]
+        edges = [(a, b) for a, b in borders if _box_distance(area, a, b) == 0.0]
+        for c in choices[id(arrow)]:
+            near = [(a, b) for a, b in others if _box_distance(c, a, b) < reach]
+            scores[id(arrow), c] = (crossed(c, near), unclear(c, own, near), crossed(c, edges) + crossed(c, own),
+                                    "\n" in text_of[id(arrow), c])
+
+    def good(arrow: Arrow) -> int:
+        return sum(1 for c in choices[id(arrow)] if not any(scores[id(arrow), c][:2]))
+
+    def place_in(order: list[Arrow]) -> tuple[tuple, list[Box]]:
+        """Each condition in turn at its best place left; how bad the whole is, and the places."""
+        now = list(taken)
+        boxes: list[Box] = []
+        worst = [0, 0, 0.0, 0, 0, 0]
+        for arrow in order:
+            free = [c for c in choices[id(arrow)] if not overlaps(c, now)]
+            ok = [c for c in free if inside(c)] or free or choices[id(arrow)]
+            # a condition right against another one reads as one text with it (CHYY LC-05:
+            # 预算内1万元至10万元 stood on 1000元以下)
+            score = [(*scores[id(arrow), c][:2], overlaps(_grow(c, CROWDED), now), *scores[id(arrow), c][2:])
+                     for c in ok]
+            n = min(range(len(ok)), key=lambda i: (*score[i], i))
+            best = ok[n]
+            for i, v in enumerate((0 if free else 1, *score[n])):
+                worst[i] += v
+            now.append(best)
+            boxes.append(best)
+        return tuple(worst), boxes
+
+    # in the arrows' order, and the conditions with the fewest good places first (a free one
+    # must not take a narrow one's only place): whichever leaves the fewest faults
+    orders = [labelled, sorted(labelled, key=good)]
+    tries = [place_in(order) for order in orders]
+    n = min(range(len(orders)), key=lambda i: (tries[i][0], i))
+    for arrow, box in zip(orders[n], tries[n][1], strict=True):
+        placed.append(box)
+        arrow.label_at = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+        arrow.label_text = text_of[id(arrow), box]
+    return placed

@@ -261,10 +261,14 @@ class Cache:
         try:
             if self.path.is_file() and self.path.stat().st_size <= MAX_CACHE_BYTES:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
-                files = data.get("files", {}) if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
+                ours = isinstance(data, dict) and data.get("tool") == "lianfang" and isinstance(data.get("files"), dict)
+                files = data["files"] if ours else {}
+                # a cache of another version still tells which files lianfang wrote (so an upgraded
+                # lianfang replaces them without --force), but none of them is fresh: all are redrawn
+                current = data.get("version") == CACHE_VERSION if ours else False
                 for name, e in files.items():
                     if isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("output"), str):
-                        entry = {"key": e["key"], "output": e["output"]}
+                        entry = {"key": e["key"] if current else "", "output": e["output"]}
                         parts = e.get("parts")
                         if isinstance(parts, list) and all(isinstance(x, str) for x in parts):
                             entry["parts"] = list(parts)

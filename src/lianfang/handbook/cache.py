@@ -77,13 +77,16 @@ class Manifest:
         self.path = out_dir / CACHE_DIR / "manifest.json"
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            if not isinstance(data, dict) or data.get("tool") != "lianfang":
                 data = {}
         except (OSError, ValueError):
             data = {}
         outputs = data.get("outputs")
         files = data.get("files")
-        self.digest: str | None = data.get("digest") if isinstance(data.get("digest"), str) else None
+        # another schema (an earlier lianfang) still tells which files it wrote, so an upgrade
+        # rebuilds them without --force; its digest means nothing now
+        current = data.get("schema") == SCHEMA
+        self.digest: str | None = data.get("digest") if current and isinstance(data.get("digest"), str) else None
         self.outputs: dict[str, str] = {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)} \
             if isinstance(outputs, dict) else {}
         self.files: list[str] = [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
