@@ -119,15 +119,21 @@ def test_git_revision_must_look_like_one(tmp_path, rev):
         read_git_version(unit, rev)
 
 
-def test_the_word_handbook_carries_the_revisions_too(project):
+def build_revised(project: Path, formats: list[str]):
+    """TA revised since last year's copy (2025/ta.yaml, named by ``previous``), built in ``formats``."""
     old = project / "2025"
     old.mkdir()
     shutil.copy(project / "units" / "ta.yaml", old / "ta.yaml")
     revise(project / "units" / "ta.yaml")
     set_previous(project, "{TA: 2025/ta.yaml}")
-    result = build_handbook(BuildOptions(target=project / "handbook.yaml", formats=["md", "docx"], jobs=1,
+    result = build_handbook(BuildOptions(target=project / "handbook.yaml", formats=formats, jobs=1,
                                          as_of=date(2026, 11, 28), force=True))
     assert result.built, result.notes
+    return result
+
+
+def test_the_word_handbook_carries_the_revisions_too(project):
+    result = build_revised(project, ["md", "docx"])
     from docx import Document
 
     doc = Document(str(result.output / "handbook.docx"))
@@ -145,14 +151,7 @@ def test_the_excel_handbook_has_a_revisions_sheet(project):
     summary, the changes as the Markdown lists them, the figures before and after); none without."""
     from openpyxl import load_workbook
 
-    old = project / "2025"
-    old.mkdir()
-    shutil.copy(project / "units" / "ta.yaml", old / "ta.yaml")
-    revise(project / "units" / "ta.yaml")
-    set_previous(project, "{TA: 2025/ta.yaml}")
-    result = build_handbook(BuildOptions(target=project / "handbook.yaml", formats=["md", "xlsx"], jobs=1,
-                                         as_of=date(2026, 11, 28), force=True))
-    assert result.built, result.notes
+    result = build_revised(project, ["md", "xlsx"])
     book = load_workbook(result.output / "handbook.xlsx")
     assert "调整修正情况" in book.sheetnames
     assert "调整修正情况" in [c.value for row in book["目录"].iter_rows() for c in row]
