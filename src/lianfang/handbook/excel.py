@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook as XlsxWorkbook
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -40,8 +42,10 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang import palette
+from lianfang.handbook import excel_cache
+from lianfang.handbook.excel_cache import SheetCache
 from lianfang.handbook.reproducible import ReproducibleZip
-from lianfang.handbook.view import HandbookContext, RiskRow, UnitView, coverage_headers
+from lianfang.handbook.view import HandbookContext, PowerList, RiskRow, UnitView, coverage_headers
 from lianfang.i18n import tr
 from lianfang.io.excel_print import MARGIN_SIDE, MARGIN_TOP_BOTTOM, print_on_a4
 from lianfang.io.excel_text import set_text
@@ -121,6 +125,11 @@ class _Styles:
         for level, fill in palette.LEVEL_FILL.items():
             add(f"level{level}", font=Font(name=font, size=10, bold=True, color=palette.LEVEL_INK[level]), border=border,
                 alignment=center, fill=PatternFill("solid", fgColor=fill))
+        # each in the workbook's list of cell styles now, in this order, not when a sheet first uses it:
+        # so a cell's style id does not depend on which sheets came before (excel_cache reuses sheets)
+        for array in self.arrays.values():
+            wb._cell_styles.add(copy(array))
+        self.base = list(wb._cell_styles)
 
     def __getitem__(self, key: str) -> StyleArray:
         return self.arrays[key]
@@ -139,6 +148,8 @@ class _Sheet:
         self.merges: list[tuple[int, int, int, int]] = []
         self.values: dict[int, Sequence[Any]] = {}  # each data row as written, for its height
         self.fixed: dict[int, float] = {}  # rows whose height is decided by the writer
+        # manual page breaks, set in one go by finish(): RowBreak.append copies and checks them all
+        self.breaks: list[Break] = []
         _put(ws.cell(TITLE_ROW, 1), title, styles["title"])
         self.merge(TITLE_ROW, 1, TITLE_ROW, len(columns))
         ws.row_dimensions[TITLE_ROW].height = TITLE_HEIGHT
@@ -197,10 +208,17 @@ class _Sheet:
                     self.merge(first_row + start, column, first_row + i - 1, column)
                 start = i
 
+    def page_break(self) -> None:
+        """A page break after the last row written."""
+        self.breaks.append(Break(id=self.row - 1))
+
     def finish(self) -> None:
-        """Register every merged range (the covered cells keep their borders) and set row heights."""
+        """Register every merged range (the covered cells keep their borders), the page breaks, and set
+        row heights."""
         self.ws.merged_cells = MultiCellRange([
             CellRange(min_row=r0, min_col=c0, max_row=r1, max_col=c1) for r0, c0, r1, c1 in self.merges])
+        if self.breaks:
+            self.ws.row_breaks.brk = self.breaks
         self._heights()
 
     def _heights(self) -> None:
@@ -349,7 +367,15 @@ def _contents(ws: Worksheet, styles: _Styles, ctx: HandbookContext, sheets: list
     return sheet
 
 
-def _powers(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
+@dataclass(frozen=True)
+class PowerLists:
+    """What the 职权目录 sheet is made from (its cached XML is keyed by this): every unit's lists."""
+
+    title: str
+    units: list[tuple[str, list[PowerList]]]  # unit name, its power lists
+
+
+def _powers(ws: Worksheet, styles: _Styles, ctx: PowerLists) -> _Sheet:
     cols = [Column(tr("序号", "No."), 6, True), Column(tr("单位", "Unit"), 14, True), Column(tr("职权编号", "ID"), 10, True),
             Column(tr("职权名称", "Name"), 18), Column(tr("职权类别", "Kind"), 10, True), Column(tr("权力层级", "Level"), 8, True),
             Column(tr("职权内容", "Content"), 40), Column(tr("办理主体", "Handled by"), 14), Column(tr("责任岗位", "Posts"), 22),
@@ -357,11 +383,11 @@ def _powers(ws: Worksheet, styles: _Styles, ctx: HandbookContext) -> _Sheet:
             Column(tr("清理意见", "Disposition"), 8, True)]
     sheet = _Sheet(ws, styles, ctx.title + " " + tr("职权目录", "power lists"), cols)
     n = 0
-    for u in ctx.units:
-        for pl in u.power_lists:
+    for unit, power_lists in ctx.units:
+        for pl in power_lists:
             for p in pl.rows:
                 n += 1
-                sheet.add([n, u.name, p.id, p.name, p.kind, p.level, p.content, p.subject, p.posts, p.basis,
+                sheet.add([n, unit, p.id, p.name, p.kind, p.level, p.content, p.subject, p.posts, p.basis,
                            p.procedure, p.time_limit, p.disposition])
     return sheet
 
@@ -439,7 +465,21 @@ def paginate(heights: Sequence[float], budget: float) -> list[int]:
     return starts
 
 
-def _unit_table(ws: Worksheet, styles: _Styles, ctx: HandbookContext, u: UnitView) -> _Sheet:
+@dataclass(frozen=True)
+class UnitTable:
+    """What a unit's 一览表 sheet is made from, and all it is made from (with the language and the
+    styles): its cached XML (``excel_cache``) is keyed by this."""
+
+    heading: str
+    risk_rows: list[RiskRow]
+    signature: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, u: UnitView) -> UnitTable:
+        return cls(u.heading, u.risk_rows, u.signature)
+
+
+def _unit_table(ws: Worksheet, styles: _Styles, u: UnitTable) -> _Sheet:
     cols = [Column(tr(zh, en), w, c) for zh, en, w, c in TABLE_COLUMNS]
     title = tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table of post powers", u=u.heading)
     sheet = _Sheet(ws, styles, title, cols)
@@ -466,7 +506,7 @@ def _unit_table(ws: Worksheet, styles: _Styles, ctx: HandbookContext, u: UnitVie
         if i in starts:
             for c in GROUP_COLUMNS:
                 close(c, sheet.row - 1)
-            ws.row_breaks.append(Break(id=sheet.row - 1))
+            sheet.page_break()
             first_of_page = True
         first = sheet.row
         for j, values in enumerate(block.cells):
@@ -604,11 +644,28 @@ CHART_ROW = 20.0  # the rows a picture lies on
 PICTURE_DPI = 200  # a picture's resolution when its PNG does not say (pHYs)
 
 
+class _Png(Image):
+    """A PNG picture as it is: its size from its header, its bytes written as read (openpyxl's
+    ``Image`` opens it with Pillow twice, for its size and again for its bytes: the same bytes)."""
+
+    def __init__(self, data: bytes):
+        self.ref = data
+        self.width, self.height = struct.unpack(">II", data[16:24])
+        self.format = "png"
+
+    def _data(self) -> bytes:
+        return self.ref
+
+
+def _picture(data: bytes) -> Image:
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return _Png(data)
+    return Image(io.BytesIO(data))  # not a PNG: Pillow reads it (and converts what Excel cannot show)
+
+
 def _pictures(ws: Worksheet, styles: _Styles, title: str, pictures: list[tuple[str, Path, str | None]]) -> _Sheet:
     """A sheet of pictures (heading, PNG, caption or None), one a portrait page, each at the size its
     resolution gives, shrunk into ``CHART_BOX``."""
-    from openpyxl.drawing.image import Image
-
     from lianfang.flowchart.render import png_dpi
 
     # 8 columns as wide as the widest picture in Excel (520 pt); printed fitted to the page width
@@ -617,12 +674,12 @@ def _pictures(ws: Worksheet, styles: _Styles, title: str, pictures: list[tuple[s
     ws.page_setup.orientation = "portrait"
     for i, (heading, path, caption) in enumerate(pictures):
         if i:
-            ws.row_breaks.append(Break(id=sheet.row - 1))
+            sheet.page_break()
         r = sheet.add([heading], ["block"])
         sheet.merge(r, 1, r, len(cols))
         sheet.fixed[r] = 2 * LINE_HEIGHT
         data = path.read_bytes()
-        img = Image(io.BytesIO(data))
+        img = _picture(data)
         dpi = png_dpi(data[:4096]) or PICTURE_DPI  # flowcharts: flowchart.render.PNG_DPI of their printed size
         w_pt, h_pt = img.width * 72 / dpi, img.height * 72 / dpi
         scale = min(1.0, CHART_BOX[0] / w_pt, CHART_BOX[1] / h_pt)
@@ -712,28 +769,56 @@ _NOTES = {
 }
 
 
-def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetime, root: Path | None = None) -> bytes:
+def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetime, root: Path | None = None,
+                 cache: SheetCache | None = None) -> bytes:
     """``handbook.xlsx`` as bytes, byte-identical for the same context, pictures and ``when``.
 
     ``root``: the output folder the flowchart pictures (``FlowView.print_image``) are relative to.
+    ``cache``: the unit sheets of the last build (``excel_cache``): a unit whose 一览表 is made from
+    the same things is not built again, its XML is written from the cache (the same bytes).
     """
+    font = font or DEFAULT_FONT
     wb = XlsxWorkbook()
-    styles = _Styles(wb, font or DEFAULT_FONT)
+    styles = _Styles(wb, font)
     names = sheet_names()
     contents = wb.active
     contents.title = names["contents"]
     listed: list[tuple[str, str]] = []
+    jobs: dict[int, excel_cache.SheetJob] = {}  # the unit sheets the cache writes, by id(worksheet)
+    salt = excel_cache.SheetCache.salt(font, excel_cache.styles_xml(wb)) if cache is not None else b""
 
-    def add(key: str, writer: Callable[[Worksheet], _Sheet], name: str | None = None, note: str | None = None) -> None:
+    def add(key: str, writer: Callable[[Worksheet], _Sheet], name: str | None = None, note: str | None = None) -> Worksheet:
         ws = wb.create_sheet(name or names[key])
         writer(ws).finish()
         listed.append((ws.title, note or tr(*_NOTES[key])))
+        return ws
 
-    add("powers", lambda ws: _powers(ws, styles, ctx))
+    def add_kept(key: str, made_from: object, writer: Callable[[Worksheet], _Sheet], name: str | None = None,
+                 note: str | None = None) -> None:
+        """A sheet made from ``made_from`` alone (with the language, font and styles): from the cache
+        when it holds the sheet, else written and kept."""
+        if cache is None:
+            add(key, writer, name, note)
+            return
+        cache_key = cache.key(salt, excel_cache.fingerprint(key, made_from))
+        entry = cache.load(cache_key)
+        if entry is not None and entry.base != len(styles.base):
+            entry = None
+        if entry is None:
+            ws = add(key, writer, name, note)
+        else:
+            ws = wb.create_sheet(name or names[key])  # a placeholder: its XML comes from the cache
+            excel_cache.prepare(ws, entry)
+            listed.append((ws.title, note or tr(*_NOTES[key])))
+        jobs[id(ws)] = excel_cache.SheetJob(cache_key, entry)
+
+    power_lists = PowerLists(ctx.title, [(u.name, u.power_lists) for u in ctx.units])
+    add_kept("powers", power_lists, lambda ws: _powers(ws, styles, power_lists))
     used = {n.casefold() for n in names.values()}
     for u in ctx.units:
-        add("table", lambda ws, u=u: _unit_table(ws, styles, ctx, u), table_sheet_name(u, used),
-            tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table", u=u.name + u.mark))
+        table = UnitTable.of(u)
+        add_kept("table", table, lambda ws, table=table: _unit_table(ws, styles, table), table_sheet_name(u, used),
+                 tr("{u} 岗位权力行使风险防控一览表", "{u}: risk prevention table", u=u.name + u.mark))
     add("statistics", lambda ws: _statistics(ws, styles, ctx))
     if ctx.statistics.pictures:
         add("statistics_charts", lambda ws: _statistics_charts(ws, styles, ctx, root))
@@ -757,5 +842,10 @@ def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetim
     from openpyxl.writer.excel import ExcelWriter
 
     buffer = io.BytesIO()
-    ExcelWriter(wb, ReproducibleZip(buffer, when)).save()
+    archive = ReproducibleZip(buffer, when)
+    if cache is None:
+        ExcelWriter(wb, archive).save()
+    else:
+        cache.rendered = True
+        excel_cache.ReusingWriter(wb, archive, cache, jobs, styles.base).save()
     return buffer.getvalue()
