@@ -115,6 +115,7 @@ class BuildResult:
     charts: int = 0
     chart_hits: int = 0
     plan_hits: int = 0  # units whose charts' DOT sources came from the plan cache
+    sheet_hits: int = 0  # sheets of the Excel handbook written from the sheet cache (excel_cache)
     notes: list[str] = field(default_factory=list)  # what could not be drawn or copied
     unchanged: bool = False  # the handbook files were already up to date: nothing written
     timings: dict[str, float] = field(default_factory=dict)
@@ -591,13 +592,17 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
         excel = None
         if "xlsx" in formats and (texts is None or texts[2] is None):
             from lianfang.handbook.excel import render_excel
+            from lianfang.handbook.excel_cache import SheetCache
             from lianfang.speed import gc_paused
 
             t0 = time.perf_counter()
+            sheets = SheetCache(out_dir)  # an unchanged unit's 一览表 is not built again
             # openpyxl makes hundreds of thousands of objects that all live until the file is
             # saved; the collector's full passes over them (and the units' models) were ~15 % of it
             with gc_paused():
-                excel = render_excel(ctx, font=config.font, when=when, root=out_dir)
+                excel = render_excel(ctx, font=config.font, when=when, root=out_dir, cache=sheets)
+            sheets.prune()
+            result.sheet_hits = sheets.hits
             result.timings["write_xlsx"] = time.perf_counter() - t0
         if aside is not None:
             texts = aside.result()
