@@ -3,7 +3,9 @@ from the last build's XML give the very bytes a full render gives, whatever chan
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import shutil
 import zipfile
 import zlib
@@ -124,6 +126,54 @@ def test_a_damaged_or_foreign_entry_is_ignored_and_replaced(tmp_path: Path, unit
     assert cache.hits == 1  # only entries[2] is whole
     out, cache = _build(units, tmp_path)  # the three were written again
     assert out == _render(units) and cache.hits == 4
+
+
+def test_an_entry_holding_a_formula_is_ignored(tmp_path: Path, units):
+    """A kept sheet goes into the handbook unparsed: one that would bring a formula (an edited
+    cache, its hash made to match) is built again instead."""
+    _build(units, tmp_path)
+    for path in (tmp_path / ".lianfang-cache" / FOLDER).glob("*.bin"):
+        head, _, xml = zlib.decompress(path.read_bytes()).partition(b"\n")
+        xml = xml.replace(b'<c r="A1" s="1" t="inlineStr">', b'<c r="A1" s="1"><f>HYPERLINK("http://x","y")</f>', 1)
+        meta = json.loads(head)
+        meta["sha256"] = hashlib.sha256(xml).hexdigest()
+        path.write_bytes(zlib.compress(json.dumps(meta).encode() + b"\n" + xml))
+    data, cache = _build(units, tmp_path)
+    assert cache.hits == 0 and data == _render(units)
+    assert b"<f>" not in b"".join(zipfile.ZipFile(io.BytesIO(data)).read(n) for n in zipfile.ZipFile(io.BytesIO(data)).namelist())
+
+
+def test_a_sheet_with_a_relationship_is_written_but_not_kept(tmp_path: Path):
+    """The writer keeps only sheets whose XML is all of them: one that turns out to link to a file
+    (a relationship) is written as openpyxl writes it, and not kept."""
+    from openpyxl import Workbook as XlsxWorkbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    from lianfang.handbook.excel import _Styles
+    from lianfang.handbook.excel_cache import SheetJob
+    from lianfang.handbook.reproducible import ReproducibleZip
+
+    def make(kept: bool) -> bytes:
+        wb = XlsxWorkbook()
+        styles = _Styles(wb, "宋体")
+        ws = wb.active
+        ws["A1"] = "=1+1 as text"
+        ws["A1"].data_type = "s"
+        ws["A1"].quotePrefix = True
+        ws["B2"].hyperlink = "attachments/制度.pdf"
+        out = io.BytesIO()
+        archive = ReproducibleZip(out, WHEN)
+        if kept:
+            cache = SheetCache(tmp_path)
+            ReusingWriter(wb, archive, cache, {id(ws): SheetJob("k" * 64, None)}, styles.base).save()
+        else:
+            ExcelWriter(wb, archive).save()
+        return out.getvalue()
+
+    assert make(True) == make(False)
+    assert not _entries(tmp_path)
+    book = zipfile.ZipFile(io.BytesIO(make(True)))
+    assert b"attachments/" in book.read("xl/worksheets/_rels/sheet1.xml.rels")
 
 
 def test_quote_prefixed_text_keeps_its_styles_wherever_the_sheet_lands(tmp_path: Path, units, monkeypatch):

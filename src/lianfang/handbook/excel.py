@@ -658,7 +658,7 @@ class _Png(Image):
 
 
 def _picture(data: bytes) -> Image:
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+    if len(data) >= 24 and data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
         return _Png(data)
     return Image(io.BytesIO(data))  # not a PNG: Pillow reads it (and converts what Excel cannot show)
 

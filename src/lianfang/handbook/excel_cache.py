@@ -1,10 +1,13 @@
-"""Each unit's 一览表 sheet of the Excel handbook, kept from the last build in ``.lianfang-cache/sheets/``.
+"""The Excel handbook's sheets kept from the last build in ``.lianfang-cache/sheets/``: each unit's
+一览表 and the 职权目录.
 
-A unit's sheet is ~2,200 cells written through openpyxl and serialised again in every build: of a
-50-unit handbook's Excel time, the 50 一览表 sheets are three quarters. A sheet is made from its
-unit's view alone (``UnitTable``: the heading, the risk rows, the signature line), the language,
-the font, the styles and lianfang's code, so its serialised XML can be kept and written into the
-package again when none of them changed. What ties a sheet's XML to the rest of the workbook:
+A unit's 一览表 is ~2,200 cells written through openpyxl and serialised again in every build: of a
+50-unit handbook's Excel time, the 50 一览表 sheets were three quarters, the 职权目录 a tenth. A
+unit's sheet is made from its unit's view alone (``excel.UnitTable``: the heading, the risk rows, the
+signature line), the 职权目录 from the units' power lists (``excel.PowerLists``); with the language,
+the font, the styles and lianfang's code, that is all, so the serialised XML can be kept and
+written into the package again when none of them changed. What ties a sheet's XML to the rest of
+the workbook:
 
 - *Cell style ids* (``s="3"``): openpyxl numbers a cell's style when the sheet is written, in the
   order styles are first used across the workbook. The handbook's named styles are registered in
@@ -19,7 +22,8 @@ package again when none of them changed. What ties a sheet's XML to the rest of 
 A sheet that needs anything else outside its XML (a relationship: a link to a file, a picture, a
 comment; a print area, a filter, a table) is never kept. The result is byte-identical to a full
 render (tests/test_handbook_excel_cache.py builds both). Entries are data (the XML, checked against
-its hash when read), trusted as far as the output folder is, like the unit and plan caches.
+its hash when read, and never holding a formula), trusted as far as the output folder is, like
+the unit and plan caches.
 """
 
 from __future__ import annotations
@@ -83,6 +87,8 @@ class SheetEntry:
             return None
         if head.get("sha256") != hashlib.sha256(xml).hexdigest() or not xml.startswith(b"<worksheet"):
             return None
+        if b"<f>" in xml or b"<f " in xml:
+            return None  # a kept sheet never brings a formula (lianfang writes every text as text)
         base, extra = head.get("base"), head.get("extra_styles")
         rows, cols = head.get("title_rows"), head.get("title_cols")
         if not isinstance(base, int) or base < 1 or not isinstance(extra, list):
