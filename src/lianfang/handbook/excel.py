@@ -801,9 +801,7 @@ def render_excel(ctx: HandbookContext, *, font: str | None = None, when: datetim
             add(key, writer, name, note)
             return
         cache_key = cache.key(salt, excel_cache.fingerprint(key, made_from))
-        entry = cache.load(cache_key)
-        if entry is not None and entry.base != len(styles.base):
-            entry = None
+        entry = cache.load(cache_key, len(styles.base))
         if entry is None:
             ws = add(key, writer, name, note)
         else:

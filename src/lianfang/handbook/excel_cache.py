@@ -58,7 +58,7 @@ _CELL_STYLE = re.compile(rb'(<c r="[A-Z]+[0-9]+" s=")([0-9]+)(")')
 
 @dataclass(frozen=True)
 class SheetEntry:
-    """A unit sheet as serialised: its XML (cell styles numbered against the workbook's registered
+    """A kept sheet as serialised: its XML (cell styles numbered against the workbook's registered
     ones, ``base`` of them, then ``extra_styles`` in the order the sheet first used them) and the
     print titles that workbook.xml carries for it."""
 
@@ -102,13 +102,14 @@ class SheetEntry:
 
 
 class SheetCache:
-    """The serialised unit sheets of one output folder's Excel handbook, by content key.
+    """The kept sheets of one output folder's Excel handbook, by content key.
 
-    The key is the sheet's content (``UnitTable.fingerprint``) with everything else its XML
-    depends on: all of lianfang (``package_fingerprint``: the sheet's layout code), the language,
-    the font, the registered styles (the ``styles.xml`` they make), and the versions of openpyxl
-    and lxml, which serialise it. Neither the sheet's name nor its place is in its XML, so a unit
-    renamed, moved or joined by others keeps its entry.
+    The key is what the sheet is made from (``fingerprint`` of its kind and its ``excel.UnitTable``
+    or ``excel.PowerLists``) with everything else its XML depends on: all of lianfang
+    (``package_fingerprint``: the sheet's layout code), the language, the font, the registered
+    styles (the ``styles.xml`` they make), and the versions of openpyxl and lxml, which serialise
+    it. Neither the sheet's name nor its place is in its XML, so a unit's sheet moved to another
+    place among other units, or named otherwise, keeps its entry.
     """
 
     def __init__(self, out_dir: Path):
@@ -129,12 +130,15 @@ class SheetCache:
     def key(self, salt: bytes, fingerprint: str) -> str:
         return hashlib.sha256(salt + fingerprint.encode()).hexdigest()
 
-    def load(self, key: str) -> SheetEntry | None:
+    def load(self, key: str, base: int) -> SheetEntry | None:
+        """The entry of ``key`` written against ``base`` registered styles, or None."""
         try:
             data = (self.folder / f"{key}.bin").read_bytes()
         except OSError:
             return None
         entry = SheetEntry.from_bytes(data, key)
+        if entry is not None and entry.base != base:
+            entry = None
         if entry is not None:
             self.used.add(key)
             self.hits += 1
