@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import shutil
@@ -371,9 +370,10 @@ def render_svgs(sources: list[str], dot: str) -> list[bytes] | None:
     """The SVGs of several graphs from one run of ``dot``, each byte for byte as drawn alone
     (``_as_alone``); None when that run fails (each is then drawn alone and reports its own error).
 
-    Only graphs of one kind go in a run (``_svg_kind``): one laid out by lianfang (layout=nop2)
-    makes dot expect positions in the graphs after it."""
-    if not sources or any(not s.rstrip().endswith("}") for s in sources):
+    Only graphs of one kind go in a run (``_kind``): one laid out by lianfang (layout=nop2)
+    makes dot expect positions in the graphs after it. Every graph must be named: an anonymous
+    one is named by its place in the run (``%1``, ``%7``)."""
+    if not sources or any(not s.rstrip().endswith("}") or not _NAMED.match(s) for s in sources):
         return None
     try:
         p = subprocess.run([dot, "-Tsvg"], input="\n".join(sources).encode("utf-8"),
@@ -389,6 +389,7 @@ def render_svgs(sources: list[str], dot: str) -> list[bytes] | None:
 
 
 _SVG_END = b"</svg>\n"
+_NAMED = re.compile(r'\s*(?:strict\s+)?(?:di)?graph\s+(?:"|[A-Za-z_0-9])')
 # a graph after the first in a run is drawn as page (0,1): its group's ids say so
 _PAGE_ID = re.compile(rb'^<g id="(a_)?page\d+,\d+_graph0"', re.MULTILINE)
 _CLUSTER = re.compile(rb'<g id="clust(\d+)" class="cluster">')
