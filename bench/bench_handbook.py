@@ -38,8 +38,13 @@ runs back to back in turn, load 1.7–2.6 with another helper rendering charts):
 cold 43.3 / 42.5 → 32.9 / 40.5 s (0.76 / 0.95), warm 4.09 / 4.07 → 0.90 / 0.90 s (0.22),
 one unit changed 8.12 / 10.99 → 5.90 / 5.74 s (0.73 / 0.52); planning in a warm build 3.4 → 0.06 s;
 Excel 6.8 → 3.9 s cold, 3.3–6.3 → 3.8 s one unit changed.
-Neither issue-11 target is met: rasterising 500 charts at 200 dpi is ~65 ms of CPU each (34 s, 17 s
-on two cores), and the Excel handbook (3.8 s) with Word and Markdown beside it (~3 s) is on the
+With the charts' first SVGs drawn 16 to a run of dot and the PNGs written by gd's palette writer
+(37840fe → this work, two runs each back to back in turn, load 4–7.6 from other helpers, so CPU
+figures only): drawing 500 charts 35.1 / 36.8 → 15.4 / 14.6 s of CPU (0.44 / 0.40; dot 33.1 / 34.5 →
+13.9 / 13.3 s), cold build CPU 51.8 / 53.9 → 31.9 / 30.3 s (0.62 / 0.56), handbook.xlsx / .docx
+75.0 / 76.6 → 27.6 / 29.2 MB; with --units 10 drawing 6.84 / 7.19 → 2.99 / 2.95 s (0.44 / 0.41), cold
+CPU 11.2 / 11.9 → 7.5 / 7.5 s. Neither issue-11 target is met: rasterising a chart at 200 dpi is still
+~24 ms of CPU (~12 s for 500), and the Excel handbook with Word and Markdown beside it is on the
 one-unit path; see docs/handbook.md, "Speed and size".
 """
 

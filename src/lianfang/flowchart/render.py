@@ -13,15 +13,20 @@ nothing, and a file that lianfang did not write — or that was edited since —
 without ``--force`` (unless it already holds exactly the bytes lianfang would write: then it is
 adopted, which is how a lost cache heals).
 
-``dot`` runs as a subprocess, several at once (threads: the work is in the child processes): one
-per SVG drawing (drawing many in one run changes their ids), eight pages a run for PNGs, each at
-its own dpi (a run's start-up costs as much as rasterising a third of a chart; each PNG is
-byte-identical to one drawn alone). The pages chosen for a job are remembered in the process, so the PNG copies of a chart are
-drawn from the SVG's pages without searching again. A PNG carries its resolution (pHYs).
+``dot`` runs as subprocesses, several at once (threads: the work is in the child processes). The
+first drawing of every chart is drawn 16 to a run (``render_svgs``: what a run carries from graph
+to graph is undone, so each SVG is byte for byte the one drawn alone); a chart drawn again another
+way (a hidden label, a page it does not fit) is drawn one at a time. PNGs are drawn 8 pages a run,
+each at its own dpi, by cairo and written by gd's 8-bit palette writer where Graphviz has it
+(``png_device``; half the CPU of cairo's own), its palette set to the chart's exact colours and its
+canvas to whole pixels. The pages chosen for a job are remembered in the process, so the PNG copies
+of a chart are drawn from the SVG's pages without searching again. A PNG carries its resolution
+(pHYs).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -132,7 +137,10 @@ def no_cjk_font_message() -> str:
 
 def render(source: str, fmt: ChartFormat, dot: str | None, scale: float = 1.0, device: str | None = None) -> bytes:
     """The bytes of one drawing: the DOT source itself, or what ``dot`` makes of it (a PNG at
-    200 dpi of its size times ``scale``, through ``device``: by default ``png_device(dot)``)."""
+    200 dpi of its size times ``scale``, through ``device``: by default ``png_device(dot)``).
+
+    Through gd, a canvas that is not a whole number of pixels gets grey right and bottom edges:
+    a chart's pages are drawn through ``raster`` and ``draw_raster`` (as ``job_files`` does)."""
     data = source.encode("utf-8")
     if fmt is ChartFormat.DOT:
         return data
@@ -202,25 +210,23 @@ _PRINT_COLOURS = tuple(_colour(c) for c in (
     "FFFFFF", palette.BORDER, *palette.LEVEL_FILL.values(), *palette.LEVEL_INK.values(), palette.HEADER_FILL,
     palette.LANE_FILL, palette.LANE_BORDER, palette.MUTED_INK, palette.LINK_INK))
 SNAP = 4  # gd puts a colour at the centre of its cell (5 bits of red and blue, 6 of green): at most 4 off
-_SNAPS: dict[bytes, bytes] = {}
 
 
+@functools.cache
 def _snaps() -> dict[bytes, bytes]:
     """Every palette entry within SNAP of a print colour (in each channel) → that colour, the nearest."""
-    if not _SNAPS:
-        table: dict[bytes, tuple[int, bytes]] = {}
-        span = range(-SNAP, SNAP + 1)
-        for target in _PRINT_COLOURS:
-            for dr in span:
-                for dg in span:
-                    for db in span:
-                        entry = (target[0] + dr, target[1] + dg, target[2] + db)
-                        if all(0 <= v <= 255 for v in entry):
-                            key, far = bytes(entry), abs(dr) + abs(dg) + abs(db)
-                            if key not in table or far < table[key][0]:
-                                table[key] = (far, target)
-        _SNAPS.update({k: t for k, (_, t) in table.items()})
-    return _SNAPS
+    table: dict[bytes, tuple[int, bytes]] = {}
+    span = range(-SNAP, SNAP + 1)
+    for target in _PRINT_COLOURS:
+        for dr in span:
+            for dg in span:
+                for db in span:
+                    entry = (target[0] + dr, target[1] + dg, target[2] + db)
+                    if all(0 <= v <= 255 for v in entry):
+                        key, far = bytes(entry), abs(dr) + abs(dg) + abs(db)
+                        if key not in table or far < table[key][0]:
+                            table[key] = (far, target)
+    return {k: t for k, (_, t) in table.items()}
 
 
 def _print_palette(png: bytes) -> bytes:
@@ -631,7 +637,7 @@ def _best(chart: Chart, job: Job, dot: str | None, part: Part | None = None, suf
 
     First the size: the wrap widths in order, until one is readable. Then, at that width, the
     other ways of laying out loops until one hides no label. So a chart that is fine as first
-    drawn costs one run of ``dot``, and one that is too wide for any page at most seven.
+    drawn costs one drawing, and one that is too wide for any page at most seven.
     """
     tried: list[tuple[tuple[bool, bool, int, float], Drawing, float]] = []
 
