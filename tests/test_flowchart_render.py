@@ -275,3 +275,15 @@ def test_nothing_is_batched_for_one_job(dot, tmp_path, example_jobs, monkeypatch
     render._DRAWN.clear()
     (outcome,) = render_all(example_jobs[:1], tmp_path, ChartFormat.SVG, "x", dot=dot)
     assert outcome.status is Status.WRITTEN
+
+
+def test_graphs_dot_lays_out_with_several_clusters_are_drawn_alone(dot):
+    """A run could order their clusters otherwise, and the order is part of dot's layout."""
+    plain = [Job(f"p{n}.svg", f'digraph "p{n}" {{ a -> b{n} }}\n') for n in range(2)]
+    clustered = [Job(f"c{n}.svg", f'digraph "c{n}" {{\n\tsubgraph cluster_a {{ a{n} }}\n\tsubgraph cluster_b {{ b }}\n\ta{n} -> b\n}}\n')
+                 for n in range(2)]
+    render._DRAWN.clear()
+    with ThreadPoolExecutor(2) as pool:
+        drawn = render._batched_drawings(pool, plain + clustered, dot)
+    assert set(drawn) == {j.source for j in plain}
+    assert drawn[plain[1].source] == render.render(plain[1].source, ChartFormat.SVG, dot)
