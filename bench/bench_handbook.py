@@ -48,6 +48,14 @@ on two cores), and on the one-unit path the Word and Markdown handbooks (~3 s in
 now longer than the Excel one beside them; see docs/handbook.md, "Speed and size".
 The Excel figure is the CPU time of the thread that renders it (``excel.render_excel``), printed
 with each build's writers, with how many sheets came from the sheet cache.
+With the charts' first SVGs drawn 16 to a run of dot and the PNGs written by gd's palette writer
+(37840fe → this work, two runs each back to back in turn, load 4–7.6 from other helpers, so CPU
+figures only): drawing 500 charts 35.1 / 36.8 → 15.4 / 14.6 s of CPU (0.44 / 0.40; dot 33.1 / 34.5 →
+13.9 / 13.3 s), cold build CPU 51.8 / 53.9 → 31.9 / 30.3 s (0.62 / 0.56), handbook.xlsx / .docx
+75.0 / 76.6 → 27.6 / 29.2 MB; with --units 10 drawing 6.84 / 7.19 → 2.99 / 2.95 s (0.44 / 0.41), cold
+CPU 11.2 / 11.9 → 7.5 / 7.5 s. Neither issue-11 target is met: rasterising a chart at 200 dpi is still
+~24 ms of CPU (~12 s for 500), and the Excel handbook with Word and Markdown beside it is on the
+one-unit path; see docs/handbook.md, "Speed and size".
 """
 
 from __future__ import annotations

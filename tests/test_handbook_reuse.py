@@ -31,21 +31,28 @@ def _project(tmp_path: Path, name: str = "project") -> Path:
 
 def _count_dot_runs(monkeypatch) -> dict[str, int]:
     """Every run of ``dot`` by format, from now on (and nothing remembered from earlier tests)."""
-    runs = {"svg": 0, "png": 0, "png batches": 0, "png in batches": 0}
-    original, original_batch = render.render, render.render_pngs
+    runs = {"svg": 0, "png": 0, "png batches": 0, "png in batches": 0, "svg batches": 0, "svg in batches": 0}
+    original, original_batch, original_svgs = render.render, render.render_pngs, render.render_svgs
 
-    def counted(source, fmt, dot, scale=1.0):
+    def counted(source, fmt, dot, *args, **kwargs):
         runs[fmt.value] = runs.get(fmt.value, 0) + 1
-        return original(source, fmt, dot, scale)
+        return original(source, fmt, dot, *args, **kwargs)
 
     def counted_batch(pages, dot):
         runs["png batches"] += 1
         out = original_batch(pages, dot)
-        runs["png in batches"] += len(out or [])
+        runs["png in batches"] += len([png for png in out or [] if png is not None])
+        return out
+
+    def counted_svgs(sources, dot):
+        runs["svg batches"] += 1
+        out = original_svgs(sources, dot)
+        runs["svg in batches"] += len(out or [])
         return out
 
     monkeypatch.setattr(render, "render", counted)
     monkeypatch.setattr(render, "render_pngs", counted_batch)
+    monkeypatch.setattr(render, "render_svgs", counted_svgs)
     render._DRAWN.clear()
     return runs
 
@@ -59,7 +66,9 @@ def test_png_copies_are_drawn_from_the_svg_pages_without_searching_again(tmp_pat
     md_only = build_handbook(BuildOptions(target=EXAMPLES / "handbook.yaml", output=tmp_path / "a", jobs=2, formats=["md"]))
     assert md_only.built and runs["png"] == runs["png batches"] == 0
     svg_runs = runs["svg"]
-    assert svg_runs >= md_only.charts > 0
+    # every chart drawn once at least, most first drawings several to a run of dot
+    assert svg_runs + runs["svg in batches"] >= md_only.charts > 0
+    assert svg_runs + runs["svg batches"] < md_only.charts
 
     runs = _count_dot_runs(monkeypatch)
     result = build_handbook(BuildOptions(target=EXAMPLES / "handbook.yaml", output=tmp_path / "b", jobs=2,
@@ -84,7 +93,7 @@ def test_an_unchanged_chart_is_not_drawn_again_in_any_format(tmp_path: Path, mon
     runs = _count_dot_runs(monkeypatch)
     again = build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=1))
     assert again.built and again.chart_hits == again.charts > 0
-    assert runs == {"svg": 0, "png": 0, "png batches": 0, "png in batches": 0}
+    assert runs == {"svg": 0, "png": 0, "png batches": 0, "png in batches": 0, "svg batches": 0, "svg in batches": 0}
 
 
 def test_pictures_are_stored_not_deflated_and_every_entry_is_dated(tmp_path: Path):
@@ -200,30 +209,34 @@ def test_a_broken_template_stops_a_build_whose_word_handbook_is_rendered_aside(t
         build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=2, templates=project / "templates"))
 
 
-def test_pngs_drawn_in_one_run_are_those_drawn_alone():
+@pytest.mark.parametrize("device", [render.GD_PNG, render.CAIRO_PNG])
+def test_pngs_drawn_in_one_run_are_those_drawn_alone(device):
     dot = render.find_dot()
     sources = [f'digraph "g{n}" {{ a{n} -> b{n} [label="{"长" * n}"] }}\n' for n in range(1, 5)]
     scales = [0.75, 1.0, 0.5, 0.83]
-    together = render.render_pngs([(s, render._dpi(k)) for s, k in zip(sources, scales, strict=True)], dot)
-    assert together == [render.render(s, ChartFormat.PNG, dot, k) for s, k in zip(sources, scales, strict=True)]
+    pages = [render.raster(render._drawing("", s, dot), k, device) for s, k in zip(sources, scales, strict=True)]
+    assert {r.device for r in pages} == {device}
+    together = render.render_pngs(pages, dot)
+    assert together == [render.draw_raster(r, dot) for r in pages]
     # charts laid out by lianfang (every position given) and by dot, each kind in runs of its own
     from lianfang.handbook import charts as handbook_charts
     from lianfang.io.reader import read_workbook
 
     wb = read_workbook(EXAMPLES / "units" / "chwsj.yaml").workbook
     jobs, _ = handbook_charts.plan([(wb, [], "chwsj.yaml")])
-    pages = [(source, render._dpi(scale)) for j in jobs[:8] for source, scale in render.png_pages(j.job, dot)]
-    assert len({"layout=nop2" in source for source, _ in pages}) == 2  # both kinds are there
+    pages = [r for j in jobs[:8] for r in render.png_pages(j.job, dot)]
+    assert len({"layout=nop2" in r.source for r in pages}) == 2  # both kinds are there
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(2) as pool:
         drawn = render._batched_rasters(pool, [j.job for j in jobs[:8]], dot)
     assert set(drawn) == set(pages)
-    assert all(drawn[(source, dpi)] == render.render(source, ChartFormat.PNG, dot, float(dpi) / int(render.PNG_DPI))
-               for source, dpi in pages)
+    assert all(drawn[r] == render.draw_raster(r, dot) for r in pages)
     # a run that fails gives nothing: each is then drawn alone and reports its own error
-    assert render.render_pngs([(sources[0], "150.00"), ("digraph { a -> }", "150.00")], dot) is None
-    assert render.render_pngs([(sources[0], "150.00"), ("digraph { a } // no closing brace last", "150.00")], dot) is None
+    bad = render.Raster("digraph { a -> }", "digraph { a -> }", "150.00", device)
+    assert render.render_pngs([pages[0], bad], dot) is None
+    unclosed = render.Raster("digraph { a } // no closing brace last", "digraph { a }", "150.00", device)
+    assert render.render_pngs([pages[0], unclosed], dot) is None
 
 
 def test_a_png_says_its_resolution():

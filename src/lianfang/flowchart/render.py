@@ -13,15 +13,20 @@ nothing, and a file that lianfang did not write — or that was edited since —
 without ``--force`` (unless it already holds exactly the bytes lianfang would write: then it is
 adopted, which is how a lost cache heals).
 
-``dot`` runs as a subprocess, several at once (threads: the work is in the child processes): one
-per SVG drawing (drawing many in one run changes their ids), eight pages a run for PNGs, each at
-its own dpi (a run's start-up costs as much as rasterising a third of a chart; each PNG is
-byte-identical to one drawn alone). The pages chosen for a job are remembered in the process, so the PNG copies of a chart are
-drawn from the SVG's pages without searching again. A PNG carries its resolution (pHYs).
+``dot`` runs as subprocesses, several at once (threads: the work is in the child processes). The
+first drawing of every chart is drawn 16 to a run (``render_svgs``: what a run carries from graph
+to graph is undone, so each SVG is byte for byte the one drawn alone); a chart drawn again another
+way (a hidden label, a page it does not fit) is drawn one at a time. PNGs are drawn 8 pages a run,
+each at its own dpi, by cairo and written by gd's 8-bit palette writer where Graphviz has it
+(``png_device``; half the CPU of cairo's own), its palette set to the chart's exact colours and its
+canvas to whole pixels. The pages chosen for a job are remembered in the process, so the PNG copies
+of a chart are drawn from the SVG's pages without searching again. A PNG carries its resolution
+(pHYs).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -38,6 +43,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from lianfang import palette
 from lianfang.errors import LianfangError
 from lianfang.flowchart.dot import (
     NARROW,
@@ -129,19 +135,27 @@ def no_cjk_font_message() -> str:
     )
 
 
-def render(source: str, fmt: ChartFormat, dot: str | None, scale: float = 1.0) -> bytes:
+def render(source: str, fmt: ChartFormat, dot: str | None, scale: float = 1.0, device: str | None = None) -> bytes:
     """The bytes of one drawing: the DOT source itself, or what ``dot`` makes of it (a PNG at
-    200 dpi of its size times ``scale``)."""
+    200 dpi of its size times ``scale``, through ``device``: by default ``png_device(dot)``).
+
+    Through gd, a canvas that is not a whole number of pixels gets grey right and bottom edges:
+    a chart's pages are drawn through ``raster`` and ``draw_raster`` (as ``job_files`` does)."""
     data = source.encode("utf-8")
     if fmt is ChartFormat.DOT:
         return data
     if dot is None:
         raise GraphvizMissing(missing_dot_message())
-    cmd = [dot, f"-T{fmt.value}"]
     if fmt is ChartFormat.PNG:
-        cmd.append(f"-Gdpi={_dpi(scale)}")
+        device = device or png_device(dot)
+        return _from_device(_run_dot(dot, [f"-T{device}", f"-Gdpi={_dpi(scale)}"], data), device)
+    out = _run_dot(dot, [f"-T{fmt.value}"], data)
+    return _clusters_in_order(out) if fmt is ChartFormat.SVG else out
+
+
+def _run_dot(dot: str, args: list[str], data: bytes) -> bytes:
     try:
-        p = subprocess.run(cmd, input=data, capture_output=True, timeout=DOT_TIMEOUT, check=False)
+        p = subprocess.run([dot, *args], input=data, capture_output=True, timeout=DOT_TIMEOUT, check=False)
     except FileNotFoundError:
         raise GraphvizMissing(missing_dot_message()) from None
     except subprocess.TimeoutExpired:
@@ -155,6 +169,91 @@ def render(source: str, fmt: ChartFormat, dot: str | None, scale: float = 1.0) -
 
 
 PNG_BATCH = 8  # drawings a run of dot rasterises (its start-up costs as much as rasterising a third of a chart)
+SVG_BATCH = 16  # first drawings a run of dot lays out as SVG (a run's start-up is most of a chart's SVG)
+
+# cairo draws, gd writes an 8-bit palette PNG: half the CPU of cairo's own writer (libpng, RGBA,
+# adaptive filters) and a third of the bytes; the colours are put right after (``_print_palette``)
+GD_PNG = "png:cairo:gd"
+CAIRO_PNG = "png"
+_DEVICES: dict[str, str] = {}
+_DEVICES_LOCK = threading.Lock()
+
+
+def png_device(dot: str) -> str:
+    """The ``-T`` format PNGs are drawn with by this ``dot``: ``png:cairo:gd`` when its Graphviz
+    has gd's plugin (tried once per program on a tiny graph), else ``png``."""
+    with _DEVICES_LOCK:
+        if dot in _DEVICES:
+            return _DEVICES[dot]
+    try:
+        p = subprocess.run([dot, f"-T{GD_PNG}"], input=b"digraph { a }", capture_output=True, timeout=30, check=False)
+        # colour type 3 at byte 25 of the header: a palette image, the one _print_palette knows
+        works = p.returncode == 0 and p.stdout[:8] == _PNG_SIGNATURE and p.stdout[12:16] == b"IHDR" and p.stdout[25:26] == b"\x03"
+    except (OSError, subprocess.TimeoutExpired):
+        works = False
+    device = GD_PNG if works else CAIRO_PNG
+    with _DEVICES_LOCK:
+        _DEVICES[dot] = device
+    return device
+
+
+def _from_device(png: bytes, device: str) -> bytes:
+    return _print_palette(png) if device == GD_PNG else png
+
+
+def _colour(hex_rgb: str) -> bytes:
+    return bytes.fromhex(hex_rgb)
+
+
+# every colour a chart is drawn in: white paper, black ink and the palette's fills and inks
+_PRINT_COLOURS = tuple(_colour(c) for c in (
+    "FFFFFF", palette.BORDER, *palette.LEVEL_FILL.values(), *palette.LEVEL_INK.values(), palette.HEADER_FILL,
+    palette.LANE_FILL, palette.LANE_BORDER, palette.MUTED_INK, palette.LINK_INK))
+SNAP = 4  # gd puts a colour at the centre of its cell (5 bits of red and blue, 6 of green): at most 4 off
+
+
+@functools.cache
+def _snaps() -> dict[bytes, bytes]:
+    """Every palette entry within SNAP of a print colour (in each channel) → that colour, the nearest."""
+    table: dict[bytes, tuple[int, bytes]] = {}
+    span = range(-SNAP, SNAP + 1)
+    for target in _PRINT_COLOURS:
+        for dr in span:
+            for dg in span:
+                for db in span:
+                    entry = (target[0] + dr, target[1] + dg, target[2] + db)
+                    if all(0 <= v <= 255 for v in entry):
+                        key, far = bytes(entry), abs(dr) + abs(dg) + abs(db)
+                        if key not in table or far < table[key][0]:
+                            table[key] = (far, target)
+    return {k: t for k, (_, t) in table.items()}
+
+
+def _print_palette(png: bytes) -> bytes:
+    """gd's palette PNG with the chart's own colours: gd's quantiser gives white as (252, 254, 252)
+    and every fill a few steps off, so each palette entry within SNAP of white, black or a
+    palette colour becomes exactly that colour (the pixels are not touched: only the PLTE chunk,
+    with its CRC). gd's pHYs (96 dpi, whatever the drawing's) is left out: ``with_resolution``
+    gives the true one."""
+    if png[:8] != _PNG_SIGNATURE:
+        return png
+    snaps = _snaps()
+    out = [png[:8]]
+    at = 8
+    while at + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[at:at + 8])
+        end = at + 12 + length
+        if kind == b"IDAT" or end > len(png):
+            out.append(png[at:])  # the image data and what follows, as they are
+            break
+        if kind == b"PLTE" and length % 3 == 0:
+            body = png[at + 8:at + 8 + length]
+            body = b"".join(snaps.get(body[i:i + 3], body[i:i + 3]) for i in range(0, length, 3))
+            out.append(png[at:at + 8] + body + struct.pack(">I", zlib.crc32(b"PLTE" + body)))
+        elif kind != b"pHYs":
+            out.append(png[at:end])
+        at = end
+    return b"".join(out)
 
 
 def _dpi(scale: float) -> str:
@@ -181,31 +280,174 @@ def _split_pngs(data: bytes) -> list[bytes]:
     return out
 
 
-def _with_dpi(source: str, dpi: str) -> str | None:
-    """``source`` with its root graph's ``dpi`` set (what ``-Gdpi`` does for a run), or None when
+def _with_attrs(source: str, **attrs: str) -> str | None:
+    """``source`` with attributes of its root graph set (what ``-G`` does for a run), or None when
     its last line is not the graph's closing brace."""
     end = source.rstrip().rfind("}")
     if end < 0 or source[end + 1:].strip():
         return None
-    return f"{source[:end]}\tdpi={dpi}\n{source[end:]}"
+    return source[:end] + "".join(f'\t{k}="{v}"\n' for k, v in attrs.items()) + source[end:]
 
 
-def render_pngs(pages: list[tuple[str, str]], dot: str) -> list[bytes] | None:
-    """The PNGs of several drawings ((DOT source, dpi) each) from one run of ``dot``, which draws
-    each graph of its input in turn exactly as it would alone; None when that run fails (then
-    each is drawn alone, so that its own error is reported)."""
-    sources = [_with_dpi(source, dpi) for source, dpi in pages]
-    if any(s is None for s in sources):
+_CANVAS = re.compile(rb'viewBox="0\.00 0\.00 ([0-9.]+) ([0-9.]+)"[^>]*>\n'
+                     rb'<g id="graph0" class="graph" transform="scale\(1 1\) rotate\(0\) translate\((-?[0-9.]+) (-?[0-9.]+)\)">')
+
+
+def _whole_pixels(svg: bytes, dpi: float) -> tuple[str, tuple[int, int]] | None:
+    """The ``viewport`` that makes the drawing's canvas a whole number of pixels at ``dpi`` (and a
+    quarter, which dot rounds away) with the drawing where it was, and the pixels it then has;
+    None when the SVG does not tell its canvas.
+
+    dot sizes a raster by rounding the canvas; a canvas of 1635.6 pixels leaves the last column
+    60 % painted, and gd, taking cairo's premultiplied colours as they are, makes it a grey line
+    along the right and bottom edges. The same canvas, its right and bottom edges moved by a
+    fraction of a pixel, leaves no such pixel and every other pixel as it was."""
+    m = _CANVAS.search(svg, 0, 4096)
+    if m is None:
+        return None
+    width, height, tx, ty = (float(v) for v in m.groups())
+    pixels = [int(length * dpi / 72 + 0.5) for length in (width, height)]  # as dot rounds it
+    if min(pixels) < 1:
+        return None
+    w, h = ((n + 0.25) * 72 / dpi for n in pixels)
+    # the centre in graph units: the canvas's top left corner stays at the SVG's (-tx, ty)
+    return f"{w:.4f},{h:.4f},1,{w / 2 - tx:.4f},{ty - h / 2:.4f}", (pixels[0], pixels[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Raster:
+    """One PNG file to draw: the DOT given to ``dot`` (the page's, with its resolution and, for
+    gd, its canvas in whole pixels), through which device, and the pixels it must come out at
+    (gd: a PNG of another size is drawn again by cairo's own writer)."""
+
+    source: str
+    page: str  # the page's own DOT
+    dpi: str
+    device: str
+    size: tuple[int, int] | None = None
+
+
+def raster(d: Drawing, scale: float, device: str) -> Raster:
+    dpi = _dpi(scale)
+    if device == GD_PNG:
+        whole = _whole_pixels(d.svg, float(dpi))
+        source = _with_attrs(d.source, dpi=dpi, viewport=whole[0]) if whole else None
+        if whole and source:
+            return Raster(source, d.source, dpi, device, whole[1])
+        device = CAIRO_PNG  # its edges could not be made whole: cairo's own PNG
+    return Raster(_with_attrs(d.source, dpi=dpi) or d.source, d.source, dpi, device)
+
+
+def png_size(png: bytes) -> tuple[int, int] | None:
+    if png[:8] != _PNG_SIGNATURE or png[12:16] != b"IHDR":
+        return None
+    w, h = struct.unpack(">II", png[16:24])
+    return w, h
+
+
+def draw_raster(r: Raster, dot: str | None) -> bytes:
+    """The PNG of ``r``, drawn alone."""
+    png = render(r.source, ChartFormat.PNG, dot, float(r.dpi) / int(PNG_DPI), r.device)
+    if r.size is not None and png_size(png) != r.size:
+        png = render(r.page, ChartFormat.PNG, dot, float(r.dpi) / int(PNG_DPI), CAIRO_PNG)
+    return png
+
+
+def render_pngs(pages: list[Raster], dot: str) -> list[bytes | None] | None:
+    """The PNGs of several pages (one device) from one run of ``dot``, which draws each graph of
+    its input in turn exactly as it would alone; None when that run fails (then each is drawn
+    alone, so that its own error is reported), None for a page that came out at the wrong size."""
+    if not pages or any(not r.source.rstrip().endswith("}") for r in pages) or len({r.device for r in pages}) > 1:
         return None
     try:
-        p = subprocess.run([dot, "-Tpng"], input="\n".join(sources).encode("utf-8"),
+        p = subprocess.run([dot, f"-T{pages[0].device}"], input="\n".join(r.source for r in pages).encode("utf-8"),
                            capture_output=True, timeout=DOT_TIMEOUT, check=False)
         if p.returncode != 0:
             return None
-        out = _split_pngs(p.stdout)
+        out = [_from_device(png, pages[0].device) for png in _split_pngs(p.stdout)]
     except (OSError, subprocess.TimeoutExpired, ValueError, struct.error):
         return None
-    return out if len(out) == len(pages) else None
+    if len(out) != len(pages):
+        return None
+    return [png if r.size is None or png_size(png) == r.size else None for png, r in zip(out, pages, strict=True)]
+
+
+def render_svgs(sources: list[str], dot: str) -> list[bytes] | None:
+    """The SVGs of several graphs from one run of ``dot``, each byte for byte as drawn alone
+    (``_as_alone``); None when that run fails (each is then drawn alone and reports its own error).
+
+    Only graphs of one kind go in a run (``_kind``): one laid out by lianfang (layout=nop2)
+    makes dot expect positions in the graphs after it. Every graph must be named: an anonymous
+    one is named by its place in the run (``%1``, ``%7``)."""
+    if not sources or any(not s.rstrip().endswith("}") or not _NAMED.match(s) for s in sources):
+        return None
+    try:
+        p = subprocess.run([dot, "-Tsvg"], input="\n".join(sources).encode("utf-8"),
+                           capture_output=True, timeout=DOT_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if p.returncode != 0:
+        return None
+    docs = [doc + _SVG_END for doc in p.stdout.split(_SVG_END)[:-1]]
+    if len(docs) != len(sources) or p.stdout.split(_SVG_END)[-1].strip():
+        return None
+    return [_as_alone(doc) for doc in docs]
+
+
+_SVG_END = b"</svg>\n"
+_NAMED = re.compile(r'\s*(?:strict\s+)?(?:di)?graph\s+(?:"|[A-Za-z_0-9])')
+# a graph after the first in a run is drawn as page (0,1): its group's ids say so
+_PAGE_ID = re.compile(rb'^<g id="(a_)?page\d+,\d+_graph0"', re.MULTILINE)
+_CLUSTER = re.compile(rb'<g id="clust(\d+)" class="cluster">')
+
+
+def _as_alone(svg: bytes) -> bytes:
+    """An SVG from a run of several graphs as the graph's own run writes it: the graph's ids as a
+    first page's, and the lanes in order (see ``_clusters_in_order``)."""
+    head = _PAGE_ID.sub(lambda m: b'<g id="' + (m.group(1) or b"") + b'graph0"', svg[:8192], count=2)  # near the top
+    return _clusters_in_order(head + svg[8192:])
+
+
+def _clusters_in_order(svg: bytes) -> bytes:
+    """``svg`` with the groups of its clusters in the order of their numbers.
+
+    dot writes the clusters in the order of the addresses of their names in memory, which a run
+    of several graphs shuffles (a lane chart drawn after others came out clust2, clust3, clust1);
+    the numbers follow the DOT source. The lanes never overlap, so their order changes nothing
+    drawn; sorting it makes the bytes the same however the chart was run."""
+    numbers = [int(n) for n in _CLUSTER.findall(svg)]
+    if numbers == sorted(numbers):
+        return svg  # in order already (a chart drawn alone, mostly)
+    lines = svg.split(b"\n")
+    out: list[bytes] = []
+    run: list[tuple[int, list[bytes]]] = []  # clusters one after another: (number, lines)
+    depth = i = 0
+    while i < len(lines):
+        m = _CLUSTER.match(lines[i])
+        if m is None:
+            out += [line for _, block in sorted(run, key=lambda nb: nb[0]) for line in block]
+            run = []
+            depth += _nesting(lines[i])
+            out.append(lines[i])
+            i += 1
+            continue
+        start, block = depth, []
+        while True:  # the cluster's group, to its closing tag
+            if i == len(lines):
+                return svg  # not the shape dot writes: left as it is
+            block.append(lines[i])
+            depth += _nesting(lines[i])
+            i += 1
+            if depth == start:
+                break
+        run.append((int(m.group(1)), block))
+    out += [line for _, block in sorted(run, key=lambda nb: nb[0]) for line in block]
+    return b"\n".join(out)
+
+
+def _nesting(line: bytes) -> int:
+    """How many groups ``line`` of an SVG from dot opens less how many it closes (text is escaped)."""
+    return line.count(b"<g ") + line.count(b"<g>") - line.count(b"</g>")
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -371,8 +613,9 @@ def svg_size(svg: bytes) -> tuple[float, float]:
     return float(m.group(1)), float(m.group(2))
 
 
-def _drawing(suffix: str, source: str, dot: str | None) -> Drawing:
-    svg = render(source, ChartFormat.SVG, dot)
+def _drawing(suffix: str, source: str, dot: str | None, drawn: dict[str, bytes] | None = None) -> Drawing:
+    """``source`` drawn as SVG: taken from ``drawn`` (SVGs drawn in a batch, by source) when it is there."""
+    svg = (drawn or {}).get(source) or render(source, ChartFormat.SVG, dot)
     return Drawing(suffix, source, svg, *svg_size(svg))
 
 
@@ -394,7 +637,7 @@ def _best(chart: Chart, job: Job, dot: str | None, part: Part | None = None, suf
 
     First the size: the wrap widths in order, until one is readable. Then, at that width, the
     other ways of laying out loops until one hides no label. So a chart that is fine as first
-    drawn costs one run of ``dot``, and one that is too wide for any page at most seven.
+    drawn costs one drawing, and one that is too wide for any page at most seven.
     """
     tried: list[tuple[tuple[bool, bool, int, float], Drawing, float]] = []
 
@@ -421,20 +664,20 @@ _DRAWN_LOCK = threading.Lock()
 DRAWN_KEEP = 1024  # jobs whose chosen drawings are remembered (an SVG a page, ~25 KB): a handbook's worth
 
 
-def drawings(job: Job, dot: str | None) -> list[Drawing]:
+def drawings(job: Job, dot: str | None, drawn: dict[str, bytes] | None = None) -> list[Drawing]:
     """The pages of ``job``: the chart (drawn another way, or split, when it hides a label or
     does not fit the page at >= 8 pt), then the risk table when asked for (cut into pages of
     whole rows the same way).
 
     Remembered for the life of the process: the PNG copies of the handbook's SVG charts are
     drawn from the very pages chosen for the SVGs, without searching (and running ``dot``)
-    again."""
-    key = (job.made_from(), job.font, job.chart is None, dot)
+    again. ``drawn``: SVGs already drawn (``first_sources``, in batches), by DOT source."""
+    key = _drawn_key(job, dot)
     with _DRAWN_LOCK:
         if key in _DRAWN:
             _DRAWN.move_to_end(key)
             return list(_DRAWN[key])
-    out = _choose(job, dot)
+    out = _choose(job, dot, drawn)
     with _DRAWN_LOCK:
         _DRAWN[key] = out
         while len(_DRAWN) > DRAWN_KEEP:
@@ -442,12 +685,30 @@ def drawings(job: Job, dot: str | None) -> list[Drawing]:
     return list(out)
 
 
-def _choose(job: Job, dot: str | None) -> list[Drawing]:
+def _drawn_key(job: Job, dot: str | None) -> tuple[str, str, bool, str | None]:
+    return job.made_from(), job.font, job.chart is None, dot
+
+
+def remembered(job: Job, dot: str | None) -> bool:
+    with _DRAWN_LOCK:
+        return _drawn_key(job, dot) in _DRAWN
+
+
+def first_sources(job: Job) -> list[str]:
+    """The DOT sources ``job`` draws first, whatever they show: the chart as planned, and its
+    risk table whole. Only a chart that hides a label or does not fit its page needs more."""
+    out = [job.source]
+    if job.table and job.chart is not None and job.chart.risks:
+        out.append(risk_table_dot(job.chart, job.font))
+    return out
+
+
+def _choose(job: Job, dot: str | None, drawn: dict[str, bytes] | None = None) -> list[Drawing]:
     chart = job.chart
     if chart is None:
-        out = [_drawing("", job.source, dot)]
+        out = [_drawing("", job.source, dot, drawn)]
     else:
-        first = _drawing("", job.source, dot)
+        first = _drawing("", job.source, dot, drawn)
         if _good(_score(first, job.page)):
             out = [first]
         else:
@@ -462,7 +723,7 @@ def _choose(job: Job, dot: str | None) -> list[Drawing]:
                         break
     if job.table and chart is not None and chart.risks:
         lines = [risk_table_lines(r) for r in risk_table_rows(chart)]
-        table = [_drawing("_table", risk_table_dot(chart, job.font), dot)]
+        table = [_drawing("_table", risk_table_dot(chart, job.font), dot, drawn)]
         capacity = sum(lines)
         while not all(readable(d.width, d.height, job.page) for d in table) and capacity > 1:
             capacity = max(1, capacity * 2 // 3)
@@ -489,31 +750,32 @@ def finish_svg(svg: bytes, scale: float) -> bytes:
     return _TOOLTIP_TITLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), svg)
 
 
-def png_pages(job: Job, dot: str | None) -> list[tuple[str, float]]:
-    """What the PNG files of ``job`` are drawn from: each page's DOT source and its scale."""
-    return [(d.source, fit(d.width, d.height, job.page).scale) for d in drawings(job, dot)]
+def png_pages(job: Job, dot: str | None, drawn: dict[str, bytes] | None = None) -> list[Raster]:
+    """What the PNG files of ``job`` are drawn from: each page at 200 dpi of its printed size."""
+    device = png_device(dot) if dot is not None else CAIRO_PNG
+    return [raster(d, fit(d.width, d.height, job.page).scale, device) for d in drawings(job, dot, drawn)]
 
 
-def job_files(job: Job, fmt: ChartFormat, dot: str | None,
-              rasters: dict[tuple[str, str], bytes] | None = None) -> list[tuple[str, bytes]]:
+def job_files(job: Job, fmt: ChartFormat, dot: str | None, rasters: dict[Raster, bytes] | None = None,
+              drawn: dict[str, bytes] | None = None) -> list[tuple[str, bytes]]:
     """Every file ``job`` makes (name, bytes); the first is ``job.name``.
 
-    ``rasters``: PNGs already drawn, by (DOT source, dpi), used instead of running dot again."""
+    ``rasters``: PNGs already drawn, used instead of running dot again; ``drawn``: SVGs already
+    drawn, by DOT source (the first drawings of a batch of jobs)."""
     stem, ext = job.name.rsplit(".", 1)
     if fmt is ChartFormat.DOT:
         out = [(job.name, job.source.encode("utf-8"))]
         if job.table and job.chart is not None and job.chart.risks:
             out.append((f"{stem}_table.{ext}", risk_table_dot(job.chart, job.font).encode("utf-8")))
         return out
-    pages = drawings(job, dot)
+    pages = drawings(job, dot, drawn)
     fits = [fit(d.width, d.height, job.page) for d in pages]
     if fmt is ChartFormat.SVG:
         return [(f"{stem}{d.suffix}.{ext}", finish_svg(d.svg, f.scale)) for d, f in zip(pages, fits, strict=True)]
     if fmt is ChartFormat.PNG:
         done = rasters or {}
-        return [(f"{stem}{d.suffix}.{ext}", with_resolution(done.get((d.source, _dpi(f.scale))) or render(d.source, fmt, dot, f.scale),
-                                                            int(PNG_DPI)))
-                for d, f in zip(pages, fits, strict=True)]
+        return [(f"{stem}{d.suffix}.{ext}", with_resolution(done.get(r) or draw_raster(r, dot), int(PNG_DPI)))
+                for d, r in zip(pages, png_pages(job, dot, drawn), strict=True)]
     return [(job.name, pdf_document([(render(d.source, fmt, dot), f, job.page) for d, f in zip(pages, fits, strict=True)]))]
 
 
@@ -590,6 +852,8 @@ def render_all(
     if not folder.is_dir():
         raise OutputError(tr("{p} 不是文件夹", "{p} is not a folder", p=folder))
     version = dot_version(dot) if fmt is not ChartFormat.DOT else ""
+    if fmt is ChartFormat.PNG:
+        version += f"\0-T{png_device(dot)}"  # another writer, other bytes: drawn again
     cache = Cache(folder)
 
     outcomes: dict[int, Outcome] = {}
@@ -607,13 +871,14 @@ def render_all(
             continue
         todo.append((i, job, key))
 
-    rasters: dict[tuple[str, str], bytes] = {}  # the PNGs of the jobs at hand, drawn in batches
+    drawn: dict[str, bytes] = {}  # the first SVGs of the jobs at hand, drawn in batches
+    rasters: dict[Raster, bytes] = {}  # the PNGs of the jobs at hand, drawn in batches
 
     def work(item: tuple[int, Job, str]) -> tuple[int, Outcome, str, list[tuple[str, bytes]] | None]:
         i, job, key = item
         path = folder / job.name
         try:
-            files = job_files(job, fmt, dot, rasters)
+            files = job_files(job, fmt, dot, rasters, drawn)
             # a file we did not write (or lost track of, with the cache) holding exactly what we
             # would write is adopted; anything else is kept, and then nothing of the job is written
             for name, data in files:
@@ -640,7 +905,7 @@ def render_all(
         if todo:
             n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
             with ThreadPoolExecutor(max_workers=n) as pool:
-                for i, outcome, key, files in _in_turn(pool, work, todo, rasters, dot if fmt is ChartFormat.PNG else None):
+                for i, outcome, key, files in _in_turn(pool, work, todo, drawn, rasters, dot, fmt):
                     outcomes[i] = outcome
                     if files is not None:
                         names = [name for name, _ in files]
@@ -659,45 +924,80 @@ def render_all(
     return [outcomes[i] for i in range(len(jobs))]
 
 
-def _in_turn(pool: ThreadPoolExecutor, work, todo: list, rasters: dict, png_dot: str | None, chunk: int = 64):
-    """``work`` over ``todo`` in the pool, results in order; for PNGs, the rasters of each chunk of
-    jobs drawn in batches first (a chunk at a time: a handbook's PNGs are 100 MB and more)."""
+def _in_turn(pool: ThreadPoolExecutor, work, todo: list, drawn: dict, rasters: dict, dot: str | None,
+             fmt: ChartFormat, chunk: int = 64):
+    """``work`` over ``todo`` in the pool, results in order. A chunk of jobs at a time (a
+    handbook's PNGs are 100 MB and more), first the SVGs every job of the chunk draws first, then
+    for PNGs the rasters of their pages, each in batches: a run of ``dot`` per batch, not per page."""
     for k in range(0, len(todo), chunk):
         part = todo[k:k + chunk]
+        drawn.clear()
         rasters.clear()
-        if png_dot is not None and len(part) > 1:
-            rasters.update(_batched_rasters(pool, [job for _, job, _ in part], png_dot))
+        if dot is not None and fmt is not ChartFormat.DOT and len(part) > 1:
+            jobs = [job for _, job, _ in part]
+            drawn.update(_batched_drawings(pool, jobs, dot))
+            if fmt is ChartFormat.PNG:
+                rasters.update(_batched_rasters(pool, jobs, dot, drawn))
         yield from pool.map(work, part)
+    drawn.clear()
     rasters.clear()
 
 
-_LAYOUT = re.compile(r'\blayout="?(\w+)')
+# a run keeps some state from graph to graph: one laid out by lianfang (layout=nop2, every
+# position given) makes dot expect positions in the graphs after it, so each kind runs apart
+_NOP = re.compile(r"^\s*layout=\"?nop2\b", re.MULTILINE)
+_CLUSTERS = re.compile(r"^\s*subgraph \"?cluster", re.MULTILINE)
 
 
-def _batched_rasters(pool: ThreadPoolExecutor, jobs: list[Job], dot: str) -> dict[tuple[str, str], bytes]:
-    """The PNG of every page of ``jobs``, drawn PNG_BATCH at a time (each at its own dpi), by
-    (DOT source, dpi); a batch that fails is left out, its pages drawn one by one later."""
+def _kind(source: str) -> str:
+    return "nop2" if _NOP.search(source) else "dot"
 
-    def pages(job: Job) -> list[tuple[str, float]]:
+
+def _batches(sources: list[str], size: int) -> list[list[str]]:
+    kinds: dict[str, list[str]] = {}
+    for source in sources:
+        kinds.setdefault(_kind(source), []).append(source)
+    return [group[k:k + size] for group in kinds.values() for k in range(0, len(group), size) if len(group[k:k + size]) > 1]
+
+
+def _batched_drawings(pool: ThreadPoolExecutor, jobs: list[Job], dot: str) -> dict[str, bytes]:
+    """The first SVGs of ``jobs`` not drawn yet (``first_sources``), SVG_BATCH a run, by source; a
+    batch that fails is left out, its graphs drawn one by one later.
+
+    A graph that dot lays out with more than one cluster is drawn alone: the order a run shuffles
+    could place its clusters otherwise (lianfang's dot-laid graphs have one at most)."""
+    wanted = list(dict.fromkeys(s for job in jobs if not remembered(job, dot) for s in first_sources(job)))
+    wanted = [s for s in wanted if _kind(s) == "nop2" or len(_CLUSTERS.findall(s)) <= 1]
+    batches = _batches(wanted, SVG_BATCH)
+    out: dict[str, bytes] = {}
+    for batch, svgs in zip(batches, pool.map(lambda b: render_svgs(b, dot), batches), strict=True):
+        if svgs is not None:
+            out.update(zip(batch, svgs, strict=True))
+    return out
+
+
+def _batched_rasters(pool: ThreadPoolExecutor, jobs: list[Job], dot: str,
+                     drawn: dict[str, bytes] | None = None) -> dict[Raster, bytes]:
+    """The PNG of every page of ``jobs``, drawn PNG_BATCH at a time (each at its own dpi); a batch
+    that fails is left out, its pages drawn one by one later."""
+
+    def pages(job: Job) -> list[Raster]:
         try:
-            return png_pages(job, dot)
+            return png_pages(job, dot, drawn)
         except (RenderError, OSError):
             return []  # reported when the job itself is drawn
 
-    wanted: list[tuple[str, str]] = []
-    for job_pages in pool.map(pages, jobs):
-        for source, scale in job_pages:
-            if (source, _dpi(scale)) not in wanted:
-                wanted.append((source, _dpi(scale)))
-    # a run keeps some state from graph to graph: one laid out by lianfang (layout=nop2, every
-    # position given) makes dot expect positions in the graphs after it, so each kind runs apart
-    kinds: dict[str, list[tuple[str, str]]] = {}
-    for page in wanted:
-        m = _LAYOUT.search(page[0])
-        kinds.setdefault(m.group(1) if m else "", []).append(page)
-    batches = [group[k:k + PNG_BATCH] for group in kinds.values() for k in range(0, len(group), PNG_BATCH)]
-    out: dict[tuple[str, str], bytes] = {}
+    wanted = list(dict.fromkeys(r for job_pages in pool.map(pages, jobs) for r in job_pages))
+    by_device: dict[str, list[Raster]] = {}
+    for r in wanted:
+        by_device.setdefault(r.device, []).append(r)
+    batches = []
+    for group in by_device.values():
+        by_source = {r.source: r for r in group}
+        batches += [[by_source[s] for s in batch] for batch in _batches(list(by_source), PNG_BATCH)]
+    out: dict[Raster, bytes] = {}
     for batch, pngs in zip(batches, pool.map(lambda b: render_pngs(b, dot), batches), strict=True):
-        if pngs is not None:
-            out.update(zip(batch, pngs, strict=True))
+        for r, png in zip(batch, pngs or [], strict=False):
+            if png is not None:
+                out[r] = png
     return out
