@@ -100,6 +100,9 @@ class UnitResult:
     key: str | None = None  # the content-hash cache key (None: the file could not be read)
     read_seconds: float = 0.0
     validate_seconds: float = 0.0
+    plan_seconds: float = 0.0
+    # the DOT sources of its charts, laid out by the reading worker (None: not asked, or cached)
+    chart_sources: dict[str, str] | None = None
 
     @property
     def errors(self) -> int:
@@ -169,19 +172,40 @@ def load_target(target: Path | None) -> Project:
 # -- reading and validating -------------------------------------------------------------------
 
 
-def _read_and_check(path: str, settings: Settings, lang: str) -> tuple[Workbook | None, list[Finding], float, float]:
-    """Worker: read one workbook and run the catalogue over it (runs in another process)."""
+@dataclass(frozen=True)
+class ChartPlanning:
+    """Asks ``read_units`` to lay out each unit's charts beside checking it (the handbook's)."""
+
+    font: str | None = None
+
+
+def _read_and_check(path: str, settings: Settings, lang: str, display: str | None = None,
+                    planning: ChartPlanning | None = None) -> tuple:
+    """Worker: read one workbook and run the catalogue over it (runs in another process); with
+    ``planning``, lay out its charts too (their DOT sources by file name, else None).
+
+    Returns the workbook, the findings, the seconds reading, checking and planning took, and the
+    sources."""
     set_lang(lang)
     from lianfang.pipeline import check_workbook
 
     timings: dict[str, float] = {}
     checked = check_workbook(path, settings, timings=timings)
-    return checked.workbook, checked.report.findings, timings["read"], timings["rules"]
+    wb, findings = checked.workbook, checked.report.findings
+    sources, t_plan = None, 0.0
+    if planning is not None and wb is not None and wb.unit is not None:  # the build draws only such units
+        t0 = time.perf_counter()
+        sources = charts_mod.unit_sources(wb, findings, display or path, planning.font)
+        t_plan = time.perf_counter() - t0
+    return wb, findings, timings["read"], timings["rules"], t_plan, sources
 
 
 def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, jobs: int,
-               reporter: Reporter) -> list[UnitResult]:
-    """Every unit read and validated, from the cache when its bytes and the settings are unchanged."""
+               reporter: Reporter, planning: ChartPlanning | None = None) -> list[UnitResult]:
+    """Every unit read and validated, from the cache when its bytes and the settings are unchanged.
+
+    With ``planning``, each unit read afresh has its charts laid out in the same worker
+    (``UnitResult.chart_sources``): the build's planning then runs on every core while reading."""
     results: list[UnitResult | None] = [None] * len(paths)
     misses: list[tuple[int, str | None]] = []
     reporter.start("units", len(paths))
@@ -202,8 +226,9 @@ def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, j
             misses.append((i, key))
 
     def done(i: int, key: str | None, out: tuple) -> None:
-        wb, findings, t_read, t_check = out
-        results[i] = UnitResult(paths[i], display_path(paths[i]), wb, findings, False, key, t_read, t_check)
+        wb, findings, t_read, t_check, t_plan, sources = out
+        results[i] = UnitResult(paths[i], display_path(paths[i]), wb, findings, False, key, t_read, t_check,
+                                t_plan, sources)
         if cache and key:
             cache.store(key, wb, findings)
         reporter.advance("units")
@@ -213,12 +238,13 @@ def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, j
         # spawn, not fork: the progress bar runs a thread, and forking a threaded process can hang
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx) as pool:
-            futures = [(i, key, pool.submit(_read_and_check, str(paths[i]), settings, lang)) for i, key in misses]
+            futures = [(i, key, pool.submit(_read_and_check, str(paths[i]), settings, lang, display_path(paths[i]),
+                                            planning)) for i, key in misses]
             for i, key, fut in futures:
                 done(i, key, fut.result())
     else:
         for i, key in misses:
-            done(i, key, _read_and_check(str(paths[i]), settings, lang))
+            done(i, key, _read_and_check(str(paths[i]), settings, lang, display_path(paths[i]), planning))
     return [r for r in results if r is not None]
 
 
@@ -421,10 +447,12 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     # 1. read and validate
     t0 = time.perf_counter()
     cache = UnitCache(out_dir, settings)
-    result.units = read_units(unit_paths, settings, cache, jobs, reporter)
+    # each unit's charts are laid out by the worker that checks it (the plan cache keeps them below)
+    result.units = read_units(unit_paths, settings, cache, jobs, reporter, ChartPlanning(config.font))
     result.timings["read_validate"] = time.perf_counter() - t0
     result.timings["read"] = sum(u.read_seconds for u in result.units)
     result.timings["validate"] = sum(u.validate_seconds for u in result.units)
+    result.timings["plan_workers"] = sum(u.plan_seconds for u in result.units)
     refuse_repeated_units(result.units)  # even with --force: a unit twice is never a handbook
     if result.errors and not options.force:
         return result
@@ -444,7 +472,8 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     t0 = time.perf_counter()
     plans = charts_mod.PlanCache(out_dir, config.font)  # an unchanged unit is not laid out again
     chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font,
-                                          cache=plans, keys=[u.key for u in usable])
+                                          cache=plans, keys=[u.key for u in usable],
+                                          fresh=[u.chart_sources for u in usable])
     result.timings["plan"] = time.perf_counter() - t0
     result.plan_hits = plans.hits
     reporter.start("charts", len(chart_jobs))
