@@ -9,6 +9,7 @@ parallel and cached by the hash of their DOT text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -396,6 +397,11 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
 
     Returns with ``built`` False when a unit has errors and the build is not forced.
     """
+    with contextlib.ExitStack() as aside:  # work started aside (the statistics' charts) is stopped however it ends
+        return _build(options, reporter, aside)
+
+
+def _build(options: BuildOptions, reporter: Reporter | None, aside: contextlib.ExitStack) -> BuildResult:
     reporter = reporter or Reporter()
     t_start = time.perf_counter()
     project = load_target(options.target)
@@ -468,6 +474,13 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
                                    "{u}: the unit's status is {s}, not yet collectively confirmed; the handbook marks it as such",
                                    u=u.display, s=status.value if status is not None else tr("未填", "unfilled")))
 
+    # the statistics' figures are known now: their charts are drawn in a worker meanwhile
+    from lianfang.handbook.context import unit_statistics
+    from lianfang.handbook.pictures import StatisticsDrawing
+
+    statistics = StatisticsDrawing(unit_statistics([u.workbook for u in usable]), out_dir, jobs)
+    aside.callback(statistics.close)
+
     # 2. draw the flowcharts
     t0 = time.perf_counter()
     plans = charts_mod.PlanCache(out_dir, config.font)  # an unchanged unit is not laid out again
@@ -527,7 +540,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         outputs = dict(manifest.outputs)
     else:
         written = _write_outputs(inputs, config, documents, appendix, templates, formats, out_dir, unit_paths, when,
-                                 result, jobs)
+                                 result, jobs, statistics)
         # a format not built this time stays ours if it is untouched
         outputs = {n: h for n, h in manifest.outputs.items() if n not in written and manifest.owns(n)} | written
     result.written = [out_dir / n for n in names]
@@ -589,11 +602,12 @@ def _render_text(ctx, out_dir: Path, when: datetime, templates: Path | None, for
 
 def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
                    out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult,
-                   jobs: int = 1) -> dict[str, str]:
+                   jobs: int = 1, statistics=None) -> dict[str, str]:
     """Render and write each requested format; returns name → hash of the bytes written.
 
     With more than one job and an Excel handbook to write, the Markdown and Word handbooks are
-    rendered in a worker process meanwhile."""
+    rendered in a worker process meanwhile. ``statistics``: the statistics' charts being drawn
+    (``pictures.StatisticsDrawing``), else drawn here."""
     ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
                         documents=documents, findings=appendix, tool=f"lianfang {__version__}")
     from lianfang.handbook.pictures import draw_statistics
@@ -608,7 +622,8 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
 
     try:
         t0 = time.perf_counter()
-        ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)  # a full disk is a BuildError too
+        ctx.statistics.pictures = (statistics.pictures(ctx.statistics) if statistics is not None
+                                   else draw_statistics(ctx.statistics, out_dir))  # a full disk is a BuildError too
         result.timings["write_statistics"] = time.perf_counter() - t0
         aside = texts = None
         if "xlsx" in formats and text_formats and jobs > 1:
