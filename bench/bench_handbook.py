@@ -146,7 +146,8 @@ def show(label: str, elapsed: float, result) -> None:
     cached = sum(u.cached for u in result.units)
     print(f"{label:5}  total {elapsed:7.2f}s | read+validate {t['read_validate']:6.2f}s wall "
           f"(read {t['read']:6.2f}s, validate {t['validate']:5.2f}s summed over workers; {cached}/{len(result.units)} from cache) "
-          f"| draw {t['draw']:6.2f}s (planning {t.get('plan', 0):5.2f}s, {getattr(result, 'plan_hits', 0)} units' plans cached; "
+          f"| draw {t['draw']:6.2f}s (planning {t.get('plan', 0):5.2f}s here + {t.get('plan_workers', 0):5.2f}s in the reading workers, "
+          f"{getattr(result, 'plan_hits', 0)} units' plans cached; "
           f"{result.charts} charts, {result.chart_hits} unchanged) | write {t['write']:5.2f}s "
           f"| CPU {t['cpu']:6.2f}s")
     if "write_xlsx" in t or "write_docx" in t:

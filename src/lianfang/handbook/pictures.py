@@ -124,13 +124,13 @@ class StatisticsDrawing:
         if self.kept is not None:
             return self.kept
         rendered = self._future.result() if self._future is not None else render(shown)
-        self.close()
+        self.close(wait=True)  # idle now: it ends at once
         return _write(self.out_dir, self.key, rendered)
 
-    def close(self) -> None:
+    def close(self, wait: bool = False) -> None:
         """Stop the worker (a drawing under way is left to finish: it writes nothing)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = self._future = None
 
 
