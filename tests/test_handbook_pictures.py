@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import pathlib
 import zipfile
 from pathlib import Path
 
+import pytest
 from tests.conftest import EXAMPLES
 
 from lianfang.handbook.build import BuildOptions, build_handbook
@@ -113,3 +116,43 @@ def test_the_early_statistics_are_the_handbooks(tmp_path: Path):
                         title=None, organisation=None, year=None)
     assert unit_statistics(wbs) == ctx.statistics
     assert pictures.figures(unit_statistics(wbs)) == pictures.figures(ctx.statistics)
+
+
+def test_pictures_drawn_aside_that_cannot_be_written_stop_the_build(tmp_path: Path, monkeypatch):
+    """The worker only draws; the build writes, so a full disk is the build's error (exit 2) as
+    when it drew them itself."""
+    from lianfang.handbook.build import BuildError
+
+    def full(original):
+        def write(self, data, *args, **kwargs):
+            if self.name.startswith(".statistics-"):  # the temporary file of a picture
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return original(self, data, *args, **kwargs)
+        return write
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full(pathlib.Path.write_bytes))
+    monkeypatch.setattr(pathlib.Path, "write_text", full(pathlib.Path.write_text))
+    with pytest.raises(BuildError, match="No space left"):
+        build_handbook(BuildOptions(target=EXAMPLES / "handbook.yaml", output=tmp_path / "out", formats=["md"], jobs=2))
+    assert not (tmp_path / "out" / "handbook.md").exists()
+
+
+def test_a_worker_that_dies_leaves_the_drawing_to_the_build(tmp_path: Path):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from lianfang.config import build_settings
+    from lianfang.handbook import pictures
+    from lianfang.handbook.build import Reporter, load_target, read_units
+    from lianfang.handbook.context import unit_statistics
+
+    units = read_units(load_target(EXAMPLES / "handbook.yaml").unit_files(), build_settings(start=EXAMPLES), None, 1,
+                       Reporter())
+    stats = unit_statistics([u.workbook for u in units])
+    drawing = pictures.StatisticsDrawing(stats, tmp_path / "out", jobs=2)
+    drawing.close(wait=True)
+    broken: Future = Future()
+    broken.set_exception(BrokenProcessPool("killed"))
+    drawing._future = broken
+    assert [p.png for p in drawing.pictures(stats)] == [f"charts/statistics-{n}.png" for n in pictures.NAMES]
+    assert (tmp_path / "out" / "charts" / "statistics-rates.png").read_bytes()[:4] == b"\x89PNG"

@@ -123,7 +123,16 @@ class StatisticsDrawing:
             return draw_statistics(stats, self.out_dir)
         if self.kept is not None:
             return self.kept
-        rendered = self._future.result() if self._future is not None else render(shown)
+        rendered = None
+        if self._future is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                rendered = self._future.result()
+            except BrokenProcessPool:  # the worker died (killed, out of memory): drawn here instead
+                rendered = None
+        if rendered is None:
+            rendered = render(shown)
         self.close(wait=True)  # idle now: it ends at once
         return _write(self.out_dir, self.key, rendered)
 
