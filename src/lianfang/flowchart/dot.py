@@ -394,10 +394,14 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
     foot = max(ranks[k] for k in keys) + 1  # the row of the connectors to later pages
     known: dict[tuple[str, int], tuple[str, tuple[float, float]]] = {}  # (step, width) → label, size
 
+    sizes: dict[str, tuple[float, float]] = {}  # label → its size (many widths give one label)
+
     def label(n: Node, cols: int) -> tuple[str, tuple[float, float]]:
         if (n.key, cols) not in known:
             text = _step_label(n, chart, body_of[lane_of[n.key]], wrap, cols)
-            known[n.key, cols] = text, layout.label_size(text, TEXT_PT)
+            if text not in sizes:
+                sizes[text] = layout.label_size(text, TEXT_PT)
+            known[n.key, cols] = text, sizes[text]
         return known[n.key, cols]
 
     @functools.cache

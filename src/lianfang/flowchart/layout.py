@@ -162,7 +162,7 @@ def lane_order(lanes: list[str], first: str, edges: list[tuple[str, str]]) -> li
 def extent(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], labelled: set[str]) -> tuple[float, float]:
     """The size ``place`` gives these boxes (``labelled``: the steps whose arrows carry a
     condition), without drawing the arrows."""
-    _, width, height, *_ = _arrange(items, lanes, {i.row for i in items if i.key in labelled})
+    _, width, height, *_ = _arrange(items, lanes, {i.row for i in items if i.key in labelled}, boxes=False)
     return width, height
 
 
@@ -177,7 +177,10 @@ def place(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], arrow
     return placed
 
 
-def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], labelled_rows: set[int]):
+def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], labelled_rows: set[int],
+             boxes: bool = True):
+    """The lanes, the size, the rows and their tops and heights; with ``boxes``, each item's box set
+    (``extent``, asked for every width tried, needs only the size)."""
     rows = sorted({i.row for i in items})
     row_index = {r: n for n, r in enumerate(rows)}
 
@@ -245,7 +248,7 @@ def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], la
         foot = LANE_PAD if last_row[k] == rows[-1] else LANE_FOOT
         bottom = row_top[last_row[k]] + row_height[last_row[k]] + foot
         lane_boxes.append(LaneBox(k, titles[k], (x0, top, x1, bottom)))
-        for r in rows:
+        for r in rows if boxes else ():
             members = [i for g in groups.get((k, r), []) for i in g]
             if not members:
                 continue
@@ -354,8 +357,9 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
                 out.append(abs(hi - lo))
         return out
 
-    across_steps = [steps(xs_sorted, across[y], near_border[0].get(y)) for y in ys_sorted]  # by row of the grid
-    down_steps = [steps(ys_sorted, down[x], near_border[1].get(x)) for x in xs_sorted]  # by column
+    # by row and by column of the grid, each made when the search first comes to it
+    across_steps: list[list[float | None] | None] = [None] * len(ys_sorted)
+    down_steps: list[list[float | None] | None] = [None] * len(xs_sorted)
     x_at = {x: m for m, x in enumerate(xs_sorted)}
     y_at = {y: n for n, y in enumerate(ys_sorted)}
     last_x, last_y = len(xs_sorted) - 1, len(ys_sorted) - 1
@@ -371,6 +375,10 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
             out = []
             if m is not None and n is not None:
                 row, column = across_steps[n], down_steps[m]
+                if row is None:
+                    row = across_steps[n] = steps(xs_sorted, across[y], near_border[0].get(y))
+                if column is None:
+                    column = down_steps[m] = steps(ys_sorted, down[x], near_border[1].get(x))
                 if m and (c := row[m - 1]) is not None:
                     out.append(((xs_sorted[m - 1], y), 1, c))
                 if m < last_x and (c := row[m]) is not None:
