@@ -3,8 +3,9 @@
 The order is the issue's: validation first (every unit, with the settings of ``lianfang.toml``);
 an error stops the build unless it is forced, and a forced build carries the findings as an
 appendix. Reading and validation run in worker processes and are cached by content hash in the
-output folder, and so is each unit's chart plan (the DOT sources); flowcharts are rendered in
-parallel and cached by the hash of their DOT text.
+output folder, and so is each unit's chart plan (the DOT sources, laid out by the same workers);
+flowcharts are rendered in parallel and cached by the hash of their DOT text, while the statistics'
+charts are drawn in a worker of their own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lianfang import __version__
 from lianfang.config import ConfigError, Settings, build_settings
@@ -46,6 +48,9 @@ from lianfang.io.atomic import OutputError, check_output, write_atomic
 from lianfang.io.encoding import EncodingProblem, decode_text
 from lianfang.io.reader import WORKBOOK_SUFFIXES
 from lianfang.model.workbook import Workbook
+
+if TYPE_CHECKING:
+    from lianfang.handbook.pictures import StatisticsDrawing
 
 MARKDOWN_NAME = "handbook.md"
 EXCEL_NAME = "handbook.xlsx"
@@ -602,7 +607,7 @@ def _render_text(ctx, out_dir: Path, when: datetime, templates: Path | None, for
 
 def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
                    out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult,
-                   jobs: int = 1, statistics=None) -> dict[str, str]:
+                   jobs: int = 1, statistics: StatisticsDrawing | None = None) -> dict[str, str]:
     """Render and write each requested format; returns name → hash of the bytes written.
 
     With more than one job and an Excel handbook to write, the Markdown and Word handbooks are
