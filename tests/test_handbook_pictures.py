@@ -88,9 +88,13 @@ def test_the_drawing_starts_a_worker_only_for_pictures_not_kept(tmp_path: Path):
     drawing = pictures.StatisticsDrawing(stats, out, jobs=2)
     assert drawing._future is not None  # drawing aside: nothing written until taken
     assert not (out / pictures.FOLDER).exists()
+    workers = list(drawing._pool._processes.values())
     drawn = drawing.pictures(stats)
     assert [p.png for p in drawn] == [f"charts/statistics-{n}.png" for n in pictures.NAMES]
-    assert drawing._pool is None  # the worker is gone once the pictures are taken
+    assert drawing._pool is None and workers  # the worker was told to end once the pictures were taken
+    for worker in workers:
+        worker.join(timeout=30)
+        assert worker.exitcode == 0
     again = pictures.StatisticsDrawing(stats, out, jobs=2)
     assert again._pool is None and again.pictures(stats) == drawn  # kept from the last build: no worker
     # figures other than those started with (never so in a build) are drawn there and then
