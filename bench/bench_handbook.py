@@ -38,6 +38,12 @@ runs back to back in turn, load 1.7–2.6 with another helper rendering charts):
 cold 43.3 / 42.5 → 32.9 / 40.5 s (0.76 / 0.95), warm 4.09 / 4.07 → 0.90 / 0.90 s (0.22),
 one unit changed 8.12 / 10.99 → 5.90 / 5.74 s (0.73 / 0.52); planning in a warm build 3.4 → 0.06 s;
 Excel 6.8 → 3.9 s cold, 3.3–6.3 → 3.8 s one unit changed.
+Each unit's charts laid out by the worker that reads it, the statistics' charts drawn in a worker
+beside the flowcharts and a cheaper lane layout (37840fe → this work, cold builds back to back, three
+pairs, load average 3.2–4.8): cold 36.5 / 45.5 / 43.3 → 29.1 / 47.5 / 34.5 s, CPU 50.3 / 48.0 / 49.2 →
+47.5 / 47.9 / 47.0 s; planning in the build's process 3.7–3.9 → 0.1–0.3 s (2.3 s of CPU, was 4.0–4.7,
+now in the reading workers: "planning … in the reading workers" is their wall clock, summed);
+statistics charts at the start of the writing 3.0–4.0 → 0.01 s.
 Neither issue-11 target is met: rasterising 500 charts at 200 dpi is ~65 ms of CPU each (34 s, 17 s
 on two cores), and the Excel handbook (3.8 s) with Word and Markdown beside it (~3 s) is on the
 one-unit path; see docs/handbook.md, "Speed and size".
