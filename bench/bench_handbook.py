@@ -43,6 +43,12 @@ With the Excel handbook's unit sheets and 职权目录 kept (handbook/excel_cach
 work, back to back, --repeat 3, medians, load 3–7 from other helpers): one unit changed, Excel CPU
 2.39 → 0.73 s (0.31), the build's CPU 7.21 → 5.32 s (0.74), wall 14.27 → 9.01 s (0.63, on a machine
 running three times as many jobs as it has cores); cold Excel CPU 2.50 → 2.53 s (writing the cache).
+Each unit's charts laid out by the worker that reads it, the statistics' charts drawn in a worker
+beside the flowcharts and a cheaper lane layout (37840fe → this work, cold builds back to back, three
+pairs, load average 3.2–4.8): cold 36.5 / 45.5 / 43.3 → 29.1 / 47.5 / 34.5 s, CPU 50.3 / 48.0 / 49.2 →
+47.5 / 47.9 / 47.0 s; planning in the build's process 3.7–3.9 → 0.1–0.3 s (2.3 s of CPU, was 4.0–4.7,
+now in the reading workers: "planning … in the reading workers" is their wall clock, summed);
+statistics charts at the start of the writing 3.0–4.0 → 0.01 s.
 Neither issue-11 target is met: rasterising 500 charts at 200 dpi is ~65 ms of CPU each (34 s, 17 s
 on two cores), and on the one-unit path the Word and Markdown handbooks (~3 s in their worker) are
 now longer than the Excel one beside them; see docs/handbook.md, "Speed and size".
@@ -179,7 +185,8 @@ def show(label: str, elapsed: float, result) -> None:
     cached = sum(u.cached for u in result.units)
     print(f"{label:5}  total {elapsed:7.2f}s | read+validate {t['read_validate']:6.2f}s wall "
           f"(read {t['read']:6.2f}s, validate {t['validate']:5.2f}s summed over workers; {cached}/{len(result.units)} from cache) "
-          f"| draw {t['draw']:6.2f}s (planning {t.get('plan', 0):5.2f}s, {getattr(result, 'plan_hits', 0)} units' plans cached; "
+          f"| draw {t['draw']:6.2f}s (planning {t.get('plan', 0):5.2f}s here + {t.get('plan_workers', 0):5.2f}s in the reading workers, "
+          f"{getattr(result, 'plan_hits', 0)} units' plans cached; "
           f"{result.charts} charts, {result.chart_hits} unchanged) | write {t['write']:5.2f}s "
           f"| CPU {t['cpu']:6.2f}s")
     if "write_xlsx" in t or "write_docx" in t:

@@ -145,3 +145,41 @@ def test_builds_from_cached_plans_write_the_bytes_of_a_cold_build(project: Path,
     assert one.plan_hits == 1
     _build(project, tmp_path / "fresh")
     assert _files(tmp_path / "one") == _files(tmp_path / "fresh")
+
+
+def test_reading_workers_lay_out_the_charts_byte_for_byte(tmp_path: Path, laid_out: list[str], monkeypatch):
+    """The DOT sources the reading workers make (spawned processes: ``laid_out`` does not see
+    them) are the bytes planning in the build's own process makes, in English too, and a build
+    takes them instead of laying the charts out again."""
+    from tests.conftest import EXAMPLES
+
+    from lianfang.config import build_settings
+    from lianfang.handbook.build import ChartPlanning, Reporter, load_target, read_units
+
+    paths = load_target(EXAMPLES / "handbook.yaml").unit_files()
+    settings = build_settings(start=EXAMPLES)
+    for lang in ("zh", "en"):
+        monkeypatch.setenv("LIANFANG_LANG", lang)
+        units = read_units(paths, settings, None, 2, Reporter(), ChartPlanning("Noto Serif CJK SC"))
+        assert laid_out == [] and all(u.chart_sources and u.plan_seconds > 0 for u in units)
+        given = [(u.workbook, u.findings, u.display) for u in units]
+        fresh = charts_mod.plan(given, "Noto Serif CJK SC", fresh=[u.chart_sources for u in units])
+        assert laid_out == []  # every chart from the workers
+        here = charts_mod.plan(given, "Noto Serif CJK SC")
+        assert len(laid_out) == len(here[0]) > 10
+        laid_out.clear()
+        assert [(j.unit, j.flow_id, j.job.name, j.job.source) for j in fresh[0]] \
+            == [(j.unit, j.flow_id, j.job.name, j.job.source) for j in here[0]]
+        assert fresh[1] == here[1]
+    assert read_units(paths, settings, None, 2, Reporter())[0].chart_sources is None  # status, publish: not asked
+
+
+def test_a_parallel_build_takes_the_workers_plans(project: Path, tmp_path: Path):
+    """--jobs 2 (planned in the reading workers) and --jobs 1 write the same files and the same plans."""
+    serial = build_handbook(BuildOptions(target=project / "handbook.yaml", output=tmp_path / "serial", formats=FORMATS, jobs=1))
+    parallel = build_handbook(BuildOptions(target=project / "handbook.yaml", output=tmp_path / "parallel", formats=FORMATS,
+                                           jobs=2))
+    assert serial.charts == parallel.charts == 1 and parallel.timings["plan_workers"] > 0
+    assert _files(tmp_path / "serial") == _files(tmp_path / "parallel")
+    plans = [{p.name: p.read_bytes() for p in (tmp_path / out / CACHE_DIR / "plans").glob("*.json")} for out in ("serial", "parallel")]
+    assert plans[0] == plans[1] and len(plans[0]) == 2

@@ -394,15 +394,23 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
     foot = max(ranks[k] for k in keys) + 1  # the row of the connectors to later pages
     known: dict[tuple[str, int], tuple[str, tuple[float, float]]] = {}  # (step, width) → label, size
 
+    sizes: dict[str, tuple[float, float]] = {}  # label → its size (many widths give one label)
+
     def label(n: Node, cols: int) -> tuple[str, tuple[float, float]]:
         if (n.key, cols) not in known:
             text = _step_label(n, chart, body_of[lane_of[n.key]], wrap, cols)
-            known[n.key, cols] = text, layout.label_size(text, TEXT_PT)
+            if text not in sizes:
+                sizes[text] = layout.label_size(text, TEXT_PT)
+            known[n.key, cols] = text, sizes[text]
         return known[n.key, cols]
 
     @functools.cache
     def title(body: str, cols: int) -> str:
         return f"<B>{html_text(body, cols)}</B>"
+
+    @functools.cache
+    def title_size(text: str) -> tuple[float, float]:  # (asked for every width tried)
+        return layout.label_size(text, TEXT_PT)
 
     def boxes(cols: dict[str, int]) -> tuple[dict[str, str], list[layout.Item], dict[str, str]]:
         labels = {n.key: label(n, cols[lane_of[n.key]])[0] for n in shown}
@@ -443,7 +451,7 @@ def _swimlanes(g: graphviz.Digraph, chart: Chart, font: str, part: Part | None, 
 
     def measure(cols: dict[str, int]) -> tuple[float, int]:
         _labels, items, titles = boxes(cols)
-        w, h = layout.extent(items, [(k, layout.label_size(titles[k], TEXT_PT)) for k in order], labelled)
+        w, h = layout.extent(items, [(k, title_size(titles[k])) for k in order], labelled)
         # (the outer gutters are drawn only where an arrow runs there: half of them counted)
         w, h = max(w - layout.GUTTER, title_w) + 8, h + title_h + 8
         scale = min(1.0, max(min(PAGE_SHAPE[0] / w, PAGE_SHAPE[1] / h), min(PAGE_SHAPE[1] / w, PAGE_SHAPE[0] / h)))

@@ -55,7 +55,6 @@ EMPTY_ROWS_TOLERATED = 2  # rows a lane may stand empty above its first step: it
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 _TAG = re.compile(r"<[^>]+>")
-_NONE: frozenset[str] = frozenset()
 
 
 def text_em(text: str) -> float:
@@ -163,7 +162,7 @@ def lane_order(lanes: list[str], first: str, edges: list[tuple[str, str]]) -> li
 def extent(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], labelled: set[str]) -> tuple[float, float]:
     """The size ``place`` gives these boxes (``labelled``: the steps whose arrows carry a
     condition), without drawing the arrows."""
-    _, width, height, *_ = _arrange(items, lanes, {i.row for i in items if i.key in labelled})
+    _, width, height, *_ = _arrange(items, lanes, {i.row for i in items if i.key in labelled}, boxes=False)
     return width, height
 
 
@@ -178,7 +177,10 @@ def place(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], arrow
     return placed
 
 
-def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], labelled_rows: set[int]):
+def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], labelled_rows: set[int],
+             boxes: bool = True):
+    """The lanes, the size, the rows and their tops and heights; with ``boxes``, each item's box set
+    (``extent``, asked for every width tried, needs only the size)."""
     rows = sorted({i.row for i in items})
     row_index = {r: n for n, r in enumerate(rows)}
 
@@ -246,7 +248,7 @@ def _arrange(items: list[Item], lanes: list[tuple[str, tuple[float, float]]], la
         foot = LANE_PAD if last_row[k] == rows[-1] else LANE_FOOT
         bottom = row_top[last_row[k]] + row_height[last_row[k]] + foot
         lane_boxes.append(LaneBox(k, titles[k], (x0, top, x1, bottom)))
-        for r in rows:
+        for r in rows if boxes else ():
             members = [i for g in groups.get((k, r), []) for i in g]
             if not members:
                 continue
@@ -333,13 +335,6 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
     across = {y: [(b[0], b[2]) for _k, b in obstacles if b[1] < y < b[3]] for y in ys_sorted}
     down = {x: [(b[1], b[3]) for _k, b in obstacles if b[0] < x < b[2]] for x in xs_sorted}
 
-    def grid_free(a: tuple[float, float], b: tuple[float, float]) -> bool:
-        if a[1] == b[1]:
-            lo, hi = (a[0], b[0]) if a[0] < b[0] else (b[0], a[0])
-            return not any(lo < x1 and hi > x0 for x0, x1 in across[a[1]])
-        lo, hi = (a[1], b[1]) if a[1] < b[1] else (b[1], a[1])
-        return not any(lo < y1 and hi > y0 for y0, y1 in down[a[0]])
-
     # the lanes' borders: (axis the border runs along, where it stands across, its span)
     borders = [(0, y, lb.box[0], lb.box[2]) for lb in p.lanes for y in (lb.box[1], lb.box[3])] \
         + [(1, x, lb.box[1], lb.box[3]) for lb in p.lanes for x in (lb.box[0], lb.box[2])]
@@ -348,24 +343,52 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
     near_border = [{at: [(start, end) for ax, b, start, end in borders if ax == axis and abs(at - b) < BORDER_CLEAR]
                     for at in (ys_sorted if axis == 0 else xs_sorted)} for axis in (0, 1)]
 
-    def along_border(a: tuple[float, float], b: tuple[float, float]) -> float:
-        """How far the segment a-b runs along a lane's border."""
-        axis = 0 if a[1] == b[1] else 1
-        spans = near_border[axis].get(a[1 - axis])
-        if not spans:
-            return 0.0
-        lo, hi = sorted((a[axis], b[axis]))
-        return sum(max(0.0, min(hi, end) - max(lo, start)) for start, end in spans)
+    # each step of the grid, between two neighbouring points of a line: its length and what it
+    # costs to run along a border, or None where a box or title blocks it; worked out once for
+    # both ways (the A* below asks for a point's steps in the order left, right, up, down)
+    def steps(line: list[float], blocks: list[tuple[float, float]], spans) -> list[float | None]:
+        out: list[float | None] = []
+        for lo, hi in zip(line, line[1:], strict=False):
+            if blocks and any(lo < e1 and hi > e0 for e0, e1 in blocks):
+                out.append(None)
+            elif spans:
+                out.append(abs(hi - lo) + ALONG_BORDER * sum(max(0.0, min(hi, end) - max(lo, start)) for start, end in spans))
+            else:
+                out.append(abs(hi - lo))
+        return out
 
+    # by row and by column of the grid, each made when the search first comes to it
+    across_steps: list[list[float | None] | None] = [None] * len(ys_sorted)
+    down_steps: list[list[float | None] | None] = [None] * len(xs_sorted)
+    x_at = {x: m for m, x in enumerate(xs_sorted)}
+    y_at = {y: n for n, y in enumerate(ys_sorted)}
+    last_x, last_y = len(xs_sorted) - 1, len(ys_sorted) - 1
     neighbours: dict[tuple[float, float], list[tuple[tuple[float, float], int, float]]] = {}
-    for n, y in enumerate(ys_sorted):
-        for m, x in enumerate(xs_sorted):
+
+    def neighbours_of(pt: tuple[float, float]) -> list[tuple[tuple[float, float], int, float]]:
+        """The points one step from ``pt`` (none off the grid), each with its direction (0
+        vertical, 1 horizontal) and cost; made when the search first reaches ``pt``."""
+        out = neighbours.get(pt)
+        if out is None:
+            x, y = pt
+            m, n = x_at.get(x), y_at.get(y)
             out = []
-            for q, nd in (((xs_sorted[m - 1], y), 1) if m else (None, 1), ((xs_sorted[m + 1], y), 1) if m + 1 < len(xs_sorted) else (None, 1),
-                          ((x, ys_sorted[n - 1]), 0) if n else (None, 0), ((x, ys_sorted[n + 1]), 0) if n + 1 < len(ys_sorted) else (None, 0)):
-                if q is not None and grid_free((x, y), q):
-                    out.append((q, nd, abs(q[0] - x) + abs(q[1] - y) + ALONG_BORDER * along_border((x, y), q)))
-            neighbours[(x, y)] = out
+            if m is not None and n is not None:
+                row, column = across_steps[n], down_steps[m]
+                if row is None:
+                    row = across_steps[n] = steps(xs_sorted, across[y], near_border[0].get(y))
+                if column is None:
+                    column = down_steps[m] = steps(ys_sorted, down[x], near_border[1].get(x))
+                if m and (c := row[m - 1]) is not None:
+                    out.append(((xs_sorted[m - 1], y), 1, c))
+                if m < last_x and (c := row[m]) is not None:
+                    out.append(((xs_sorted[m + 1], y), 1, c))
+                if n and (c := column[n - 1]) is not None:
+                    out.append(((x, ys_sorted[n - 1]), 0, c))
+                if n < last_y and (c := column[n]) is not None:
+                    out.append(((x, ys_sorted[n + 1]), 0, c))
+            neighbours[pt] = out
+        return out
 
     used: dict[tuple[tuple[float, float], tuple[float, float]], set[str]] = {}  # segment → heads
     touched: dict[tuple[float, float], set[str]] = {}  # grid point → heads of the arrows through it
@@ -451,6 +474,7 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
         # A* over the grid of tracks, state = (point, direction); never shorter than the way to
         # the head's box, so the first way found at least as cheap as anything left is the best
         hx0, hy0, hx1, hy1 = h.box
+        head = h.key
 
         def rest(pt: tuple[float, float]) -> float:
             return max(hx0 - pt[0], 0.0, pt[0] - hx1) + max(hy0 - pt[1], 0.0, pt[1] - hy1)
@@ -478,16 +502,20 @@ def _route(p: Placed, rows: list[int], row_top: dict[int, float], row_height: di
                     + (BEND if (0 if pt[0] == port[0] else 1) != d else 0)
                 if found is None or total < found[0]:
                     found = (total, (pt, d), port)
-            for q, nd, length in neighbours.get(pt, ()):
+            for q, nd, length in neighbours_of(pt):
                 if (q, nd) in best or (blocked and cut_off(pt, q)):
                     continue
                 step = length + (BEND if nd != d else 0)
-                seg = (pt, q) if pt < q else (q, pt)
-                if used.get(seg, _NONE) - {h.key}:
+                # another arrow's way (one to another head than this one's) costs more
+                heads = used.get((pt, q) if pt < q else (q, pt))
+                if heads and (len(heads) > 1 or head not in heads):
                     step += SHARED
-                if touched.get(q, _NONE) - {h.key}:
+                heads = touched.get(q)
+                if heads and (len(heads) > 1 or head not in heads):
                     step += SHARED / 2
-                heapq.heappush(heap, (cost + step + rest(q), cost + step, next(counter), q, nd, (pt, d)))
+                qx, qy = q  # (rest(q), inline: this loop is most of the layout's time)
+                heapq.heappush(heap, (cost + step + (max(hx0 - qx, 0.0, qx - hx1) + max(hy0 - qy, 0.0, qy - hy1)),
+                                      cost + step, next(counter), q, nd, (pt, d)))
         if found is None:  # no way round: straight from centre to centre (should not happen)
             return []
         _total, state, port = found

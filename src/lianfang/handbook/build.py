@@ -3,12 +3,14 @@
 The order is the issue's: validation first (every unit, with the settings of ``lianfang.toml``);
 an error stops the build unless it is forced, and a forced build carries the findings as an
 appendix. Reading and validation run in worker processes and are cached by content hash in the
-output folder, and so is each unit's chart plan (the DOT sources); flowcharts are rendered in
-parallel and cached by the hash of their DOT text.
+output folder, and so is each unit's chart plan (the DOT sources, laid out by the same workers);
+flowcharts are rendered in parallel and cached by the hash of their DOT text, while the statistics'
+charts are drawn in a worker of their own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -20,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lianfang import __version__
 from lianfang.config import ConfigError, Settings, build_settings
@@ -45,6 +48,9 @@ from lianfang.io.atomic import OutputError, check_output, write_atomic
 from lianfang.io.encoding import EncodingProblem, decode_text
 from lianfang.io.reader import WORKBOOK_SUFFIXES
 from lianfang.model.workbook import Workbook
+
+if TYPE_CHECKING:
+    from lianfang.handbook.pictures import StatisticsDrawing
 
 MARKDOWN_NAME = "handbook.md"
 EXCEL_NAME = "handbook.xlsx"
@@ -100,6 +106,9 @@ class UnitResult:
     key: str | None = None  # the content-hash cache key (None: the file could not be read)
     read_seconds: float = 0.0
     validate_seconds: float = 0.0
+    plan_seconds: float = 0.0
+    # the DOT sources of its charts, laid out by the reading worker (None: not asked, or cached)
+    chart_sources: dict[str, str] | None = None
 
     @property
     def errors(self) -> int:
@@ -170,19 +179,40 @@ def load_target(target: Path | None) -> Project:
 # -- reading and validating -------------------------------------------------------------------
 
 
-def _read_and_check(path: str, settings: Settings, lang: str) -> tuple[Workbook | None, list[Finding], float, float]:
-    """Worker: read one workbook and run the catalogue over it (runs in another process)."""
+@dataclass(frozen=True)
+class ChartPlanning:
+    """Asks ``read_units`` to lay out each unit's charts beside checking it (the handbook's)."""
+
+    font: str | None = None
+
+
+def _read_and_check(path: str, settings: Settings, lang: str, display: str | None = None,
+                    planning: ChartPlanning | None = None) -> tuple:
+    """Worker: read one workbook and run the catalogue over it (runs in another process); with
+    ``planning``, lay out its charts too (their DOT sources by file name, else None).
+
+    Returns the workbook, the findings, the seconds reading, checking and planning took, and the
+    sources."""
     set_lang(lang)
     from lianfang.pipeline import check_workbook
 
     timings: dict[str, float] = {}
     checked = check_workbook(path, settings, timings=timings)
-    return checked.workbook, checked.report.findings, timings["read"], timings["rules"]
+    wb, findings = checked.workbook, checked.report.findings
+    sources, t_plan = None, 0.0
+    if planning is not None and wb is not None and wb.unit is not None:  # the build draws only such units
+        t0 = time.perf_counter()
+        sources = charts_mod.unit_sources(wb, findings, display or path, planning.font)
+        t_plan = time.perf_counter() - t0
+    return wb, findings, timings["read"], timings["rules"], t_plan, sources
 
 
 def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, jobs: int,
-               reporter: Reporter) -> list[UnitResult]:
-    """Every unit read and validated, from the cache when its bytes and the settings are unchanged."""
+               reporter: Reporter, planning: ChartPlanning | None = None) -> list[UnitResult]:
+    """Every unit read and validated, from the cache when its bytes and the settings are unchanged.
+
+    With ``planning``, each unit read afresh has its charts laid out in the same worker
+    (``UnitResult.chart_sources``): the build's planning then runs on every core while reading."""
     results: list[UnitResult | None] = [None] * len(paths)
     misses: list[tuple[int, str | None]] = []
     reporter.start("units", len(paths))
@@ -203,8 +233,9 @@ def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, j
             misses.append((i, key))
 
     def done(i: int, key: str | None, out: tuple) -> None:
-        wb, findings, t_read, t_check = out
-        results[i] = UnitResult(paths[i], display_path(paths[i]), wb, findings, False, key, t_read, t_check)
+        wb, findings, t_read, t_check, t_plan, sources = out
+        results[i] = UnitResult(paths[i], display_path(paths[i]), wb, findings, False, key, t_read, t_check,
+                                t_plan, sources)
         if cache and key:
             cache.store(key, wb, findings)
         reporter.advance("units")
@@ -214,12 +245,13 @@ def read_units(paths: list[Path], settings: Settings, cache: UnitCache | None, j
         # spawn, not fork: the progress bar runs a thread, and forking a threaded process can hang
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx) as pool:
-            futures = [(i, key, pool.submit(_read_and_check, str(paths[i]), settings, lang)) for i, key in misses]
+            futures = [(i, key, pool.submit(_read_and_check, str(paths[i]), settings, lang, display_path(paths[i]),
+                                            planning)) for i, key in misses]
             for i, key, fut in futures:
                 done(i, key, fut.result())
     else:
         for i, key in misses:
-            done(i, key, _read_and_check(str(paths[i]), settings, lang))
+            done(i, key, _read_and_check(str(paths[i]), settings, lang, display_path(paths[i]), planning))
     return [r for r in results if r is not None]
 
 
@@ -371,6 +403,11 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
 
     Returns with ``built`` False when a unit has errors and the build is not forced.
     """
+    with contextlib.ExitStack() as aside:  # work started aside (the statistics' charts) is stopped however it ends
+        return _build(options, reporter, aside)
+
+
+def _build(options: BuildOptions, reporter: Reporter | None, aside: contextlib.ExitStack) -> BuildResult:
     reporter = reporter or Reporter()
     t_start = time.perf_counter()
     project = load_target(options.target)
@@ -422,10 +459,12 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
     # 1. read and validate
     t0 = time.perf_counter()
     cache = UnitCache(out_dir, settings)
-    result.units = read_units(unit_paths, settings, cache, jobs, reporter)
+    # each unit's charts are laid out by the worker that checks it (the plan cache keeps them below)
+    result.units = read_units(unit_paths, settings, cache, jobs, reporter, ChartPlanning(config.font))
     result.timings["read_validate"] = time.perf_counter() - t0
     result.timings["read"] = sum(u.read_seconds for u in result.units)
     result.timings["validate"] = sum(u.validate_seconds for u in result.units)
+    result.timings["plan_workers"] = sum(u.plan_seconds for u in result.units)
     refuse_repeated_units(result.units)  # even with --force: a unit twice is never a handbook
     if result.errors and not options.force:
         return result
@@ -441,11 +480,19 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
                                    "{u}: the unit's status is {s}, not yet collectively confirmed; the handbook marks it as such",
                                    u=u.display, s=status.value if status is not None else tr("未填", "unfilled")))
 
+    # the statistics' figures are known now: their charts are drawn in a worker meanwhile
+    from lianfang.handbook.context import unit_statistics
+    from lianfang.handbook.pictures import StatisticsDrawing
+
+    statistics = StatisticsDrawing(unit_statistics([u.workbook for u in usable]), out_dir, jobs)
+    aside.callback(statistics.close)
+
     # 2. draw the flowcharts
     t0 = time.perf_counter()
     plans = charts_mod.PlanCache(out_dir, config.font)  # an unchanged unit is not laid out again
     chart_jobs, skipped = charts_mod.plan([(u.workbook, u.findings, u.display) for u in usable], config.font,
-                                          cache=plans, keys=[u.key for u in usable])
+                                          cache=plans, keys=[u.key for u in usable],
+                                          fresh=[u.chart_sources for u in usable])
     result.timings["plan"] = time.perf_counter() - t0
     result.plan_hits = plans.hits
     reporter.start("charts", len(chart_jobs))
@@ -499,7 +546,7 @@ def build_handbook(options: BuildOptions, reporter: Reporter | None = None) -> B
         outputs = dict(manifest.outputs)
     else:
         written = _write_outputs(inputs, config, documents, appendix, templates, formats, out_dir, unit_paths, when,
-                                 result, jobs)
+                                 result, jobs, statistics)
         # a format not built this time stays ours if it is untouched
         outputs = {n: h for n, h in manifest.outputs.items() if n not in written and manifest.owns(n)} | written
     result.written = [out_dir / n for n in names]
@@ -561,11 +608,12 @@ def _render_text(ctx, out_dir: Path, when: datetime, templates: Path | None, for
 
 def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
                    out_dir: Path, unit_paths: list[Path], when: datetime, result: BuildResult,
-                   jobs: int = 1) -> dict[str, str]:
+                   jobs: int = 1, statistics: StatisticsDrawing | None = None) -> dict[str, str]:
     """Render and write each requested format; returns name → hash of the bytes written.
 
     With more than one job and an Excel handbook to write, the Markdown and Word handbooks are
-    rendered in a worker process meanwhile."""
+    rendered in a worker process meanwhile. ``statistics``: the statistics' charts being drawn
+    (``pictures.StatisticsDrawing``), else drawn here."""
     ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
                         documents=documents, findings=appendix, tool=f"lianfang {__version__}")
     from lianfang.handbook.pictures import draw_statistics
@@ -580,7 +628,8 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
 
     try:
         t0 = time.perf_counter()
-        ctx.statistics.pictures = draw_statistics(ctx.statistics, out_dir)  # a full disk is a BuildError too
+        ctx.statistics.pictures = (statistics.pictures(ctx.statistics) if statistics is not None
+                                   else draw_statistics(ctx.statistics, out_dir))  # a full disk is a BuildError too
         result.timings["write_statistics"] = time.perf_counter() - t0
         aside = texts = None
         if "xlsx" in formats and text_formats and jobs > 1:

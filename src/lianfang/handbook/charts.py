@@ -118,12 +118,23 @@ class PlanCache:
                     path.unlink(missing_ok=True)
 
 
+def unit_sources(wb: Workbook | None, findings: list[Finding], display: str, font: str | None = None) -> dict[str, str]:
+    """One unit's DOT sources by file name, laid out afresh: what ``plan`` lays out, and what the
+    build's reading workers make beside each unit they check (``handbook.build.read_units``), so
+    that the layout runs on every core instead of in the build's own process after reading."""
+    planned = plan_workbook(wb, findings, display, ChartFormat.SVG, font or DEFAULT_FONT, page=PageSize.HANDBOOK)
+    return {job.name: job.source for job in planned.jobs}
+
+
 def plan(units: list[tuple[Workbook, list[Finding], str]], font: str | None = None, *,
-         cache: PlanCache | None = None, keys: list[str | None] | None = None) -> tuple[list[ChartJob], list[ChartSkip]]:
+         cache: PlanCache | None = None, keys: list[str | None] | None = None,
+         fresh: list[dict[str, str] | None] | None = None) -> tuple[list[ChartJob], list[ChartSkip]]:
     """The chart of every drawable flow of every unit ((workbook, findings, display path) each).
 
     With ``cache`` and the units' cache ``keys`` (None: a unit not cached), a unit planned before
-    from the same inputs takes its DOT sources from the cache instead of laying its charts out."""
+    from the same inputs takes its DOT sources from the cache instead of laying its charts out.
+    ``fresh``: a unit's sources just made by ``unit_sources`` (in a reading worker; None: none),
+    used where the cache has none (and then kept in it)."""
     jobs: list[ChartJob] = []
     skipped: list[ChartSkip] = []
     owner: dict[str, int] = {}
@@ -131,8 +142,9 @@ def plan(units: list[tuple[Workbook, list[Finding], str]], font: str | None = No
         unit_key = keys[i] if cache is not None and keys is not None else None
         key = cache.key(unit_key, display) if cache is not None and unit_key is not None else None
         sources = cache.load(key) if cache is not None and key is not None else None
+        given = sources if sources is not None else (fresh[i] if fresh is not None else None)
         planned = plan_workbook(wb, findings, display, ChartFormat.SVG, font or DEFAULT_FONT, page=PageSize.HANDBOOK,
-                                sources=sources)
+                                sources=given)
         if cache is not None and key is not None and (sources is None or any(j.name not in sources for j in planned.jobs)):
             cache.store(key, {job.name: job.source for job in planned.jobs})
         for f in planned.findings:

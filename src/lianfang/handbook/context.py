@@ -11,6 +11,7 @@ been reported already — except a risk point's unreadable ID, which is shown as
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lianfang.coverage import Coverage as UnitCoverage
 from lianfang.coverage import Tally, compute_coverage, percent, risk_label
@@ -249,6 +250,12 @@ def confirmation(by: str, on: str) -> str:
     return tr("风险点和风险等级经{m}集体研究确认（{d}）。", "Risk points and levels confirmed by {m} ({d}).", m=by, d=on)
 
 
+def unit_name(index: int, wb: Workbook) -> str:
+    """How the handbook names a unit: its name, else its code, else its place in the handbook."""
+    code = text_of(wb.code) or f"unit{index + 1}"
+    return text_of(wb.unit.name) if wb.unit else code
+
+
 def unit_view(index: int, item: UnitInput, cov: UnitCoverage | None = None) -> UnitView:
     wb = item.workbook
     unit = wb.unit
@@ -256,7 +263,7 @@ def unit_view(index: int, item: UnitInput, cov: UnitCoverage | None = None) -> U
     rows = risk_rows(wb)
     rows_by_id = {r.risk_id: r for r in rows if r.risk_id}
     code = text_of(wb.code) or f"unit{index + 1}"
-    name = text_of(unit.name) if unit else code
+    name = unit_name(index, wb)
     criteria = unit.criteria if unit is not None else None
     confirmed = unit is not None and unit.status in CONFIRMED
     mark = "" if confirmed else unconfirmed_mark()
@@ -351,6 +358,25 @@ def statistics(units: list[UnitView], covs: list[UnitCoverage] | None = None) ->
         coverage=[(u.name, u.coverage) for u in units],
         coverage_total=_sum_rows(tr("合计", "Total"), [u.coverage for u in units]),
     )
+
+
+@dataclass
+class _Counted:
+    """What ``statistics`` reads of a unit's view."""
+
+    name: str
+    coverage: CoverageRow
+
+
+def unit_statistics(workbooks: list[Workbook]) -> Statistics:
+    """The statistics ``build_context`` gives these units, from the units alone: a build knows
+    them right after reading (and draws their charts meanwhile), before the rest of the view."""
+    covs = [compute_coverage(wb) for wb in workbooks]
+    counted = []
+    for i, (wb, cov) in enumerate(zip(workbooks, covs, strict=True)):
+        name = unit_name(i, wb)
+        counted.append(_Counted(name, coverage_row(name, cov)))
+    return statistics(counted, covs)  # type: ignore[arg-type]  # only name and coverage are read
 
 
 def finding_rows(reports: list[tuple[str, str, list[Finding]]]) -> list[FindingRow]:
