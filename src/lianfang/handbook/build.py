@@ -552,7 +552,8 @@ def _render_text(ctx, out_dir: Path, when: datetime, templates: Path | None, for
         if "docx" in formats or "pdf" in formats:
             t0 = time.perf_counter()
             template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
-            out["docx"] = render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=notes), time.perf_counter() - t0
+            out["docx"] = (render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=notes, cache=True),
+                           time.perf_counter() - t0)
     except (TemplateProblem, DocxProblem) as e:
         return out, notes, str(e)
     return out, notes, None

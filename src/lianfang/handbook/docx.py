@@ -684,6 +684,12 @@ class Fragment:
     places: list[str]  # where, in order
 
 
+# what a unit's fragments never show: the model the view came from, and where the unit stands
+# among the others (its place in the handbook: the page it starts on and whether it is the first
+# are in each key instead, so a unit moved, or another added before it, is not written again)
+_NOT_IN_KEY = frozenset({"workbook", "index", "anchor"})
+
+
 class FragmentCache:
     """Each unit's share of the Word handbook's parts, in ``.lianfang-cache/docx/``.
 
@@ -713,7 +719,7 @@ class FragmentCache:
         held = self._views.get(id(unit))
         if held is None or held[0] is not unit:
             # repr, not pickle: equal views give equal text however their objects are shared
-            view = [(f.name, getattr(unit, f.name)) for f in fields(unit) if f.name != "workbook"]
+            view = [(f.name, getattr(unit, f.name)) for f in fields(unit) if f.name not in _NOT_IN_KEY]
             held = self._views[id(unit)] = unit, hashlib.sha256(repr(view).encode("utf-8", "surrogatepass")).digest()
         return held[1]
 
