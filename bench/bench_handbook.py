@@ -151,8 +151,9 @@ def show(label: str, elapsed: float, result) -> None:
           f"| CPU {t['cpu']:6.2f}s")
     if "write_xlsx" in t or "write_docx" in t:
         print("       writers: " + ", ".join(f"{name} {t[key]:.2f}s" for name, key in (
-            ("statistics charts", "write_statistics"), ("Markdown", "write_md"), ("Excel", "write_xlsx"),
-            ("Word", "write_docx"), ("PDF", "write_pdf")) if key in t))
+            ("context", "write_context"), ("statistics charts", "write_statistics"), ("Markdown", "write_md"),
+            ("Excel", "write_xlsx"), ("Word", "write_docx"), ("Word's CPU", "write_docx_cpu"),
+            ("waited for Word", "write_wait"), ("PDF", "write_pdf")) if key in t))
 
 
 def main(argv: list[str] | None = None) -> int:

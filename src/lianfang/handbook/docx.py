@@ -1032,8 +1032,7 @@ def chart_pictures(body: Body, pages: list[tuple[str, Path, Path | None]], reser
 def _squeezed(body: Body, png: Path, reserve: int) -> bool:
     """Whether a picture under ``reserve`` twips of headings prints smaller than SHARED_PAGE_MIN of
     its size on a page of its own (under a caption)."""
-    size = png_size(png)
-    dpi = png_resolution(png)
+    size, dpi = body.picture(png)
     return size is not None and (body.picture_scale(*size, reserve + CAPTION_RESERVE, dpi)
                                  < SHARED_PAGE_MIN * body.picture_scale(*size, CAPTION_RESERVE, dpi))
 
