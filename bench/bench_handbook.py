@@ -41,6 +41,12 @@ Excel 6.8 → 3.9 s cold, 3.3–6.3 → 3.8 s one unit changed.
 Neither issue-11 target is met: rasterising 500 charts at 200 dpi is ~65 ms of CPU each (34 s, 17 s
 on two cores), and the Excel handbook (3.8 s) with Word and Markdown beside it (~3 s) is on the
 one-unit path; see docs/handbook.md, "Speed and size".
+With the Word handbook's fragments cached and the write phase rearranged (Word alone in the
+worker, Markdown and Excel here; 37840fe → this work, back to back, load 3–7, so CPU seconds):
+one unit changed 6.60 / 6.71 / 6.84 → 5.52 / 4.99 / 5.08 s of CPU (0.77), warm 1.07 → 0.66 s
+(0.62); the Word handbook alone 1.29–1.37 → 0.45–0.46 s of CPU with one unit changed (0.34),
+0.76–0.82 s without its cache; handbook.docx 76.6 → 77.3 MB. The build never waited for the Word
+worker: "writers" now print the context, the Word worker's CPU and that wait.
 """
 
 from __future__ import annotations
