@@ -46,7 +46,8 @@ worker, Markdown and Excel here; 37840fe → this work, back to back, load 3–7
 one unit changed 6.60 / 6.71 / 6.84 → 5.52 / 4.99 / 5.08 s of CPU (0.77), warm 1.07 → 0.66 s
 (0.62); the Word handbook alone 1.29–1.37 → 0.45–0.46 s of CPU with one unit changed (0.34),
 0.76–0.82 s without its cache; handbook.docx 76.6 → 77.3 MB. The build never waited for the Word
-worker: "writers" now print the context, the Word worker's CPU and that wait.
+worker: "writers" now print the context, the Word worker's CPU and that wait. The Markdown
+handbook alone: 0.57 → 0.37 s of CPU (rows through one filter).
 """
 
 from __future__ import annotations
