@@ -500,16 +500,16 @@ class Body:
         if cache is None:
             render()
             return
-        if True:
-            state = (self.landscape, self.fresh_page, self.pending_break, bool(self.out), self.portrait)
-            pictures = [(page.print_image, self.picture(self._path(page.print_image)))
-                        for f in unit.flows for page in f.pages if page.print_image] if what == "flows" else []
-            key = cache.key(what, unit, extra, state, pictures)
-            fragment = cache.load(key)
-            if fragment is not None:
-                self._replay(fragment)
-                self.clean.context = unit.name
-                return
+        state = (self.landscape, self.fresh_page, self.pending_break, bool(self.out), self.portrait)
+        # the charts' sizes decide their pages' orientation and scale: read from the PNG headers
+        pictures = [(page.print_image, self.picture(self._path(page.print_image)))
+                    for f in unit.flows for page in f.pages if page.print_image] if what == "flows" else []
+        key = cache.key(what, unit, extra, state, pictures)
+        fragment = cache.load(key)
+        if fragment is not None:
+            self._replay(fragment)
+            self.clean.context = unit.name
+            return
         start = (len(self.out), len(self.headings), len(self.sections), self.clean.removed)
         log, self.clean.log = self.clean.log, []
         try:
