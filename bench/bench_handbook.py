@@ -47,7 +47,8 @@ one unit changed 6.60 / 6.71 / 6.84 → 5.52 / 4.99 / 5.08 s of CPU (0.77), warm
 (0.62); the Word handbook alone 1.29–1.37 → 0.45–0.46 s of CPU with one unit changed (0.34),
 0.76–0.82 s without its cache; handbook.docx 76.6 → 77.3 MB. The build never waited for the Word
 worker: "writers" now print the context, the Word worker's CPU and that wait. The Markdown
-handbook alone: 0.57 → 0.37 s of CPU (rows through one filter); with it, one unit changed
+handbook alone: 0.57 → 0.33 s of CPU (rows through one filter, a quicker sandbox check); with
+the first of these, one unit changed
 6.29 / 6.66 / 6.41 → 4.79 / 4.86 / 4.82 s of CPU (0.75), wall 7.85 / 14.91 / 9.65 → 6.73 / 13.01 /
 6.10 s (load 4.2–4.7; the Excel handbook, 2.7–6.9 s of it, is what is left on the path).
 """
