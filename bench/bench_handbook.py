@@ -62,6 +62,16 @@ figures only): drawing 500 charts 35.1 / 36.8 → 15.4 / 14.6 s of CPU (0.44 / 0
 CPU 11.2 / 11.9 → 7.5 / 7.5 s. Neither issue-11 target is met: rasterising a chart at 200 dpi is still
 ~24 ms of CPU (~12 s for 500), and the Excel handbook with Word and Markdown beside it is on the
 one-unit path; see docs/handbook.md, "Speed and size".
+With the Word handbook's fragments cached and the write phase rearranged (Word alone in the
+worker, Markdown and Excel here; 37840fe → this work, back to back, load 3–7, so CPU seconds):
+one unit changed 6.60 / 6.71 / 6.84 → 5.52 / 4.99 / 5.08 s of CPU (0.77), warm 1.07 → 0.66 s
+(0.62); the Word handbook alone 1.29–1.37 → 0.45–0.46 s of CPU with one unit changed (0.34),
+0.76–0.82 s without its cache; handbook.docx 76.6 → 77.3 MB. The build never waited for the Word
+worker: "writers" now print the context, the Word worker's CPU and that wait. The Markdown
+handbook alone: 0.57 → 0.33 s of CPU (rows through one filter, a quicker sandbox check); with
+the first of these, one unit changed
+6.29 / 6.66 / 6.41 → 4.79 / 4.86 / 4.82 s of CPU (0.75), wall 7.85 / 14.91 / 9.65 → 6.73 / 13.01 /
+6.10 s (load 4.2–4.7; the Excel handbook, 2.7–6.9 s of it, is what is left on the path).
 """
 
 from __future__ import annotations
@@ -191,8 +201,9 @@ def show(label: str, elapsed: float, result) -> None:
           f"| CPU {t['cpu']:6.2f}s")
     if "write_xlsx" in t or "write_docx" in t:
         print("       writers: " + ", ".join(f"{name} {t[key]:.2f}s" for name, key in (
-            ("statistics charts", "write_statistics"), ("Markdown", "write_md"), ("Excel", "write_xlsx"),
-            ("Word", "write_docx"), ("PDF", "write_pdf")) if key in t)
+            ("context", "write_context"), ("statistics charts", "write_statistics"), ("Markdown", "write_md"),
+            ("Excel", "write_xlsx"), ("Word", "write_docx"), ("Word's CPU", "write_docx_cpu"),
+            ("waited for Word", "write_wait"), ("PDF", "write_pdf")) if key in t)
               + (f" (Excel CPU {t['xlsx_cpu']:.2f}s" if "xlsx_cpu" in t else " (")
               + (f", {result.sheet_hits} sheets from the sheet cache)" if hasattr(result, "sheet_hits") else ")"))
 

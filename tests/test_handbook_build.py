@@ -260,6 +260,20 @@ def test_a_template_cannot_reach_python_internals(project: Path, tmp_path: Path)
         build(project / "handbook.yaml", formats=["md"], templates=tmp_path / "t")
 
 
+@pytest.mark.parametrize("expression", ["handbook.__class__", "units[0].__dict__", "units[0].flows[0].__class__.__mro__",
+                                        "handbook.as_template_vars.__globals__", "handbook.as_template_vars.__func__",
+                                        "units[0].workbook.__class__"])
+def test_the_view_models_objects_do_not_lead_to_python_internals(project: Path, tmp_path: Path, expression: str):
+    """The sandbox reads the view model's own objects with a shorter check (handbook/markdown._Sandbox):
+    a name with an underscore is still refused on them, and anything reached through them gets jinja's."""
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "toc.md.j2").write_text("{{ units[0].name }} {{ units[0].flows[0].name }}\n", encoding="utf-8")
+    assert build(project / "handbook.yaml", formats=["md"], templates=tmp_path / "t").built
+    (tmp_path / "t" / "toc.md.j2").write_text("{{ " + expression + " }}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="模板"):
+        build(project / "handbook.yaml", formats=["md"], templates=tmp_path / "t", force=True)
+
+
 def test_single_unit_build(project: Path, tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = build(project / "units" / "ta.yaml")

@@ -111,3 +111,26 @@ def test_backslashes_before_pipes(text):
     cells = cells_of(mdcell(text))
     assert len(cells) == 3
     assert cells[1] == text
+
+
+def _mdcell_by_lines(value) -> str:
+    """mdcell as it was written before its one-line shortcut: every text split into lines."""
+    from lianfang.markdown import _LINE_BREAKS, _escape
+
+    text = text_of(value).replace("\t", " ")
+    text = "\n".join(line.strip() for line in _LINE_BREAKS.split(text)).strip("\n ")
+    return _escape(text, block=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab |\\\n\r\t\x0b\x0c\x1c\x1f\x85\x7f\x00<>&*_`[]#-=.1!~ ")
+                                         + ["中", "\u3000", "\u2028", "\u2029", "\xa0"]), max_size=30))
+def test_one_line_cells_take_a_shortcut_to_the_same_text(text):
+    assert mdcell(text) == _mdcell_by_lines(text)
+
+
+def test_mdrow_is_mdcell_of_each_cell_joined():
+    from lianfang.handbook.filters import mdrow
+
+    cells = ["a|b", " 中 ", 3, None, RiskLevel.HIGH, "x\ny", date(2026, 1, 2)]
+    assert mdrow(cells) == " | ".join(mdcell(c) for c in cells) == "a\\|b | 中 | 3 |  | 高 | x<br>y | 2026-01-02"

@@ -207,6 +207,35 @@ def test_a_broken_template_stops_a_build_whose_word_handbook_is_rendered_aside(t
     (project / "templates" / docx_mod.TEMPLATE_NAME).write_bytes(b"not a zip")
     with pytest.raises(BuildError, match="Word"):
         build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=2, templates=project / "templates"))
+    out = project / "build" / "handbook"
+    assert not any((out / name).exists() for name in ("handbook.md", "handbook.xlsx", "handbook.docx"))
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_the_word_handbook_staged_by_the_worker_is_moved_into_place_as_written_here(tmp_path: Path):
+    import os
+    import stat
+
+    project = _project(tmp_path)
+    result = build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=2))
+    out = project / "build" / "handbook"
+    assert result.built and not list(out.glob(".*.tmp"))
+    mode = lambda name: stat.S_IMODE((out / name).stat().st_mode)  # noqa: E731
+    assert mode("handbook.docx") == mode("handbook.md") == 0o666 & ~_umask()
+    os.chmod(out / "handbook.docx", 0o640)  # a mode the user chose is kept when it is rebuilt
+    (project / "units" / "ta.yaml").write_text((project / "units" / "ta.yaml").read_text(encoding="utf-8")
+                                               .replace("新药引进由个人决定", "新药引进由个人决定（改）"), encoding="utf-8")
+    again = build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=2))
+    assert again.built and not again.unchanged and mode("handbook.docx") == 0o640
+    assert "（改）".encode() in zipfile.ZipFile(out / "handbook.docx").read("word/document.xml")
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @pytest.mark.parametrize("device", [render.GD_PNG, render.CAIRO_PNG])
@@ -290,3 +319,4 @@ def test_a_broken_markdown_template_writes_nothing(tmp_path: Path, jobs: int):
         build_handbook(BuildOptions(target=project / "handbook.yaml", jobs=jobs, templates=templates))
     out = project / "build" / "handbook"
     assert not any((out / name).exists() for name in ("handbook.md", "handbook.xlsx", "handbook.docx"))
+    assert not list(out.glob(".*.tmp"))  # the Word handbook the worker staged is gone too

@@ -20,6 +20,7 @@ _BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_ONE_LINE_NOT = re.compile(r"[\t\r\n\u2028\u2029\x0b\x0c\x85]")  # what mdcell splits or replaces
 
 
 def text_of(value: Any) -> str:
@@ -60,8 +61,10 @@ def mdcell(value: Any) -> str:
     The result always stays in one cell of a GitHub-flavoured Markdown table. Block markers need
     no escaping inside a cell (a cell holds inline content only), so ``100.0%`` stays as written.
     """
-    text = text_of(value).replace("\t", " ")
-    text = "\n".join(line.strip() for line in _LINE_BREAKS.split(text)).strip("\n ")
+    text = text_of(value)
+    if not _ONE_LINE_NOT.search(text):  # most cells: one line, so only trimmed and escaped
+        return _escape_inline(text.strip())
+    text = "\n".join(line.strip() for line in _LINE_BREAKS.split(text.replace("\t", " "))).strip("\n ")
     return _escape(text, block=False)
 
 

@@ -17,6 +17,7 @@ import io
 import multiprocessing
 import os
 import re
+import stat
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from lianfang.handbook.context import CONFIRMED, Document, UnitInput, build_cont
 from lianfang.handbook.filters import demote_headings
 from lianfang.handbook.reproducible import ReproducibilityError, build_time
 from lianfang.i18n import current_lang, set_lang, tr
-from lianfang.io.atomic import OutputError, check_output, write_atomic
+from lianfang.io.atomic import OutputError, atomic_path, check_output, write_atomic
 from lianfang.io.encoding import EncodingProblem, decode_text
 from lianfang.io.reader import WORKBOOK_SUFFIXES
 from lianfang.model.workbook import Workbook
@@ -582,28 +583,67 @@ def _revisions(project: Project, units: list[UnitResult], notes: list[str]) -> l
     return out
 
 
-def _render_text(ctx, out_dir: Path, when: datetime, templates: Path | None, formats: list[str],
-                 lang: str) -> tuple[dict[str, tuple[bytes, float]], list[str], str | None]:
-    """The Markdown and Word handbooks' bytes and seconds (as ``formats`` asks), the notes made, and
-    the message of a template that cannot be used (else None). Runs in a worker process while the
-    Excel handbook is rendered in the build's own: each is a single-threaded job of seconds."""
+@dataclass
+class _Word:
+    """The Word handbook as rendered in a worker: where its bytes wait, and what they are."""
+
+    staged: Path | None = None  # handbook.docx written to a hidden file beside it, to be moved into place
+    data: bytes | None = None  # the bytes themselves, when asked for (the PDF is made from them)
+    sha256: str = ""
+    seconds: float = 0.0
+    cpu: float = 0.0  # the worker's CPU seconds for it (its wall seconds count others' load too)
+    notes: list[str] = field(default_factory=list)
+    problem: str | None = None  # the message of a template that cannot be used
+
+
+def _start_worker() -> None:
+    """Imports what rendering the Word handbook needs, while the build's own process goes on."""
+    import lianfang.handbook.docx  # noqa: F401
+
+
+def _render_word(ctx, out_dir: Path, when: datetime, templates: Path | None, lang: str, *, stage: bool,
+                 keep: bool) -> _Word:
+    """The Word handbook, written (``stage``) to a hidden temporary file in ``out_dir`` and hashed
+    there, so that the build's own process only moves it into place; ``keep``: its bytes returned
+    too. Runs in a worker process while the Excel and Markdown handbooks are rendered in the
+    build's own; a template that cannot be used is returned as a problem, nothing staged."""
     from lianfang.handbook.docx import TEMPLATE_NAME, DocxProblem, render_docx
-    from lianfang.handbook.markdown import TemplateProblem, render_markdown
 
     set_lang(lang)
-    out: dict[str, tuple[bytes, float]] = {}
-    notes: list[str] = []
+    out = _Word()
+    t0, cpu = time.perf_counter(), time.process_time()
+    template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
     try:
-        if "md" in formats:
-            t0 = time.perf_counter()
-            out["md"] = render_markdown(ctx, templates).encode("utf-8"), time.perf_counter() - t0
-        if "docx" in formats or "pdf" in formats:
-            t0 = time.perf_counter()
-            template = templates / TEMPLATE_NAME if templates is not None and (templates / TEMPLATE_NAME).is_file() else None
-            out["docx"] = render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=notes), time.perf_counter() - t0
-    except (TemplateProblem, DocxProblem) as e:
-        return out, notes, str(e)
-    return out, notes, None
+        data = render_docx(ctx, out_dir=out_dir, when=when, template=template, warnings=out.notes, cache=True)
+    except DocxProblem as e:
+        out.problem = str(e)
+        return out
+    out.seconds, out.cpu = time.perf_counter() - t0, time.process_time() - cpu
+    out.sha256 = hashlib.sha256(data).hexdigest()
+    if stage:
+        import tempfile
+
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{WORD_NAME}.", suffix=".tmp", dir=out_dir)
+            out.staged = Path(name)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        except OSError:  # the build's own process writes it then, and says what is wrong
+            if out.staged is not None:
+                out.staged.unlink(missing_ok=True)
+            out.staged = None
+            keep = True
+    if keep:
+        out.data = data
+    return out
+
+
+def _for_word(ctx):
+    """The context without each unit's model: the Word handbook shows only the views, and the
+    models were half the bytes a worker had to unpickle."""
+    from dataclasses import replace
+
+    return replace(ctx, units=[replace(u, workbook=None) for u in ctx.units])
 
 
 def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templates: Path | None, formats: list[str],
@@ -611,35 +651,66 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
                    jobs: int = 1, statistics: StatisticsDrawing | None = None) -> dict[str, str]:
     """Render and write each requested format; returns name → hash of the bytes written.
 
-    With more than one job and an Excel handbook to write, the Markdown and Word handbooks are
-    rendered in a worker process meanwhile. ``statistics``: the statistics' charts being drawn
+    With more than one job, the Word handbook is rendered in a worker process (started first, so
+    that it has imported what it needs by the time the context is ready) while the Markdown and
+    Excel handbooks are rendered here. Nothing is written until every format is rendered, so a
+    template that cannot be used writes nothing. ``statistics``: the statistics' charts being drawn
     (``pictures.StatisticsDrawing``), else drawn here."""
-    ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
-                        documents=documents, findings=appendix, tool=f"lianfang {__version__}")
-    from lianfang.handbook.pictures import draw_statistics
-
+    word = "docx" in formats or "pdf" in formats
+    pool = aside = None
+    staged: list[Path] = []
+    if word and jobs > 1 and ("md" in formats or "xlsx" in formats):
+        # spawn, not fork: the progress bar runs a thread (as for reading)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(_start_worker)
     written: dict[str, str] = {}
-    text_formats = [f for f in formats if f != "xlsx"]
-    pool = None
 
     def write(name: str, data: bytes) -> None:
         write_atomic(out_dir / name, data, force=True, inputs=unit_paths)
         written[name] = hashlib.sha256(data).hexdigest()
 
+    def place(name: str, rendered: _Word) -> None:
+        """Move the staged file into place, as write_atomic would have written it."""
+        with atomic_path(out_dir / name, force=True, inputs=unit_paths) as tmp:
+            mode = stat.S_IMODE(tmp.stat().st_mode)
+            os.replace(rendered.staged, tmp)
+            os.chmod(tmp, mode)
+        written[name] = rendered.sha256
+
     try:
+        t0 = time.perf_counter()
+        ctx = build_context(inputs, title=config.title, organisation=config.organisation, year=config.year,
+                            documents=documents, findings=appendix, tool=f"lianfang {__version__}")
+        result.timings["write_context"] = time.perf_counter() - t0
+        from lianfang.handbook.pictures import draw_statistics
+
         t0 = time.perf_counter()
         ctx.statistics.pictures = (statistics.pictures(ctx.statistics) if statistics is not None
                                    else draw_statistics(ctx.statistics, out_dir))  # a full disk is a BuildError too
         result.timings["write_statistics"] = time.perf_counter() - t0
-        aside = texts = None
-        if "xlsx" in formats and text_formats and jobs > 1:
-            # spawn, not fork: the progress bar runs a thread (as for reading)
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            aside = pool.submit(_render_text, ctx, out_dir, when, templates, text_formats, current_lang())
-        elif text_formats:  # first: a template that cannot be used stops the build before the Excel work
-            texts = _render_text(ctx, out_dir, when, templates, text_formats, current_lang())
+        word_args = (out_dir, when, templates, current_lang())
+        word_kw = {"stage": "docx" in formats, "keep": "pdf" in formats}
+        rendered = None
+        if pool is not None:
+            aside = pool.submit(_render_word, _for_word(ctx), *word_args, **word_kw)
+        elif word:  # first: a template that cannot be used stops the build before the other work
+            rendered = _render_word(ctx, *word_args, **word_kw)
+            if rendered.staged is not None:
+                staged.append(rendered.staged)
+            if rendered.problem is not None:
+                raise BuildError(rendered.problem)  # nothing written
+        markdown = None
+        if "md" in formats:
+            from lianfang.handbook.markdown import TemplateProblem, render_markdown
+
+            t0 = time.perf_counter()
+            try:
+                markdown = render_markdown(ctx, templates).encode("utf-8")
+            except TemplateProblem as e:
+                raise BuildError(str(e)) from None  # nothing written
+            result.timings["write_md"] = time.perf_counter() - t0
         excel = None
-        if "xlsx" in formats and (texts is None or texts[2] is None):
+        if "xlsx" in formats:
             from lianfang.handbook.excel import render_excel
             from lianfang.handbook.excel_cache import SheetCache
             from lianfang.speed import gc_paused
@@ -654,35 +725,45 @@ def _write_outputs(inputs: list[UnitInput], config, documents, appendix, templat
             result.sheet_hits = sheets.hits
             result.timings["write_xlsx"] = time.perf_counter() - t0
         if aside is not None:
-            texts = aside.result()
-        rendered, notes, problem = texts if texts is not None else ({}, [], None)
-        result.notes += notes
-        if problem is not None:
-            raise BuildError(problem)  # nothing written
-        if "md" in rendered:
-            write(MARKDOWN_NAME, rendered["md"][0])
-            result.timings["write_md"] = rendered["md"][1]
+            t0 = time.perf_counter()
+            rendered = aside.result()
+            result.timings["write_wait"] = time.perf_counter() - t0  # what this process waited for it
+            if rendered.staged is not None:
+                staged.append(rendered.staged)
+        if rendered is not None:
+            result.notes += rendered.notes
+            if rendered.problem is not None:
+                raise BuildError(rendered.problem)  # nothing written
+            result.timings["write_docx"], result.timings["write_docx_cpu"] = rendered.seconds, rendered.cpu
+        if markdown is not None:
+            write(MARKDOWN_NAME, markdown)
         if excel is not None:
             write(EXCEL_NAME, excel)
-        if "docx" in rendered:
-            data, result.timings["write_docx"] = rendered["docx"]
-            if "docx" in formats:
-                write(WORD_NAME, data)
-            if "pdf" in formats:
-                from lianfang.handbook.docx_pdf import PdfProblem, convert_to_pdf
+        if rendered is not None and "docx" in formats:
+            if rendered.staged is not None:
+                place(WORD_NAME, rendered)
+            else:
+                write(WORD_NAME, rendered.data)
+        if rendered is not None and "pdf" in formats:
+            from lianfang.handbook.docx_pdf import PdfProblem, convert_to_pdf
 
-                t0 = time.perf_counter()
-                try:
-                    pdf = convert_to_pdf(data, notes=result.notes)
-                except PdfProblem as e:
-                    raise BuildError(str(e)) from None
-                write(PDF_NAME, pdf)
-                result.timings["write_pdf"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            try:
+                pdf = convert_to_pdf(rendered.data, notes=result.notes)
+            except PdfProblem as e:
+                raise BuildError(str(e)) from None
+            write(PDF_NAME, pdf)
+            result.timings["write_pdf"] = time.perf_counter() - t0
     except (OutputError, ValueError) as e:
         raise BuildError(str(e)) from None
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.shutdown(cancel_futures=True)  # waits for a Word handbook still being rendered
+            if aside is not None and aside.done() and not aside.cancelled() and aside.exception() is None:
+                if aside.result().staged is not None:
+                    staged.append(aside.result().staged)
+        for path in staged:
+            path.unlink(missing_ok=True)  # moved into place, or left over by a build that stopped
     return written
 
 

@@ -69,7 +69,10 @@ class Manifest:
     ``outputs`` holds the hash of each handbook file as written, so a file lianfang wrote (and
     nobody edited since) may be rebuilt without ``--force``; ``digest`` is the hash of every input
     of that build, so an unchanged handbook is not written again; ``files`` lists the charts and
-    attachments written, so that the next build removes only its own stale files.
+    attachments written, so that the next build removes only its own stale files. ``stats`` holds
+    each output's size, times and inode as saved: a file that still has them all is the one written
+    (no edit leaves its change time as it was), so ~150 MB of handbook are not read and hashed
+    again in every build; a file with any of them changed is hashed.
     """
 
     def __init__(self, out_dir: Path):
@@ -90,24 +93,49 @@ class Manifest:
         self.outputs: dict[str, str] = {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)} \
             if isinstance(outputs, dict) else {}
         self.files: list[str] = [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
+        stats = data.get("stats")
+        self.stats: dict[str, list[int]] = {k: v for k, v in stats.items() if isinstance(v, list)} \
+            if current and isinstance(stats, dict) else {}
+        self._owned: dict[str, tuple[list[int] | None, bool]] = {}  # name → (stat, owned), this build
 
     def owns(self, name: str) -> bool:
         """Whether ``name`` in the output folder holds exactly what lianfang last wrote there."""
         recorded = self.outputs.get(name)
-        return recorded is not None and sha256_file(self.out_dir / name) == recorded
+        if recorded is None:
+            return False
+        now = _stat(self.out_dir / name)
+        if now is None:
+            return False
+        if self.stats.get(name) == now:
+            return True
+        known = self._owned.get(name)
+        if known is None or known[0] != now:  # hashed once a build, unless it changed meanwhile
+            known = self._owned[name] = now, sha256_file(self.out_dir / name) == recorded
+        return known[1]
 
     def fresh(self, digest: str, names: list[str]) -> bool:
         """Whether the outputs ``names`` were made from ``digest`` and are untouched since."""
         return digest == self.digest and all(self.owns(n) for n in names)
 
     def save(self, digest: str, outputs: dict[str, str], files: list[str]) -> None:
+        stats = {name: now for name in sorted(outputs) if (now := _stat(self.out_dir / name)) is not None}
         data = {"schema": SCHEMA, "tool": "lianfang", "digest": digest, "outputs": dict(sorted(outputs.items())),
-                "files": sorted(files)}
+                "files": sorted(files), "stats": stats}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", force=True)
         except (OSError, OutputError):
             pass
+
+
+def _stat(path: Path) -> list[int] | None:
+    """What changes whenever a file is written to or replaced: size, modification and change
+    times (the change time cannot be set back by hand), inode."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def settings_fingerprint(settings: Settings) -> str:

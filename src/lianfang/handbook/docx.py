@@ -23,12 +23,14 @@ portrait or landscape section, whichever shows them larger.
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+import json
 import re
 import struct
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
@@ -77,6 +79,12 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # an empty paragraph that takes (almost) no room: after a table, or holding a section break
 _TINY = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+# tokens in the body's text for what is numbered across the whole document (bookmarks, pictures):
+# control characters, which no text can hold (Cleaner removes them), filled in by Body.finish()
+_TOKEN, _TOKEN_END = "\x01", "\x02"
+_BOOKMARK, _BOOKMARK_END, _SECTION, _IMAGE = "\x01B\x02", "\x01E\x02", "\x01S\x02", "\x01I"
+FRAGMENT_SCHEMA = 1
+FRAGMENT_FOLDER = "docx"
 
 
 def w(tag: str) -> str:
@@ -159,18 +167,28 @@ class Cleaner:
 
     def __init__(self) -> None:
         self.removed = 0
-        self.where: list[str] = []
+        self.places: list[str] = []  # every place text was removed from, in order of first removal
+        self.log: list[str] | None = None  # while a unit's fragment is recorded: its own places
         self.context = ""  # the unit being written, named in the warning
+
+    @property
+    def where(self) -> list[str]:
+        """The first ten places text was removed from (the warning names no more)."""
+        return self.places[:10]
 
     def __call__(self, value: object, where: str = "") -> str:
         text = "" if value is None else str(value)
         if _BAD_XML.search(text):
             text, n = _BAD_XML.subn("", text)
             self.removed += n
-            where = where or self.context
-            if where and where not in self.where and len(self.where) < 10:
-                self.where.append(where)
+            self.note(where or self.context)
         return text.translate(_ESCAPE)
+
+    def note(self, where: str) -> None:
+        if where and where not in self.places:
+            self.places.append(where)
+        if where and self.log is not None and where not in self.log:
+            self.log.append(where)
 
 
 # -- the cell and paragraph fragments ---------------------------------------------------------
@@ -212,8 +230,8 @@ class Col:
 class Body:
     """The handbook body as WordprocessingML fragments, with its sections and headings."""
 
-    def __init__(self, clean: Cleaner, portrait: Geometry, base_sect, images: ImageTable):
-        self.out: list[str] = []
+    def __init__(self, clean: Cleaner, portrait: Geometry, base_sect, images: ImageTable, root: Path | None = None):
+        self.out: list[str | bytes] = []  # bytes: a cached fragment's UTF-8
         self.clean = clean
         self.portrait = portrait
         self.base_sect = base_sect
@@ -221,9 +239,12 @@ class Body:
         self.sections: list[bool] = []  # each section break in order: whether the section it ends is landscape
         self.headings: list[tuple[int, str, str]] = []  # (level, escaped text, bookmark)
         self.images = images
+        self.root = root  # the output folder: pictures under it are named relative to it (in tokens)
         self.fresh_page = True  # nothing written since the last page or section break
         self.pending_break = False  # the next paragraph starts a page
         self.toc_at: int | None = None
+        self.cache: FragmentCache | None = None
+        self._pictures: dict[Path, tuple[tuple[int, int] | None, float]] = {}
 
     @property
     def geometry(self) -> Geometry:
@@ -240,7 +261,7 @@ class Body:
             return
         self.sections.append(self.landscape)
         # the ending section's w:sectPr, replaced by a copy of the template's in render_docx
-        self.out.append(f"<w:p><w:pPr>{_TINY}<w:sectPr/></w:pPr></w:p>")
+        self.out.append(f"<w:p><w:pPr>{_TINY}{_SECTION}</w:pPr></w:p>")
         self.pending_break = False
         self.landscape = landscape
         self.fresh_page = True
@@ -258,14 +279,14 @@ class Body:
             self.page_break()
         mark = f"_Toc{len(self.headings) + 1:06d}"
         self.headings.append((level, text, mark))
-        n = len(self.headings)
         # Heading 1 starts a page by its style; after a section break that page is already new
         ppr = '<w:pageBreakBefore w:val="0"/>' if level == 1 and self.fresh_page and self.out else ""
         if self.pending_break and level != 1:
             ppr = "<w:pageBreakBefore/>"
         self.pending_break = False
+        # the bookmark's number is the heading's place in the document, filled in by finish()
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="Heading{level}"/>{ppr}</w:pPr>'
-                        f'<w:bookmarkStart w:id="{n}" w:name="{mark}"/>{_runs(text)}<w:bookmarkEnd w:id="{n}"/></w:p>')
+                        f'<w:bookmarkStart {_BOOKMARK}/>{_runs(text)}<w:bookmarkEnd {_BOOKMARK_END}/></w:p>')
         self.fresh_page = False
 
     def para(self, text: str, style: str = "Normal", **kw) -> None:
@@ -345,29 +366,17 @@ class Body:
         same chart as SVG, is added as the vector version Word 2016+ draws (``asvg:svgBlip``);
         WPS, older Word and LibreOffice draw the PNG.
         """
-        added = self.images.add(path, svg)
-        if added is None:
+        size, dpi = self.picture(path)
+        if size is None:
             return False
-        picture, n = added
-        px_w, px_h = picture.px_w, picture.px_h
-        vector = ("" if picture.svg_rid is None else
-                  f'<a:extLst><a:ext uri="{SVG_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{picture.svg_rid}"/>'
-                  "</a:ext></a:extLst>")
-        cx, cy = int(px_w * EMU_PER_INCH / picture.dpi), int(px_h * EMU_PER_INCH / picture.dpi)
-        scale = self.picture_scale(px_w, px_h, reserve, picture.dpi)
+        px_w, px_h = size
+        cx, cy = int(px_w * EMU_PER_INCH / dpi), int(px_h * EMU_PER_INCH / dpi)
+        scale = self.picture_scale(px_w, px_h, reserve, dpi)
         cx, cy = int(cx * scale), int(cy * scale)
-        name = f"chart{n}.png"
-        self.out.append(
-            '<w:p><w:pPr><w:pStyle w:val="LfFigure"/></w:pPr><w:r><w:drawing>'
-            f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
-            f'<wp:docPr id="{n}" name="{name}" descr="{description}"/>'
-            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
-            f'<pic:nvPicPr><pic:cNvPr id="{n}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
-            f'<pic:blipFill><a:blip r:embed="{picture.rid}">{vector}</a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
-            "</wp:inline></w:drawing></w:r></w:p>")
+        # the picture's relationship and drawing number depend on what precedes it in the whole
+        # document: a token, replaced by finish() (a unit's cached fragment stays valid anywhere)
+        names = [self._name(path), self._name(svg) if svg is not None else None]
+        self.out.append(_IMAGE + json.dumps([*names, cx, cy, description]) + _TOKEN_END)
         self.fresh_page = False
         return True
 
@@ -379,9 +388,24 @@ class Body:
         max_w, max_h = g.text_width * EMU_PER_TWIP, (g.text_height - reserve) * EMU_PER_TWIP
         return min(1.0, max_w / cx, max_h / cy)
 
+    def picture(self, path: Path) -> tuple[tuple[int, int] | None, float]:
+        """A PNG's (width, height) in pixels (None: not a readable PNG) and dpi, each file read once."""
+        if path not in self._pictures:
+            size = png_size(path) if _png_ends(path) else None
+            self._pictures[path] = (size, png_resolution(path) if size is not None else CHART_DPI)
+        return self._pictures[path]
+
+    def _name(self, path: Path) -> str:
+        if self.root is not None and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return str(path)
+
+    def _path(self, name: str) -> Path:
+        return self.root / name if self.root is not None else Path(name)
+
     def chart_landscape(self, path: Path) -> bool | None:
         """Whether a chart shows larger on a landscape page (None: no readable PNG)."""
-        size = png_size(path)
+        size, dpi = self.picture(path)
         if size is None:
             return None
         cx, cy = size
@@ -389,7 +413,7 @@ class Body:
         q = p.turned()
         s_p = min(p.text_width / cx, (p.text_height - CHART_RESERVE) / cy)
         s_l = min(q.text_width / cx, (q.text_height - CHART_RESERVE) / cy)
-        return s_l > s_p * 1.05 and s_p < 1440 / png_resolution(path)  # landscape only when portrait must shrink it
+        return s_l > s_p * 1.05 and s_p < 1440 / dpi  # landscape only when portrait must shrink it
 
     # the table of contents
     def toc_here(self) -> None:
@@ -398,10 +422,115 @@ class Body:
         self.out.append("")
 
     def finish(self) -> str:
-        """The body's XML: section breaks and the table of contents filled in."""
+        """The body's XML: the table of contents, bookmarks and pictures filled in (the section
+        breaks are left as ``<w:sectPr/>``, for the document to fill)."""
+        return f"<w:body {_NAMESPACES}>" + b"".join(self.finish_pieces()).decode("utf-8") + "</w:body>"
+
+    def finish_pieces(self, sections: dict[bool, bytes] | None = None) -> list[bytes]:
+        """The body's content as UTF-8 pieces, in order, the tokens filled in: each section break
+        with ``sections[landscape]`` (else ``<w:sectPr/>``). The pieces are never joined into one
+        string here: the body of a large handbook is tens of megabytes, each copy costs."""
         if self.toc_at is not None:
             self.out[self.toc_at] = self._toc()
-        return f"<w:body {_NAMESPACES}>" + "".join(self.out) + "</w:body>"
+        chunks: list[bytes] = []
+        run: list[str] = []
+        for el in self.out:
+            if isinstance(el, str):
+                run.append(el)
+                continue
+            if run:
+                chunks.append("".join(run).encode("utf-8"))
+                run = []
+            chunks.append(el)
+        if run:
+            chunks.append("".join(run).encode("utf-8"))
+        out: list[bytes] = []
+        n = 0
+        breaks = iter(self.sections)
+        for chunk in chunks:
+            pieces = chunk.split(b"\x01")
+            out.append(pieces[0])
+            for piece in pieces[1:]:
+                token, _, rest = piece.partition(b"\x02")
+                if token == b"B":
+                    n += 1
+                    out.append(f'w:id="{n}" w:name="_Toc{n:06d}"'.encode())
+                elif token == b"E":
+                    out.append(f'w:id="{n}"'.encode())
+                elif token == b"S":
+                    landscape = next(breaks)
+                    out.append(sections[landscape] if sections is not None else b"<w:sectPr/>")
+                elif token.startswith(b"I"):
+                    out.append(self._drawing(*json.loads(token[1:])).encode("utf-8"))
+                out.append(rest)
+        return out
+
+    def _drawing(self, png: str, svg: str | None, cx: int, cy: int, description: str) -> str:
+        added = self.images.add(self._path(png), self._path(svg) if svg is not None else None)
+        if added is None:  # unreadable now: it was readable when the body was laid out
+            return '<w:p><w:pPr><w:pStyle w:val="LfFigure"/></w:pPr></w:p>'
+        picture, n = added
+        vector = ("" if picture.svg_rid is None else
+                  f'<a:extLst><a:ext uri="{SVG_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{picture.svg_rid}"/>'
+                  "</a:ext></a:extLst>")
+        name = f"chart{n}.png"
+        return ('<w:p><w:pPr><w:pStyle w:val="LfFigure"/></w:pPr><w:r><w:drawing>'
+                f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+                f'<wp:docPr id="{n}" name="{name}" descr="{description}"/>'
+                '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+                '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+                f'<pic:nvPicPr><pic:cNvPr id="{n}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
+                f'<pic:blipFill><a:blip r:embed="{picture.rid}">{vector}</a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+                f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+                '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+                "</wp:inline></w:drawing></w:r></w:p>")
+
+    # a unit's part, kept from the last build
+    def unit_part(self, what: str, unit: UnitView, extra: object, render: Callable[[], None]) -> None:
+        """Write a unit's share of a part by ``render()``, or take it from the fragment cache.
+
+        A fragment is what ``render()`` appends (text with tokens in place of the numbers that
+        depend on the rest of the document), its headings and section breaks, the state of the page
+        it leaves, and the places the cleaner removed text from. Its key is the unit's view,
+        ``extra`` (what else the part depends on), the state of the page it starts on and the
+        pictures' sizes; the numbers are filled in by ``finish()`` wherever it lands, so the bytes
+        are those of rendering it afresh.
+        """
+        cache = self.cache
+        if cache is None:
+            render()
+            return
+        state = (self.landscape, self.fresh_page, self.pending_break, bool(self.out), self.portrait)
+        # the charts' sizes decide their pages' orientation and scale: read from the PNG headers
+        pictures = [(page.print_image, self.picture(self._path(page.print_image)))
+                    for f in unit.flows for page in f.pages if page.print_image] if what == "flows" else []
+        key = cache.key(what, unit, extra, state, pictures)
+        fragment = cache.load(key)
+        if fragment is not None:
+            self._replay(fragment)
+            self.clean.context = unit.name
+            return
+        start = (len(self.out), len(self.headings), len(self.sections), self.clean.removed)
+        log, self.clean.log = self.clean.log, []
+        try:
+            render()
+            text = "".join(el if isinstance(el, str) else el.decode("utf-8") for el in self.out[start[0]:])
+            fragment = Fragment(text.encode("utf-8"), [h[:2] for h in self.headings[start[1]:]],
+                                self.sections[start[2]:], (self.landscape, self.fresh_page, self.pending_break),
+                                self.clean.removed - start[3], self.clean.log)
+        finally:
+            self.clean.log = log
+        cache.store(key, fragment)
+
+    def _replay(self, f: Fragment) -> None:
+        self.out.append(f.text)
+        for level, text in f.headings:
+            self.headings.append((level, text, f"_Toc{len(self.headings) + 1:06d}"))
+        self.sections += f.sections
+        self.landscape, self.fresh_page, self.pending_break = f.state
+        self.clean.removed += f.removed
+        for where in f.places:
+            self.clean.note(where)
 
     def _toc(self) -> str:
         """A TOC field whose result already lists every part and unit with a page reference.
@@ -447,6 +576,20 @@ def png_size(path: Path) -> tuple[int, int] | None:
             head = f.read(24)
     except OSError:
         return None
+    return _png_header_size(head)
+
+
+def _png_ends(path: Path) -> bool:
+    """Whether a file ends as a whole PNG does (its IEND chunk): one cut short is not embedded."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(-8, 2)
+            return f.read(4) == b"IEND"
+    except OSError:
+        return False
+
+
+def _png_header_size(head: bytes) -> tuple[int, int] | None:
     if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
         return None
     width, height = struct.unpack(">II", head[16:24])
@@ -466,8 +609,10 @@ class ImageTable:
     """Pictures added to the document once each, with fixed, sequential names and IDs.
 
     python-docx's own ``get_or_add_image`` hashes every picture already in the document for
-    each new one (quadratic: minutes for 500 charts); these are named ``lf-chart<N>.png`` (and
-    ``.svg``) in order, and a chart used twice is added once by its path.
+    each new one, and its ``relate_to`` compares each new relationship with every one before
+    (quadratic: seconds for 500 charts); these are named ``lf-chart<N>.png`` (and ``.svg``) in
+    order, related under python-docx's own numbering (the first free ``rId<N>``), and a chart
+    used twice is added once by its path.
     """
 
     def __init__(self, document_part):
@@ -475,6 +620,8 @@ class ImageTable:
         self.added: dict[Path, Picture] = {}
         self.count = 0  # drawings placed: their IDs
         self.files = 0
+        self._used: set[str] | None = None  # relationship ids taken
+        self._next = 1
 
     def add(self, path: Path, svg: Path | None = None) -> tuple[Picture, int] | None:
         """The picture of a PNG (with its SVG twin, if readable) and the next drawing ID."""
@@ -486,32 +633,140 @@ class ImageTable:
         self.count += 1
         return self.added[path], self.count
 
-    def _add(self, path: Path, svg: Path | None) -> Picture | None:
-        from docx.image.image import Image
+    def _relate(self, part) -> str:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        if self._used is None:
+            self._used = set(self.part.rels.keys())
+        while f"rId{self._next}" in self._used:
+            self._next += 1
+        rid = f"rId{self._next}"
+        self._used.add(rid)
+        self.part.rels.add_relationship(RT.IMAGE, part, rid)
+        return rid
+
+    def _add(self, path: Path, svg: Path | None) -> Picture | None:
         from docx.opc.packuri import PackURI
         from docx.opc.part import Part
         from docx.parts.image import ImagePart
 
-        size = png_size(path)
-        if size is None:
-            return None
         try:
-            image = Image.from_blob(path.read_bytes())
-        except Exception:  # noqa: BLE001 - a damaged PNG is reported as unreadable, not a traceback
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        size = _png_header_size(blob[:24])
+        if size is None or blob[-8:-4] != b"IEND":
             return None
         self.files += 1
-        part = ImagePart.from_image(image, PackURI(f"/word/media/lf-chart{self.files}.png"))
-        rid = self.part.relate_to(part, RT.IMAGE)
+        rid = self._relate(ImagePart(PackURI(f"/word/media/lf-chart{self.files}.png"), "image/png", blob))
         svg_rid = None
         try:
-            blob = svg.read_bytes() if svg is not None else b""
+            svg_blob = svg.read_bytes() if svg is not None else b""
         except OSError:
-            blob = b""
-        if blob.lstrip()[:5] in (b"<?xml", b"<svg ", b"<!DOC"):
-            svg_part = Part(PackURI(f"/word/media/lf-chart{self.files}.svg"), "image/svg+xml", blob, self.part.package)
-            svg_rid = self.part.relate_to(svg_part, RT.IMAGE)
-        return Picture(rid, svg_rid, size[0], size[1], png_resolution(path))
+            svg_blob = b""
+        if svg_blob.lstrip()[:5] in (b"<?xml", b"<svg ", b"<!DOC"):
+            svg_rid = self._relate(Part(PackURI(f"/word/media/lf-chart{self.files}.svg"), "image/svg+xml", svg_blob,
+                                        self.part.package))
+        from lianfang.flowchart.render import png_dpi
+
+        return Picture(rid, svg_rid, size[0], size[1], png_dpi(blob[:4096]) or CHART_DPI)
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A unit's share of a part, as ``Body.unit_part`` writes and replays it."""
+
+    text: bytes  # UTF-8, with tokens for bookmarks, section breaks and pictures
+    headings: list[tuple[int, str]]
+    sections: list[bool]
+    state: tuple[bool, bool, bool]  # landscape, fresh_page, pending_break after it
+    removed: int  # characters the cleaner removed
+    places: list[str]  # where, in order
+
+
+# what a unit's fragments never show: the model the view came from, and where the unit stands
+# among the others (its place in the handbook: the page it starts on and whether it is the first
+# are in each key instead, so a unit moved, or another added before it, is not written again)
+_NOT_IN_KEY = frozenset({"workbook", "index", "anchor"})
+
+
+class FragmentCache:
+    """Each unit's share of the Word handbook's parts, in ``.lianfang-cache/docx/``.
+
+    Writing a unit's power lists, 一览表 and flows as WordprocessingML is most of the Word
+    handbook's time; a unit that did not change is not written again. The key is the unit's view
+    (everything any format shows of it, minus the model it came from), what else the part
+    depends on, the page it starts on, its pictures' sizes, the language and the whole of
+    lianfang (``package_fingerprint``). JSON, read as data, like the unit and plan caches: an
+    entry that is not one (another schema, another key, the wrong shape) is ignored.
+    """
+
+    def __init__(self, out_dir: Path):
+        from lianfang.handbook.cache import CACHE_DIR, package_fingerprint
+        from lianfang.i18n import current_lang
+
+        self.folder = out_dir / CACHE_DIR / FRAGMENT_FOLDER
+        self.salt = f"{FRAGMENT_SCHEMA}\0{package_fingerprint()}\0{current_lang()}\0".encode()
+        self.used: set[str] = set()
+        self.hits = 0
+        self._views: dict[int, tuple[UnitView, bytes]] = {}
+
+    def key(self, what: str, unit: UnitView, *extra: object) -> str:
+        return hashlib.sha256(self.salt + self._view(unit) + repr((what, *extra)).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _view(self, unit: UnitView) -> bytes:
+        """The hash of everything the view of a unit holds (once a unit: each part asks)."""
+        held = self._views.get(id(unit))
+        if held is None or held[0] is not unit:
+            # repr, not pickle: equal views give equal text however their objects are shared
+            view = [(f.name, getattr(unit, f.name)) for f in fields(unit) if f.name not in _NOT_IN_KEY]
+            held = self._views[id(unit)] = unit, hashlib.sha256(repr(view).encode("utf-8", "surrogatepass")).digest()
+        return held[1]
+
+    def load(self, key: str) -> Fragment | None:
+        try:
+            data = (self.folder / f"{key}.frag").read_bytes()
+            head, _, text = data.partition(b"\n")
+            entry = json.loads(head)
+            if not isinstance(entry, dict) or entry.get("schema") != FRAGMENT_SCHEMA or entry.get("key") != key:
+                return None
+            headings, sections, state = entry["headings"], entry["sections"], entry["state"]
+            removed, places = entry["removed"], entry["places"]
+            ok = (isinstance(headings, list)
+                  and all(isinstance(h, list) and len(h) == 2 and type(h[0]) is int and isinstance(h[1], str) for h in headings)
+                  and isinstance(sections, list) and all(type(b) is bool for b in sections)
+                  and isinstance(state, list) and len(state) == 3 and all(type(b) is bool for b in state)
+                  and type(removed) is int and isinstance(places, list) and all(isinstance(p, str) for p in places)
+                  and entry.get("size") == len(text) and entry.get("sha256") == hashlib.sha256(text).hexdigest()
+                  and text.count(_SECTION.encode()) == len(sections))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not ok:
+            return None
+        self.used.add(key)
+        self.hits += 1
+        return Fragment(text, [(h[0], h[1]) for h in headings], sections, (state[0], state[1], state[2]), removed, places)
+
+    def store(self, key: str, f: Fragment) -> None:
+        """One file: a line of JSON (what the fragment did besides its text), then its text."""
+        from lianfang.io.atomic import OutputError, write_atomic
+
+        entry = {"schema": FRAGMENT_SCHEMA, "key": key, "headings": f.headings, "sections": f.sections,
+                 "state": list(f.state), "removed": f.removed, "places": f.places, "size": len(f.text),
+                 "sha256": hashlib.sha256(f.text).hexdigest()}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.folder / f"{key}.frag", json.dumps(entry, ensure_ascii=True).encode() + b"\n" + f.text, force=True)
+        except (OSError, OutputError):
+            return  # a cache that cannot be written only costs time
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Forget the fragments this build did not use (units changed, moved or removed)."""
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if (path.suffix != ".frag" or path.stem not in self.used) and path.is_file():
+                    path.unlink(missing_ok=True)
 
 
 # -- the parts ------------------------------------------------------------------------------
@@ -616,7 +871,8 @@ def _part3(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None
             Col(tr("职权类别", "Kind"), 7, True), Col(tr("职权内容", "Content"), 18), Col(tr("办理主体", "Handled by"), 9),
             Col(tr("责任岗位", "Posts"), 11), Col(tr("法律依据", "Legal basis"), 14), Col(tr("办理程序", "Procedure"), 14),
             Col(tr("办理时限", "Time limit"), 8), Col(tr("清理意见", "Disposition"), 6, True)]
-    for i, u in enumerate(ctx.units):
+
+    def unit(u: UnitView, i: int) -> None:
         _unit_heading(body, u, clean, new_page=i > 0)
         for pl in u.power_lists:
             body.heading(3, clean(tr("{level}权力清单", "Power list: {level}", level=pl.level)))
@@ -626,6 +882,9 @@ def _part3(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None
             body.table(cols, ([str(p.seq), clean(p.id), clean(p.name), clean(p.kind), clean(p.content), clean(p.subject),
                                clean(p.posts), clean(p.basis), clean(p.procedure), clean(p.time_limit),
                                clean(p.disposition)] for p in pl.rows), small=True)
+
+    for i, u in enumerate(ctx.units):
+        body.unit_part("powers", u, i > 0, lambda: unit(u, i))  # noqa: B023 - called at once
 
 
 def level_cell(level: str, clean: Cleaner) -> Cell:
@@ -703,7 +962,8 @@ def _revision(body: Body, r, clean: Cleaner) -> None:
 
 def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir: Path) -> None:
     _part_heading(body, part, clean)
-    for i, u in enumerate(ctx.units):
+
+    def unit(u: UnitView, i: int) -> None:
         _unit_heading(body, u, clean, new_page=i > 0)
         body.heading(3, clean(tr("风险等级划分标准", "Risk-level criteria")))
         if u.confirmation:
@@ -717,6 +977,9 @@ def _part4(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir
             body.none()
         if u.revision is not None:
             _revision(body, u.revision, clean)
+
+    for i, u in enumerate(ctx.units):
+        body.unit_part("risks", u, i > 0, lambda: unit(u, i))  # noqa: B023 - called at once
     stats = ctx.statistics
     body.heading(2, clean(tr("风险点统计", "Statistics of risk points")), new_page=True)
     for t in (stats.by_level, stats.by_category, stats.by_tier):
@@ -769,8 +1032,7 @@ def chart_pictures(body: Body, pages: list[tuple[str, Path, Path | None]], reser
 def _squeezed(body: Body, png: Path, reserve: int) -> bool:
     """Whether a picture under ``reserve`` twips of headings prints smaller than SHARED_PAGE_MIN of
     its size on a page of its own (under a caption)."""
-    size = png_size(png)
-    dpi = png_resolution(png)
+    size, dpi = body.picture(png)
     return size is not None and (body.picture_scale(*size, reserve + CAPTION_RESERVE, dpi)
                                  < SHARED_PAGE_MIN * body.picture_scale(*size, CAPTION_RESERVE, dpi))
 
@@ -814,7 +1076,8 @@ def _part5(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir
     first_flow = next((f for u in ctx.units for f in u.flows), None)
     body.orient(landscape(first_flow) if first_flow is not None else False)
     _part_heading(body, part, clean)
-    for i, u in enumerate(ctx.units):
+
+    def unit(u: UnitView, i: int) -> None:
         if i and u.flows:
             body.orient(landscape(u.flows[0]))
         _unit_heading(body, u, clean, new_page=i > 0)
@@ -828,18 +1091,25 @@ def _part5(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner, out_dir
             reserve = CHART_RESERVE + (0 if k else UNIT_HEADING_RESERVE + (0 if i else PART_HEADING_RESERVE))
             _flow(body, f, out_dir, clean, reserve)
 
+    for i, u in enumerate(ctx.units):
+        body.unit_part("flows", u, (i > 0, str(out_dir)), lambda: unit(u, i))  # noqa: B023 - called at once
+
 
 def _part6(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None:
     _part_heading(body, part, clean)
     cols = [Col(tr("制度编号", "ID"), 9, True), Col(tr("制度名称", "Name"), 28), Col(tr("制度类型", "Kind"), 9, True),
             Col(tr("发布日期", "Issued"), 11, True), Col(tr("针对风险点", "Risk points"), 14), Col(tr("文件", "File"), 22)]
-    for u in ctx.units:
+
+    def unit(u: UnitView) -> None:
         _unit_heading(body, u, clean)
         if not u.institutions:
             body.none()
-            continue
+            return
         body.table(cols, ([clean(i.id), clean(i.name), clean(i.kind), clean(i.issued_on), clean(i.risks),
                            clean(i.link or i.file)] for i in u.institutions), small=True)
+
+    for u in ctx.units:
+        body.unit_part("institutions", u, None, lambda: unit(u))  # noqa: B023 - called at once
     _documents(body, part, ctx.documents, clean)
 
 
@@ -849,15 +1119,19 @@ def _part8(body: Body, ctx: HandbookContext, part: Part, clean: Cleaner) -> None
     cols = [Col(tr("预警编号", "ID"), 7, True), Col(tr("日期", "Date"), 8, True), Col(tr("预警等级", "Grade"), 6, True),
             Col(tr("风险点", "Risk point"), 16), Col(tr("来源渠道", "Channel"), 9), Col(tr("情况说明", "Detail"), 20),
             Col(tr("处置方式", "Action"), 12), Col(tr("处置结果", "Result"), 16)]
-    for u in ctx.units:
+
+    def unit(u: UnitView) -> None:
         clean.context = u.name
         body.heading(3, clean(f"{u.name}（{u.code}）"))
         if not u.alerts:
             body.none()
-            continue
+            return
         body.table(cols, ([clean(a.id), clean(a.date), clean(a.grade), clean(f"{a.risk_id} {a.risk}".strip()),
                            clean(a.channel), clean(a.detail), clean(a.action), clean(a.result)] for a in u.alerts),
                    small=True)
+
+    for u in ctx.units:
+        body.unit_part("alerts", u, None, lambda: unit(u))  # noqa: B023 - called at once
     _documents(body, part, ctx.documents, clean)
 
 
@@ -912,7 +1186,7 @@ def open_document(template: Path | None = None):
                              p=template or TEMPLATE_NAME, e=f"{type(e).__name__}: {e}")) from None
 
 
-def new_body(document, clean: Cleaner | None = None, template: Path | None = None) -> Body:
+def new_body(document, clean: Cleaner | None = None, template: Path | None = None, root: Path | None = None) -> Body:
     """An empty body to write, laid out on the template's page (its final section).
 
     Raises ``DocxProblem`` when the template has no page set-up.
@@ -921,7 +1195,7 @@ def new_body(document, clean: Cleaner | None = None, template: Path | None = Non
     if final is None:
         raise DocxProblem(tr("Word 模板 {p} 没有页面设置（w:sectPr）", "the Word template {p} has no page set-up (w:sectPr)",
                              p=template or TEMPLATE_NAME))
-    return Body(clean or Cleaner(), _geometry(final), final, ImageTable(document.part))
+    return Body(clean or Cleaner(), _geometry(final), final, ImageTable(document.part), root)
 
 
 def finish_document(document, body: Body, *, title: str, subject: str, author: str, tool: str,
@@ -956,12 +1230,12 @@ _BODY_MARK = "lianfang-body-goes-here"
 
 
 def _spliced(document, body: Body):
-    """The document's XML with ``body`` written in as text, or None when the template's root binds
+    """The document's XML with ``body`` written in as bytes, or None when the template's root binds
     one of the body's prefixes to another namespace.
 
     Parsing the body and moving its thousands of elements into the template's tree costs lxml
-    seconds for a handbook (each moved subtree's namespaces are fixed up); the text of the body
-    goes into the serialised template instead, its section breaks filled in the same way.
+    seconds for a handbook (each moved subtree's namespaces are fixed up); the body's pieces go
+    into the serialised template instead, its section breaks filled in the same way.
     Returns a function of the final root, called once the rest of the document is finished."""
     from lxml import etree
 
@@ -970,13 +1244,9 @@ def _spliced(document, body: Body):
     if any(root.nsmap.get(prefix, uri) != uri for prefix, uri in wanted.items()):
         return None
     missing = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in wanted.items() if prefix not in root.nsmap)
-    sections = {landscape: etree.tostring(_section(body.base_sect, body.portrait, landscape), encoding="unicode")
+    sections = {landscape: etree.tostring(_section(body.base_sect, body.portrait, landscape), encoding="unicode").encode("utf-8")
                 for landscape in (False, True)}
-    head = f"<w:body {_NAMESPACES}>"
-    xml = body.finish()
-    assert xml.startswith(head) and xml.endswith("</w:body>")
-    pieces = xml[len(head):-len("</w:body>")].split("<w:sectPr/>")
-    text = pieces[0] + "".join(sections[landscape] + piece for landscape, piece in zip(body.sections, pieces[1:], strict=True))
+    pieces = body.finish_pieces(sections)
     mark = etree.Comment(_BODY_MARK)
     body.base_sect.addprevious(mark)
 
@@ -990,7 +1260,7 @@ def _spliced(document, body: Body):
         data = data[:end] + missing + data[end:]
         before, marked, after = data.partition(f"<!--{_BODY_MARK}-->")
         assert marked, "the body's place was lost"
-        return (before + text + after).encode("utf-8")
+        return b"".join([before.encode("utf-8"), *pieces, after.encode("utf-8")])
 
     return serialise
 
@@ -1009,14 +1279,19 @@ def _move_body(body: Body) -> None:
 
 
 def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template: Path | None = None,
-                warnings: list[str] | None = None) -> bytes:
+                warnings: list[str] | None = None, cache: bool = False) -> bytes:
     """The Word handbook's bytes; ``out_dir`` holds the chart PNGs the view model names.
 
-    ``warnings`` collects what a reader should know (characters removed from the text).
+    ``warnings`` collects what a reader should know (characters removed from the text). With
+    ``cache``, each unit's share of the parts is kept in ``out_dir``'s cache and taken from it
+    when the unit, its pictures and the page it lands on are those of the last build (the bytes
+    are the same either way; ``FragmentCache``).
     Raises ``DocxProblem`` when the template is not a usable Word document.
     """
     document = open_document(template)
-    body = new_body(document, template=template)
+    body = new_body(document, template=template, root=out_dir)
+    if cache:
+        body.cache = FragmentCache(out_dir)
     clean = body.clean
     # user text goes into w:t as text (lxml escapes it); only the characters XML cannot hold go
     _fill_placeholders(document.element.body, {"title": _BAD_XML.sub("", ctx.title),
@@ -1040,6 +1315,8 @@ def render_docx(ctx: HandbookContext, *, out_dir: Path, when: datetime, template
 
     data = finish_document(document, body, title=ctx.title, author=ctx.organisation, tool=ctx.tool, when=when,
                            subject=tr("廉政风险防控管理工作手册", "integrity risk prevention and control handbook"))
+    if body.cache is not None:
+        body.cache.prune()
     if clean.removed and warnings is not None:
         warnings.append(tr("Word 手册：删除了 {n} 个 XML 无法容纳的控制字符（{w}）",
                            "Word handbook: removed {n} control characters XML cannot hold ({w})",
@@ -1052,7 +1329,9 @@ def _package_bytes(document, when: datetime, blobs: dict | None = None) -> bytes
 
     Every entry is dated ``when`` (python-docx would use the current time) and pictures are
     stored, not deflated (PNG is compressed already; deflating it again costs seconds per
-    hundred charts and saves nothing). ``blobs``: part name → bytes written instead of the part's own.
+    hundred charts and saves nothing). The rest is deflated at zlib's fastest level: for 50 units
+    the 26 MB of document.xml and 9 MB of SVG take half the time of the default level and the
+    file is 0.7 MB (1 %) larger. ``blobs``: part name → bytes written instead of the part's own.
     """
     from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
     from docx.opc.pkgwriter import _ContentTypesItem
@@ -1067,7 +1346,7 @@ def _package_bytes(document, when: datetime, blobs: dict | None = None) -> bytes
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            z.writestr(info, data)
+            z.writestr(info, data, compresslevel=None if stored else 1)
 
         put(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
         put(PACKAGE_URI.rels_uri.membername, package.rels.xml)

@@ -38,12 +38,36 @@ class TemplateProblem(LianfangError):
     """A template that cannot be loaded or rendered; the message names the template and line."""
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, quicker on the view model's own objects (what every template reads ~120,000
+    times for 50 units): for an instance of one of those plain dataclasses, jinja's own check comes
+    down to the name not starting with ``_`` (it is neither a function, a method, a type, a frame
+    nor a generator), so that is all that is asked; anything else gets jinja's whole check."""
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        if type(obj) in _VIEW_TYPES:
+            return not attr.startswith("_")
+        return super().is_safe_attribute(obj, attr, value)
+
+
+def _view_types() -> frozenset[type]:
+    from dataclasses import is_dataclass
+
+    from lianfang.handbook import view
+
+    return frozenset(t for t in vars(view).values() if isinstance(t, type) and is_dataclass(t)
+                     and t.__module__ == view.__name__)
+
+
+_VIEW_TYPES = _view_types()
+
+
 def environment(user_templates: Path | None = None) -> SandboxedEnvironment:
     loaders: list[BaseLoader] = []
     if user_templates is not None:
         loaders.append(FileSystemLoader(str(user_templates)))
     loaders.append(PackageLoader("lianfang", "templates"))
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,
