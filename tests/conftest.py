@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,6 +45,15 @@ def app():
     from lianfang.cli.app import create_app
 
     return create_app()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the handbook fixture project (tests/fixtures/handbook: two units, documents, an
+    institution file). A test module with a project of its own defines its own ``project``."""
+    dest = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "handbook", dest)
+    return dest
 
 
 @pytest.fixture

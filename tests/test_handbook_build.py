@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -19,18 +18,9 @@ import pytest
 from lianfang.handbook.build import BuildError, BuildOptions, build_handbook, split_title
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "handbook"
 EXAMPLES = ROOT / "examples"
 GOLDEN = ROOT / "tests" / "golden" / "handbook"
 AS_OF = date(2026, 12, 1)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the fixture project (two units, documents, an institution file)."""
-    dest = tmp_path / "project"
-    shutil.copytree(FIXTURE, dest)
-    return dest
 
 
 def build(target: Path, out: Path | None = None, **kw) -> object:

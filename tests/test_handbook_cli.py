@@ -10,7 +10,6 @@ import pytest
 
 from lianfang.handbook.config import load_project
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "handbook"
 DOC_FOLDERS = ["1-有关法律法规", "2-三定方案", "6-制度", "7-工作资料", "8-其他材料"]
 
 
@@ -18,13 +17,6 @@ def run(runner, app, *args):
     result = runner.invoke(app, ["handbook", *args])
     assert "Traceback" not in result.output, result.output
     return result
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    dest = tmp_path / "project"
-    shutil.copytree(FIXTURE, dest)
-    return dest
 
 
 def test_handbook_is_a_registered_command_group(runner, app):

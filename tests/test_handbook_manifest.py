@@ -11,16 +11,6 @@ import pytest
 from lianfang.handbook import cache as cache_mod
 from lianfang.handbook.build import BuildError, BuildOptions, build_handbook
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "handbook"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    dest = tmp_path / "project"
-    shutil.copytree(FIXTURE, dest)
-    return dest
-
 
 @pytest.fixture
 def hashed(monkeypatch) -> list[str]:

@@ -14,16 +14,7 @@ from lianfang.handbook import charts as charts_mod
 from lianfang.handbook.build import BuildOptions, build_handbook
 from lianfang.handbook.cache import CACHE_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "handbook"
 FORMATS = ["md", "xlsx", "docx"]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    dest = tmp_path / "project"
-    shutil.copytree(FIXTURE, dest)
-    return dest
 
 
 @pytest.fixture

@@ -14,15 +14,6 @@ import pytest
 from lianfang.diff.revision import PreviousError, read_git_version
 from lianfang.handbook.build import BuildOptions, build_handbook
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "handbook"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    dest = tmp_path / "project"
-    shutil.copytree(FIXTURE, dest)
-    return dest
-
 
 def git(cwd: Path, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
