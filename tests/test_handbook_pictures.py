@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import pathlib
+import time
 import zipfile
 from pathlib import Path
 
@@ -92,8 +93,12 @@ def test_the_drawing_starts_a_worker_only_for_pictures_not_kept(tmp_path: Path):
     drawn = drawing.pictures(stats)
     assert [p.png for p in drawn] == [f"charts/statistics-{n}.png" for n in pictures.NAMES]
     assert drawing._pool is None and workers  # the worker was told to end once the pictures were taken
+    # the executor's own thread joins the worker too: a join here can lose the race to reap it and
+    # see no exit code for a moment, so wait until the exit code is known
+    deadline = time.monotonic() + 30
     for worker in workers:
-        worker.join(timeout=30)
+        while worker.exitcode is None and time.monotonic() < deadline:
+            worker.join(timeout=0.1)
         assert worker.exitcode == 0
     again = pictures.StatisticsDrawing(stats, out, jobs=2)
     assert again._pool is None and again.pictures(stats) == drawn  # kept from the last build: no worker
