@@ -158,28 +158,69 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
     )
 
 
-class UnitCache:
+class EntryFolder:
+    """A folder of a build's cache entries, one file a key (``<key><suffix>``): what the unit, plan,
+    sheet and fragment caches share. Each derives its keys and reads and writes its entries' content
+    as data; this keeps which entries the build used (and how many it found), writes them atomically
+    (a cache that cannot be written only costs time) and forgets those the build did not use."""
+
+    suffix = ".json"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def read(self, key: str) -> bytes | None:
+        try:
+            return (self.folder / f"{key}{self.suffix}").read_bytes()
+        except OSError:
+            return None
+
+    def found(self, key: str) -> None:
+        """``key``'s entry was read and is good: it is used, and counts as found."""
+        self.used.add(key)
+        self.hits += 1
+
+    def write(self, key: str, data: bytes | str) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.folder / f"{key}{self.suffix}", data, force=True)
+        except (OSError, OutputError):
+            return  # a cache that cannot be written only costs time
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Forget the entries this build did not use."""
+        if self.folder.is_dir():
+            for path in self.folder.glob(f"*{self.suffix}"):
+                if path.stem not in self.used:
+                    path.unlink(missing_ok=True)
+
+
+class UnitCache(EntryFolder):
     """Read and checked units of one output folder, by content hash."""
 
     def __init__(self, out_dir: Path, settings: Settings):
-        self.folder = out_dir / CACHE_DIR / "units"
+        super().__init__(out_dir / CACHE_DIR / "units")
         self.salt = f"{code_fingerprint()}\0{settings_fingerprint(settings)}\0{current_lang()}\0".encode()
-        self.used: set[str] = set()
 
     def key(self, data: bytes) -> str:
         return hashlib.sha256(self.salt + data).hexdigest()
 
     def load(self, key: str) -> tuple[Workbook, list[Finding]] | None:
-        path = self.folder / f"{key}.json"
+        data = self.read(key)
+        if data is None:
+            return None
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
+            entry = json.loads(data)
             if entry.get("schema") != SCHEMA:
                 return None
             wb = Workbook.model_validate(entry["workbook"])
             findings = [finding_from_dict(d) for d in entry["findings"]]
-        except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
             return None
-        self.used.add(key)
+        self.found(key)
         return wb, findings
 
     def store(self, key: str, wb: Workbook | None, findings: list[Finding]) -> None:
@@ -192,17 +233,4 @@ class UnitCache:
         except ValidationError:
             return
         entry = {"schema": SCHEMA, "workbook": data, "findings": [f.to_dict() for f in findings]}
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / f"{key}.json", json.dumps(entry, ensure_ascii=False), force=True)
-        except (OSError, OutputError):
-            return  # a cache that cannot be written only costs time
-        self.used.add(key)
-
-    def prune(self) -> None:
-        """Forget entries this build did not use (units changed or removed)."""
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.glob("*.json"):
-            if path.stem not in self.used:
-                path.unlink(missing_ok=True)
+        self.write(key, json.dumps(entry, ensure_ascii=False))

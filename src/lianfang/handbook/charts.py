@@ -20,9 +20,8 @@ from pathlib import Path
 from lianfang.findings import Finding
 from lianfang.flowchart import DEFAULT_FONT, PageSize, plan_workbook
 from lianfang.flowchart.render import ChartFormat, Job, Outcome, Status, find_dot, render_all
-from lianfang.handbook.cache import CACHE_DIR, package_fingerprint
+from lianfang.handbook.cache import CACHE_DIR, EntryFolder, package_fingerprint
 from lianfang.i18n import current_lang, tr
-from lianfang.io.atomic import OutputError, write_atomic
 from lianfang.model.workbook import Workbook
 
 FOLDER = "flowcharts"
@@ -67,7 +66,7 @@ def unique_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-class PlanCache:
+class PlanCache(EntryFolder):
     """Each unit's planned charts (their DOT sources by file name) in ``.lianfang-cache/plans/``.
 
     Laying a chart out (``to_dot``, lianfang's own lane layout) costs ~7 ms, 3.3 s for 500 charts,
@@ -81,41 +80,26 @@ class PlanCache:
     """
 
     def __init__(self, out_dir: Path, font: str | None = None, page: PageSize = PageSize.HANDBOOK):
-        self.folder = out_dir / CACHE_DIR / "plans"
+        super().__init__(out_dir / CACHE_DIR / "plans")
         self.salt = f"{package_fingerprint()}\0{font or DEFAULT_FONT}\0{page.value}\0{current_lang()}\0".encode()
-        self.used: set[str] = set()
-        self.hits = 0
 
     def key(self, unit_key: str, display: str) -> str:
         return hashlib.sha256(self.salt + f"{unit_key}\0{display}".encode()).hexdigest()
 
     def load(self, key: str) -> dict[str, str] | None:
+        data = self.read(key)
         try:
-            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entry = json.loads(data) if data is not None else None
+        except ValueError:
             return None
         sources = entry.get("sources") if isinstance(entry, dict) and entry.get("schema") == PLAN_SCHEMA else None
         if not isinstance(sources, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items()):
             return None
-        self.used.add(key)
-        self.hits += 1
+        self.found(key)
         return sources
 
     def store(self, key: str, sources: dict[str, str]) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / f"{key}.json", json.dumps({"schema": PLAN_SCHEMA, "sources": sources}, ensure_ascii=False),
-                         force=True)
-        except (OSError, OutputError):
-            return  # a cache that cannot be written only costs time
-        self.used.add(key)
-
-    def prune(self) -> None:
-        """Forget the plans this build did not use (units changed or removed, another font)."""
-        if self.folder.is_dir():
-            for path in self.folder.glob("*.json"):
-                if path.stem not in self.used:
-                    path.unlink(missing_ok=True)
+        self.write(key, json.dumps({"schema": PLAN_SCHEMA, "sources": sources}, ensure_ascii=False))
 
 
 def unit_sources(wb: Workbook | None, findings: list[Finding], display: str, font: str | None = None) -> dict[str, str]:

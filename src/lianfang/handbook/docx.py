@@ -37,6 +37,7 @@ from pathlib import Path
 
 from lianfang import palette
 from lianfang.errors import LianfangError
+from lianfang.handbook.cache import CACHE_DIR, EntryFolder, package_fingerprint
 from lianfang.handbook.context import (
     Document,
     FlowView,
@@ -690,7 +691,7 @@ class Fragment:
 _NOT_IN_KEY = frozenset({"workbook", "index", "anchor"})
 
 
-class FragmentCache:
+class FragmentCache(EntryFolder):
     """Each unit's share of the Word handbook's parts, in ``.lianfang-cache/docx/``.
 
     Writing a unit's power lists, 一览表 and flows as WordprocessingML is most of the Word
@@ -701,14 +702,13 @@ class FragmentCache:
     entry that is not one (another schema, another key, the wrong shape) is ignored.
     """
 
+    suffix = ".frag"
+
     def __init__(self, out_dir: Path):
-        from lianfang.handbook.cache import CACHE_DIR, package_fingerprint
         from lianfang.i18n import current_lang
 
-        self.folder = out_dir / CACHE_DIR / FRAGMENT_FOLDER
+        super().__init__(out_dir / CACHE_DIR / FRAGMENT_FOLDER)
         self.salt = f"{FRAGMENT_SCHEMA}\0{package_fingerprint()}\0{current_lang()}\0".encode()
-        self.used: set[str] = set()
-        self.hits = 0
         self._views: dict[int, tuple[UnitView, bytes]] = {}
 
     def key(self, what: str, unit: UnitView, *extra: object) -> str:
@@ -724,8 +724,10 @@ class FragmentCache:
         return held[1]
 
     def load(self, key: str) -> Fragment | None:
+        data = self.read(key)
+        if data is None:
+            return None
         try:
-            data = (self.folder / f"{key}.frag").read_bytes()
             head, _, text = data.partition(b"\n")
             entry = json.loads(head)
             if not isinstance(entry, dict) or entry.get("schema") != FRAGMENT_SCHEMA or entry.get("key") != key:
@@ -739,33 +741,27 @@ class FragmentCache:
                   and type(removed) is int and isinstance(places, list) and all(isinstance(p, str) for p in places)
                   and entry.get("size") == len(text) and entry.get("sha256") == hashlib.sha256(text).hexdigest()
                   and text.count(_SECTION.encode()) == len(sections))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
         if not ok:
             return None
-        self.used.add(key)
-        self.hits += 1
+        self.found(key)
         return Fragment(text, [(h[0], h[1]) for h in headings], sections, (state[0], state[1], state[2]), removed, places)
 
     def store(self, key: str, f: Fragment) -> None:
         """One file: a line of JSON (what the fragment did besides its text), then its text."""
-        from lianfang.io.atomic import OutputError, write_atomic
-
         entry = {"schema": FRAGMENT_SCHEMA, "key": key, "headings": f.headings, "sections": f.sections,
                  "state": list(f.state), "removed": f.removed, "places": f.places, "size": len(f.text),
                  "sha256": hashlib.sha256(f.text).hexdigest()}
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / f"{key}.frag", json.dumps(entry, ensure_ascii=True).encode() + b"\n" + f.text, force=True)
-        except (OSError, OutputError):
-            return  # a cache that cannot be written only costs time
-        self.used.add(key)
+        self.write(key, json.dumps(entry, ensure_ascii=True).encode() + b"\n" + f.text)
 
     def prune(self) -> None:
-        """Forget the fragments this build did not use (units changed, moved or removed)."""
+        """Forget the fragments this build did not use (units changed, moved or removed), and any
+        other file in their folder: it holds fragments only."""
+        super().prune()
         if self.folder.is_dir():
             for path in self.folder.iterdir():
-                if (path.suffix != ".frag" or path.stem not in self.used) and path.is_file():
+                if path.suffix != self.suffix and path.is_file():
                     path.unlink(missing_ok=True)
 
 

@@ -46,9 +46,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from lianfang.handbook.cache import CACHE_DIR, package_fingerprint
+from lianfang.handbook.cache import CACHE_DIR, EntryFolder, package_fingerprint
 from lianfang.i18n import current_lang
-from lianfang.io.atomic import OutputError, write_atomic
 
 SHEET_SCHEMA = 1
 FOLDER = "sheets"
@@ -101,7 +100,7 @@ class SheetEntry:
         return cls(xml, base, tuple(tuple(s) for s in extra), rows, cols)
 
 
-class SheetCache:
+class SheetCache(EntryFolder):
     """The kept sheets of one output folder's Excel handbook, by content key.
 
     The key is what the sheet is made from (``fingerprint`` of its kind and its ``excel.UnitTable``
@@ -112,10 +111,10 @@ class SheetCache:
     place among other units, or named otherwise, keeps its entry.
     """
 
+    suffix = ".bin"
+
     def __init__(self, out_dir: Path):
-        self.folder = out_dir / CACHE_DIR / FOLDER
-        self.used: set[str] = set()
-        self.hits = 0
+        super().__init__(out_dir / CACHE_DIR / FOLDER)
         self.rendered = False  # whether a handbook was rendered with it (else prune keeps everything)
 
     @staticmethod
@@ -132,32 +131,22 @@ class SheetCache:
 
     def load(self, key: str, base: int) -> SheetEntry | None:
         """The entry of ``key`` written against ``base`` registered styles, or None."""
-        try:
-            data = (self.folder / f"{key}.bin").read_bytes()
-        except OSError:
-            return None
-        entry = SheetEntry.from_bytes(data, key)
+        data = self.read(key)
+        entry = SheetEntry.from_bytes(data, key) if data is not None else None
         if entry is not None and entry.base != base:
             entry = None
         if entry is not None:
-            self.used.add(key)
-            self.hits += 1
+            self.found(key)
         return entry
 
     def store(self, key: str, entry: SheetEntry) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / f"{key}.bin", entry.to_bytes(key), force=True)
-        except (OSError, OutputError):
-            return  # a cache that cannot be written only costs time
-        self.used.add(key)
+        self.write(key, entry.to_bytes(key))
 
     def prune(self) -> None:
-        """Forget the sheets the last render did not use (units changed or removed, another font)."""
-        if self.rendered and self.folder.is_dir():
-            for path in self.folder.glob("*.bin"):
-                if path.stem not in self.used:
-                    path.unlink(missing_ok=True)
+        """Forget the sheets the last render did not use (units changed or removed, another font);
+        without a render (a build that writes no Excel handbook) every sheet is kept."""
+        if self.rendered:
+            super().prune()
 
 
 @dataclass
